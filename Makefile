@@ -1,0 +1,95 @@
+# Kunai: one binary embedding every probe.
+#   make            build build/kunai
+#   sudo make run   install dependencies, build, run with the default configuration
+#   sudo make test  install dependencies, build, run the whole test suite
+
+VERSION    := 0.1.0
+BUILD      := build
+CC         ?= cc
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+PYTHON     ?= /usr/bin/python3
+ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+              -D_GNU_SOURCE -DKUNAI_VERSION=\"$(VERSION)\" -Iinclude -Isrc -I$(BUILD)
+LDLIBS     := -lbpf -lelf -lz
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
+              -Iinclude -I$(BUILD) -Ibpf
+
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_HDRS   := $(wildcard bpf/lib/*.h) include/kunai/wire.h
+
+LIB_SRCS   := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+LIB_OBJS   := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+HDRS       := $(wildcard src/*/*.h) include/kunai/wire.h
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps run test unit e2e bench clean format
+
+all: $(BUILD)/kunai
+
+# Debian 12 packages needed to build, run and test; installs only what is missing.
+DEPS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcmocka-dev pkg-config \
+        make gcc python3 iproute2 util-linux procps
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	   | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BUILD)/vmlinux.h:
+	@mkdir -p $(@D)
+	@test -r /sys/kernel/btf/vmlinux || { echo "this kernel exposes no BTF (/sys/kernel/btf/vmlinux): Kunai needs CONFIG_DEBUG_INFO_BTF=y" >&2; exit 1; }
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/kunai.bpf.o: $(BPF_OBJS)
+	$(BPFTOOL) gen object $@ $^
+
+$(BUILD)/kunai.skel.h: $(BUILD)/kunai.bpf.o
+	$(BPFTOOL) gen skeleton $< name kunai_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/%.o: src/%.c $(HDRS) $(BUILD)/kunai.skel.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/kunai: $(BUILD)/obj/cli/main.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcmocka
+
+run: deps
+	$(MAKE) all
+	./$(BUILD)/kunai run
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+e2e: $(BUILD)/kunai
+	$(PYTHON) tests/e2e/run.py --kunai $(BUILD)/kunai
+
+test: deps
+	$(MAKE) all $(UNIT_BINS)
+	$(MAKE) unit
+	$(MAKE) e2e
+
+bench: $(BUILD)/kunai
+	$(PYTHON) bench/exec_storm.py --kunai $(BUILD)/kunai
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Maps and configuration shared by every probe family. Defined once in
+ * bpf/maps.bpf.c (KN_MAPS_DEFINE), extern everywhere else; the objects are
+ * linked into one with `bpftool gen object`. */
+#ifndef KN_BPF_MAPS_H
+#define KN_BPF_MAPS_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "kunai/wire.h"
+
+/* Scratch record: fixed part + paths (offsets < 16 KiB) + argv. */
+#define KN_SCRATCH_OFF_MASK (16384 - 1)
+#define KN_SCRATCH_SIZE (16384 + KN_ARGV_MAX + KN_PATH_MAX)
+
+#ifdef KN_MAPS_DEFINE
+#define KN_EXTERN
+#else
+#define KN_EXTERN extern
+#endif
+
+/* One ring buffer for every event; its size is set by userland before load. */
+KN_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 * 1024 * 1024);
+} kn_events SEC(".maps");
+
+/* Failed ring buffer writes, per CPU and per enum kn_type. */
+KN_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, KN_TYPE_MAX);
+	__type(key, u32);
+	__type(value, u64);
+} kn_loss SEC(".maps");
+
+/* Large records are built here, one slot per CPU (a per-CPU array value
+ * cannot exceed 32 KiB). max_entries is set to the number of CPUs. */
+struct kn_scratch {
+	char data[KN_SCRATCH_SIZE];
+};
+KN_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct kn_scratch);
+} kn_scratch SEC(".maps");
+
+/* The path walker's buffer: the path is built backwards from the middle. */
+struct kn_pathbuf {
+	char data[2 * KN_PATH_MAX];
+};
+KN_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct kn_pathbuf);
+} kn_pathbuf SEC(".maps");
+
+/* Set by userland between open and load. */
+KN_EXTERN const volatile u32 kn_self_tgid;
+
+static __always_inline void *kn_scratch_get(void)
+{
+	u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&kn_scratch, &cpu);
+}
+
+static __always_inline void kn_loss_count(u32 type)
+{
+	u64 *n = bpf_map_lookup_elem(&kn_loss, &type);
+
+	if (n)
+		*n += 1;
+}
+
+/* Emit a record of `size` bytes; a failed write is counted, never silent. */
+static __always_inline void kn_emit(void *rec, u64 size, u32 type)
+{
+	if (size > KN_SCRATCH_SIZE)
+		size = KN_SCRATCH_SIZE;
+	if (bpf_ringbuf_output(&kn_events, rec, size, 0))
+		kn_loss_count(type);
+}
+
+static __always_inline int kn_is_self(u32 tgid)
+{
+	return tgid == kn_self_tgid;
+}
+
+#endif

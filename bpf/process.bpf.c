@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Process lifecycle: exec, fork, exit, on scheduler tracepoints (BTF-typed,
+ * no tracefs needed, no syscall slow path). */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "kunai/wire.h"
+#include "lib/maps.h"
+#include "lib/path.h"
+#include "lib/task.h"
+
+#define SIGNAL_GROUP_EXIT 0x00000004
+
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_NEWNS 0x00020000
+#define CLONE_NEWCGROUP 0x02000000
+#define CLONE_NEWUTS 0x04000000
+#define CLONE_NEWIPC 0x08000000
+#define CLONE_NEWUSER 0x10000000
+#define CLONE_NEWPID 0x20000000
+#define CLONE_NEWNET 0x40000000
+
+/* Store a path item of a record at *off; advance *off past its NUL. */
+static __always_inline void rec_put_path(char *rec, u32 *off, struct kn_str *s, struct dentry *d,
+					 struct vfsmount *m)
+{
+	u32 o = *off & KN_SCRATCH_OFF_MASK;
+
+	s->off = o;
+	s->len = path_resolve(rec + o, d, m, &s->flags);
+	*off = o + s->len + 1;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(kn_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	unsigned long arg_start, arg_end;
+	const char *filename, *interp;
+	struct kn_exec *e;
+	struct file *f;
+	char *rec;
+	u32 off, o;
+	long n;
+	u64 len;
+
+	if (kn_is_self(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	rec = kn_scratch_get();
+	if (!rec)
+		return 0;
+	e = (struct kn_exec *)rec;
+	filename = BPF_CORE_READ(bprm, filename);
+	interp = BPF_CORE_READ(bprm, interp);
+	header_fill(&e->hdr, filename != interp ? KN_EXECVE_SCRIPT : KN_EXECVE, task);
+	e->old_pid = old_pid;
+	e->argc = BPF_CORE_READ(bprm, argc);
+
+	off = sizeof(*e);
+	f = BPF_CORE_READ(bprm, file);
+	rec_put_path(rec, &off, &e->exe, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
+
+	o = off & KN_SCRATCH_OFF_MASK;
+	n = bpf_probe_read_kernel_str(rec + o, KN_PATH_MAX, filename);
+	e->filename.off = o;
+	e->filename.flags = 0;
+	if (n < 1) {
+		rec[o] = 0;
+		n = 1;
+		e->filename.flags = KN_PATH_ERROR;
+	}
+	e->filename.len = n - 1;
+	off = o + n;
+
+	rec_put_path(rec, &off, &e->cwd, BPF_CORE_READ(task, fs, pwd.dentry),
+		     BPF_CORE_READ(task, fs, pwd.mnt));
+
+	/* argv as the new process sees it, from its mm. */
+	arg_start = BPF_CORE_READ(task, mm, arg_start);
+	arg_end = BPF_CORE_READ(task, mm, arg_end);
+	o = off & KN_SCRATCH_OFF_MASK;
+	e->argv.off = o;
+	e->argv.flags = 0;
+	len = arg_end > arg_start ? arg_end - arg_start : 0;
+	if (len > KN_ARGV_MAX) {
+		len = KN_ARGV_MAX;
+		e->argv.flags = KN_TRUNCATED;
+	}
+	if (len && bpf_probe_read_user(rec + o, len, (void *)arg_start)) {
+		e->argv.flags |= KN_PATH_ERROR;
+		len = 0;
+	}
+	e->argv.len = len;
+	e->hdr.size = o + len;
+	kn_emit(rec, e->hdr.size, e->hdr.type);
+	return 0;
+}
+
+static __always_inline u64 clone_flags_observed(struct task_struct *parent, struct task_struct *child)
+{
+	struct nsproxy *pn = BPF_CORE_READ(parent, nsproxy), *cn = BPF_CORE_READ(child, nsproxy);
+	u64 flags = BPF_CORE_READ(child, exit_signal) & 0xff;
+	struct mm_struct *mm = BPF_CORE_READ(child, mm);
+
+	if (BPF_CORE_READ(child, tgid) == BPF_CORE_READ(parent, tgid))
+		flags |= CLONE_THREAD;
+	else if (BPF_CORE_READ(child, real_parent) == BPF_CORE_READ(parent, real_parent))
+		flags |= CLONE_PARENT;
+	if (mm && mm == BPF_CORE_READ(parent, mm))
+		flags |= CLONE_VM;
+	if (BPF_CORE_READ(child, fs) == BPF_CORE_READ(parent, fs))
+		flags |= CLONE_FS;
+	if (BPF_CORE_READ(child, files) == BPF_CORE_READ(parent, files))
+		flags |= CLONE_FILES;
+	if (BPF_CORE_READ(child, sighand) == BPF_CORE_READ(parent, sighand))
+		flags |= CLONE_SIGHAND;
+	if (BPF_CORE_READ(child, vfork_done))
+		flags |= CLONE_VFORK;
+	if (BPF_CORE_READ(child, real_cred, user_ns) != BPF_CORE_READ(parent, real_cred, user_ns))
+		flags |= CLONE_NEWUSER;
+	if (pn && cn) {
+		if (BPF_CORE_READ(cn, mnt_ns) != BPF_CORE_READ(pn, mnt_ns))
+			flags |= CLONE_NEWNS;
+		if (BPF_CORE_READ(cn, uts_ns) != BPF_CORE_READ(pn, uts_ns))
+			flags |= CLONE_NEWUTS;
+		if (BPF_CORE_READ(cn, ipc_ns) != BPF_CORE_READ(pn, ipc_ns))
+			flags |= CLONE_NEWIPC;
+		if (BPF_CORE_READ(cn, net_ns) != BPF_CORE_READ(pn, net_ns))
+			flags |= CLONE_NEWNET;
+		if (BPF_CORE_READ(cn, cgroup_ns) != BPF_CORE_READ(pn, cgroup_ns))
+			flags |= CLONE_NEWCGROUP;
+	}
+	if (task_pid_ns_inum(child) != task_pid_ns_inum(parent))
+		flags |= CLONE_NEWPID;
+	return flags;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(kn_sched_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct kn_clone e = {};
+
+	if (kn_is_self(BPF_CORE_READ(parent, tgid)))
+		return 0;
+	header_fill(&e.hdr, KN_CLONE, child);
+	e.hdr.size = sizeof(e);
+	e.flags = clone_flags_observed(parent, child);
+	kn_emit(&e, sizeof(e), KN_CLONE);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(kn_sched_exit, struct task_struct *p)
+{
+	struct signal_struct *sig;
+	struct kn_exit e = {};
+	int group_dead;
+
+	if (kn_is_self(BPF_CORE_READ(p, tgid)))
+		return 0;
+	sig = BPF_CORE_READ(p, signal);
+	/* The tracepoint runs after signal->live was decremented. */
+	group_dead = BPF_CORE_READ(sig, live.counter) == 0;
+	header_fill(&e.hdr, group_dead ? KN_EXIT_GROUP : KN_EXIT, p);
+	e.hdr.size = sizeof(e);
+	e.group_dead = group_dead;
+	if (group_dead && (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT))
+		e.code = BPF_CORE_READ(sig, group_exit_code);
+	else
+		e.code = BPF_CORE_READ(p, exit_code);
+	kn_emit(&e, sizeof(e), e.hdr.type);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,109 @@
+/* kunai: command line entry point. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sensor/sensor.h"
+
+static const char usage_text[] =
+	"Usage: kunai [run] [OPTIONS]\n"
+	"       kunai --help | --version\n"
+	"\n"
+	"Kunai is a security event sensor for Linux: eBPF probes report what\n"
+	"executes, forks and exits, as JSON lines (one event per line).\n"
+	"\n"
+	"Commands:\n"
+	"  run                  load the probes and write events until SIGINT or\n"
+	"                       SIGTERM (the default command); needs root\n"
+	"\n"
+	"Options of run:\n"
+	"  -o, --output PATH    also write events to PATH (created 0600, appended;\n"
+	"                       may be given up to 7 times)\n"
+	"      --no-stdout      do not write events to standard output\n"
+	"      --ringbuf-size N kernel ring buffer size in MiB, a power of two\n"
+	"                       (default 16)\n"
+	"  -v, --verbose        log more to standard error (twice: libbpf debug)\n"
+	"  -h, --help           show this help\n"
+	"  -V, --version        show the version\n"
+	"\n"
+	"Exit status: 0 after a clean stop, 1 when the sensor cannot run (not root,\n"
+	"no BTF, probes refused, output not writable), 2 on a usage error.\n";
+
+static void usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "kunai: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n\n");
+	usage(stderr);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-stdout", no_argument, NULL, 'N' },
+		{ "ringbuf-size", required_argument, NULL, 'R' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sensor_opts o = { .ringbuf_mb = 16 };
+	int c;
+
+	if (argc > 1 && argv[1][0] != '-') {
+		if (strcmp(argv[1], "run"))
+			return usage_error("unknown command '%s'", argv[1]);
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:vhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (o.n_outputs >= SINKS_MAX - 1)
+				return usage_error("too many outputs (at most %s)", "7");
+			o.outputs[o.n_outputs++] = optarg;
+			break;
+		case 'N':
+			o.no_stdout = true;
+			break;
+		case 'R': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || v == 0 || v > 4096 || (v & (v - 1)))
+				return usage_error("--ringbuf-size: '%s' is not a power of two between 1 and 4096 (MiB)",
+						   optarg);
+			o.ringbuf_mb = (uint32_t)v;
+			break;
+		}
+		case 'v':
+			o.verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("kunai %s\n", KUNAI_VERSION);
+			return 0;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (o.no_stdout && !o.n_outputs)
+		return usage_error("%s leaves no output: add --output PATH", "--no-stdout");
+	return sensor_run(&o);
+}

@@ -1,0 +1,444 @@
+#include "event/encode.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "event/types.h"
+#include "model/guuid.h"
+#include "model/procfs.h"
+#include "output/json.h"
+#include "util/argv.h"
+#include "util/path.h"
+
+#define ANCESTORS_MAX 64
+
+void encoder_init(struct encoder *e, struct host *h, struct proctable *pt)
+{
+	memset(e, 0, sizeof(*e));
+	e->host = h;
+	e->pt = pt;
+	users_init(&e->users);
+	strbuf_init(&e->cmd);
+	strbuf_init(&e->anc);
+	strbuf_init(&e->path);
+	strbuf_init(&e->path2);
+}
+
+void encoder_free(struct encoder *e)
+{
+	strbuf_free(&e->cmd);
+	strbuf_free(&e->anc);
+	strbuf_free(&e->path);
+	strbuf_free(&e->path2);
+}
+
+/* A string item of a record, checked against the record's bounds. */
+struct item {
+	const char *s;
+	size_t len;
+	uint32_t flags;
+};
+
+static int item_get(const void *rec, size_t size, size_t fixed, const struct kn_str *ks, struct item *it)
+{
+	it->s = "";
+	it->len = 0;
+	it->flags = ks->flags;
+	if (ks->off < fixed || ks->off > size || ks->len > size - ks->off)
+		return -1;
+	it->s = (const char *)rec + ks->off;
+	it->len = ks->len;
+	return 0;
+}
+
+static void write_task(struct encoder *e, struct json *j, const char *key, const struct kn_task *t)
+{
+	char guuid[KN_UUID_STR];
+
+	json_obj_begin(j, key);
+	json_strn(j, "name", t->comm, strnlen(t->comm, sizeof(t->comm)));
+	json_u64(j, "pid", t->pid);
+	json_u64(j, "tgid", t->tgid);
+	guuid_format(guuid, e->host->boot_key, t->start_boottime, t->tgid);
+	json_str(j, "guuid", guuid);
+	json_u64(j, "uid", t->uid);
+	json_str(j, "user", users_user(&e->users, t->uid));
+	json_u64(j, "gid", t->gid);
+	json_str(j, "group", users_group(&e->users, t->gid));
+	json_obj_begin(j, "namespaces");
+	json_u64(j, "mnt", t->mnt_ns);
+	json_u64(j, "pid", t->pid_ns);
+	json_u64(j, "net", t->net_ns);
+	json_u64(j, "uts", t->uts_ns);
+	json_u64(j, "ipc", t->ipc_ns);
+	json_u64(j, "cgroup", t->cgroup_ns);
+	json_obj_end(j);
+	{
+		char f[24];
+
+		snprintf(f, sizeof(f), "0x%llx", (unsigned long long)t->flags);
+		json_str(j, "flags", f);
+	}
+	json_bool(j, "zombie", t->zombie != 0);
+	json_obj_end(j);
+}
+
+static void write_info(struct encoder *e, struct json *j, uint32_t id, const char *name, uint64_t ktime,
+		       const struct kn_task *task, const struct kn_task *parent)
+{
+	char uuid[KN_UUID_STR], ts[40];
+
+	json_obj_begin(j, "info");
+	json_obj_begin(j, "host");
+	json_str(j, "uuid", e->host->uuid);
+	json_str(j, "name", e->host->name);
+	json_raw(j, "ips", e->host->ips.len ? e->host->ips.buf : "[]");
+	json_null(j, "container");
+	json_obj_end(j);
+	json_obj_begin(j, "event");
+	json_str(j, "source", "kunai");
+	json_u64(j, "id", id);
+	json_str(j, "name", name);
+	uuid_random(uuid);
+	json_str(j, "uuid", uuid);
+	json_u64(j, "batch", e->batch);
+	json_obj_end(j);
+	write_task(e, j, "task", task);
+	write_task(e, j, "parent_task", parent);
+	host_utc_time(e->host, ktime, ts);
+	json_str(j, "utc_time", ts);
+	json_obj_end(j);
+}
+
+/* A file object; only the path is known at this stage. */
+static void write_file(struct json *j, const char *key, const char *path, size_t len, uint32_t flags)
+{
+	json_obj_begin(j, key);
+	json_strn(j, "path", path, len);
+	if (flags & KN_TRUNCATED)
+		json_bool(j, "truncated", true);
+	if (flags & KN_PATH_DELETED)
+		json_bool(j, "deleted", true);
+	if (flags & KN_PATH_ERROR)
+		json_str(j, "error", "path incomplete");
+	json_obj_end(j);
+}
+
+static void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, uint32_t tgid)
+{
+	strbuf_reset(&e->anc);
+	proctable_ancestors(e->pt, tgid, &e->anc, ANCESTORS_MAX);
+	json_strn(j, "ancestors", e->anc.buf ? e->anc.buf : "", e->anc.len);
+	if (p && p->cmdline)
+		json_str(j, "command_line", p->cmdline);
+	else
+		json_null(j, "command_line");
+	json_obj_begin(j, "exe");
+	json_str(j, "path", p ? p->exe : NULL);
+	json_obj_end(j);
+}
+
+static int encode_exec(struct encoder *e, const void *rec, size_t size, struct json *j)
+{
+	const struct kn_exec *x = rec;
+	const struct kn_header *h = &x->hdr;
+	struct item exe, fname, cwd, argv;
+	const struct kn_type_info *ti = kn_type_info(h->type);
+	int script = h->type == KN_EXECVE_SCRIPT;
+	const char *exe_path;
+	size_t exe_len;
+	uint32_t exe_flags;
+	struct proc *p, *pp;
+
+	if (size < sizeof(*x) || item_get(rec, size, sizeof(*x), &x->exe, &exe) ||
+	    item_get(rec, size, sizeof(*x), &x->filename, &fname) ||
+	    item_get(rec, size, sizeof(*x), &x->cwd, &cwd) || item_get(rec, size, sizeof(*x), &x->argv, &argv))
+		return -1;
+
+	strbuf_reset(&e->cmd);
+	argv_to_cmdline(argv.s, argv.len, &e->cmd);
+	if (script) {
+		/* The script's path is the name exec was given, made absolute. */
+		path_absolute(cwd.s, cwd.len, fname.s, fname.len, &e->path);
+		exe_path = e->path.buf;
+		exe_len = e->path.len;
+		exe_flags = fname.flags;
+	} else {
+		exe_path = exe.s;
+		exe_len = exe.len;
+		exe_flags = exe.flags;
+	}
+
+	p = proctable_upsert(e->pt, h->task.tgid, h->task.ppid, proc_start_norm(h->task.start_boottime));
+	pp = proctable_get(e->pt, h->task.ppid);
+
+	json_obj_begin(j, "data");
+	strbuf_reset(&e->anc);
+	proctable_ancestors(e->pt, h->task.tgid, &e->anc, ANCESTORS_MAX);
+	json_strn(j, "ancestors", e->anc.buf ? e->anc.buf : "", e->anc.len);
+	json_str(j, "parent_exe", pp ? pp->exe : NULL);
+	json_str(j, "parent_command_line", pp ? pp->cmdline : NULL);
+	json_strn(j, "command_line", e->cmd.buf ? e->cmd.buf : "", e->cmd.len);
+	if (argv.flags & KN_TRUNCATED)
+		json_bool(j, "command_line_truncated", true);
+	if (argv.flags & KN_PATH_ERROR)
+		json_str(j, "command_line_error", "argv unreadable");
+	json_u64(j, "argc", x->argc);
+	write_file(j, "exe", exe_path, exe_len, exe_flags);
+	if (script)
+		write_file(j, "interpreter", exe.s, exe.len, exe.flags);
+	json_strn(j, "cwd", cwd.s, cwd.len);
+	json_obj_end(j);
+	write_info(e, j, ti->id, ti->name, h->ktime, &h->task, &h->parent);
+
+	if (p) {
+		/* exe_path may contain no NUL in the middle: paths cannot. */
+		strbuf_reset(&e->path2);
+		strbuf_add(&e->path2, exe_path, strnlen(exe_path, exe_len));
+		proc_set_exec(p, e->path2.buf, e->cmd.buf ? e->cmd.buf : "");
+	}
+	return 0;
+}
+
+static int encode_clone(struct encoder *e, const void *rec, size_t size, struct json *j)
+{
+	const struct kn_clone *c = rec;
+	const struct kn_header *h = &c->hdr;
+	const struct kn_type_info *ti = kn_type_info(h->type);
+	struct proc *p;
+	char f[24];
+
+	if (size < sizeof(*c))
+		return -1;
+	if (h->task.tgid != h->task.pid) /* a thread: its process is known */
+		p = proctable_get(e->pt, h->task.tgid);
+	else
+		p = proctable_fork(e->pt, h->task.tgid, h->task.ppid, proc_start_norm(h->task.start_boottime));
+	json_obj_begin(j, "data");
+	write_proc_fields(e, j, p, h->task.tgid);
+	snprintf(f, sizeof(f), "0x%llx", (unsigned long long)c->flags);
+	json_str(j, "flags", f);
+	json_obj_end(j);
+	write_info(e, j, ti->id, ti->name, h->ktime, &h->task, &h->parent);
+	return 0;
+}
+
+static const char *signal_name(unsigned sig)
+{
+	static char other[16];
+	const char *abbrev;
+
+	if (sig >= (unsigned)SIGRTMIN && sig <= (unsigned)SIGRTMAX) {
+		snprintf(other, sizeof(other), "SIGRTMIN+%u", sig - (unsigned)SIGRTMIN);
+		return other;
+	}
+	abbrev = sigabbrev_np((int)sig);
+	if (!abbrev) {
+		snprintf(other, sizeof(other), "SIG%u", sig);
+		return other;
+	}
+	snprintf(other, sizeof(other), "SIG%s", abbrev);
+	return other;
+}
+
+static int encode_exit(struct encoder *e, const void *rec, size_t size, struct json *j)
+{
+	const struct kn_exit *x = rec;
+	const struct kn_header *h = &x->hdr;
+	const struct kn_type_info *ti = kn_type_info(h->type);
+	unsigned sig = x->code & 0x7f;
+
+	if (size < sizeof(*x))
+		return -1;
+	json_obj_begin(j, "data");
+	write_proc_fields(e, j, proctable_get(e->pt, h->task.tgid), h->task.tgid);
+	json_u64(j, "error_code", (x->code >> 8) & 0xff);
+	if (sig) {
+		json_str(j, "signal", signal_name(sig));
+		json_bool(j, "core_dumped", (x->code & 0x80) != 0);
+	}
+	json_obj_end(j);
+	write_info(e, j, ti->id, ti->name, h->ktime, &h->task, &h->parent);
+	if (h->type == KN_EXIT_GROUP) {
+		struct proc *p = proctable_get(e->pt, h->task.tgid);
+
+		if (p && (!p->start || p->start == proc_start_norm(h->task.start_boottime)))
+			proctable_remove(e->pt, h->task.tgid);
+	}
+	return 0;
+}
+
+int encode_record(struct encoder *e, const void *rec, size_t size, struct strbuf *out)
+{
+	const struct kn_header *h = rec;
+	struct json j;
+	size_t mark = out->len;
+	int rc;
+
+	if (size < sizeof(*h) || h->size != size || !kn_type_info(h->type)) {
+		e->malformed++;
+		return -1;
+	}
+	json_init(&j, out);
+	json_obj_begin(&j, NULL);
+	switch (h->type) {
+	case KN_EXECVE:
+	case KN_EXECVE_SCRIPT:
+		rc = encode_exec(e, rec, size, &j);
+		break;
+	case KN_CLONE:
+		rc = encode_clone(e, rec, size, &j);
+		break;
+	case KN_EXIT:
+	case KN_EXIT_GROUP:
+		rc = encode_exit(e, rec, size, &j);
+		break;
+	default:
+		rc = -1;
+	}
+	if (rc) {
+		out->len = mark;
+		if (out->buf)
+			out->buf[mark] = 0;
+		e->malformed++;
+		return -1;
+	}
+	json_obj_end(&j);
+	return 0;
+}
+
+static uint32_t ns_inum(uint32_t pid, const char *ns)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%u/ns/%s", pid, ns);
+	return stat(path, &st) ? 0 : (uint32_t)st.st_ino;
+}
+
+static void task_ns_fill(struct kn_task *t)
+{
+	t->mnt_ns = ns_inum(t->pid, "mnt");
+	t->pid_ns = ns_inum(t->pid, "pid");
+	t->net_ns = ns_inum(t->pid, "net");
+	t->uts_ns = ns_inum(t->pid, "uts");
+	t->ipc_ns = ns_inum(t->pid, "ipc");
+	t->cgroup_ns = ns_inum(t->pid, "cgroup");
+}
+
+void task_self(struct kn_task *t)
+{
+	uint32_t ppid = 0;
+	uint64_t start = 0;
+	FILE *f;
+
+	memset(t, 0, sizeof(*t));
+	t->pid = (uint32_t)getpid();
+	t->tgid = t->pid;
+	procfs_stat("/proc", t->pid, &ppid, &start);
+	t->ppid = ppid;
+	t->start_boottime = start;
+	t->uid = getuid();
+	t->gid = getgid();
+	t->euid = geteuid();
+	t->egid = getegid();
+	task_ns_fill(t);
+	f = fopen("/proc/self/comm", "re");
+	if (f) {
+		if (fgets(t->comm, sizeof(t->comm), f))
+			t->comm[strcspn(t->comm, "\n")] = 0;
+		fclose(f);
+	}
+}
+
+static void parent_of_self(struct kn_task *p, const struct kn_task *self)
+{
+	uint64_t start = 0;
+	uint32_t pp = 0;
+	char path[64];
+	FILE *f;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = p->tgid = self->ppid;
+	if (!procfs_stat("/proc", self->ppid, &pp, &start)) {
+		p->ppid = pp;
+		p->start_boottime = start;
+	}
+	task_ns_fill(p);
+	snprintf(path, sizeof(path), "/proc/%u/comm", self->ppid);
+	f = fopen(path, "re");
+	if (f) {
+		if (fgets(p->comm, sizeof(p->comm), f))
+			p->comm[strcspn(p->comm, "\n")] = 0;
+		fclose(f);
+	}
+}
+
+void encode_start(struct encoder *e, const struct start_info *si, struct strbuf *out)
+{
+	struct kn_task self, parent;
+	uint64_t now = clock_ns(CLOCK_BOOTTIME);
+	char boot[40];
+	struct utsname u;
+	struct json j;
+
+	task_self(&self);
+	parent_of_self(&parent, &self);
+	json_init(&j, out);
+	json_obj_begin(&j, NULL);
+	json_obj_begin(&j, "data");
+	json_obj_begin(&j, "system");
+	json_double(&j, "uptime", (double)now / 1e9);
+	time_format_utc(e->host->boot_to_real, boot);
+	json_str(&j, "boot_time", boot);
+	if (!uname(&u)) {
+		json_str(&j, "sysname", u.sysname);
+		json_str(&j, "nodename", u.nodename);
+		json_str(&j, "kernel_release", u.release);
+		json_str(&j, "kernel_version", u.version);
+		json_str(&j, "machine", u.machine);
+	}
+	json_obj_end(&j);
+	json_obj_begin(&j, "kunai");
+	json_str(&j, "version", si->version);
+	json_obj_begin(&j, "exe");
+	json_str(&j, "path", si->exe);
+	json_obj_end(&j);
+	json_str(&j, "config", si->config_sha256);
+	json_obj_end(&j);
+	json_obj_end(&j);
+	write_info(e, &j, KN_ID_START, "start", now, &self, &parent);
+	json_obj_end(&j);
+}
+
+void encode_loss(struct encoder *e, uint64_t read, uint64_t lost, double eps, const uint64_t delta[KN_TYPE_MAX],
+		 struct strbuf *out)
+{
+	struct kn_task self, parent;
+	struct json j;
+
+	task_self(&self);
+	parent_of_self(&parent, &self);
+	json_init(&j, out);
+	json_obj_begin(&j, NULL);
+	json_obj_begin(&j, "data");
+	json_u64(&j, "read", read);
+	json_u64(&j, "lost", lost);
+	json_double(&j, "eps", eps);
+	json_obj_begin(&j, "lost_by_type");
+	for (uint32_t t = 0; t < KN_TYPE_MAX; t++) {
+		const struct kn_type_info *ti = kn_type_info(t);
+
+		if (ti && delta[t])
+			json_u64(&j, ti->name, delta[t]);
+	}
+	json_obj_end(&j);
+	json_obj_end(&j);
+	write_info(e, &j, KN_ID_EVENT_LOSS, "event_loss", clock_ns(CLOCK_BOOTTIME), &self, &parent);
+	json_obj_end(&j);
+}

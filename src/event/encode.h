@@ -1,0 +1,41 @@
+/* Kernel records -> Kunai JSON lines, with the process model kept in step. */
+#ifndef KN_ENCODE_H
+#define KN_ENCODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kunai/wire.h"
+#include "model/proctable.h"
+#include "sensor/host.h"
+#include "util/strbuf.h"
+#include "util/users.h"
+
+struct encoder {
+	struct host *host;
+	struct proctable *pt;
+	struct users users;
+	uint64_t batch;
+	uint64_t malformed; /* records that failed validation */
+	struct strbuf cmd, anc, path, path2;
+};
+
+void encoder_init(struct encoder *e, struct host *h, struct proctable *pt);
+void encoder_free(struct encoder *e);
+/* Encode one ring buffer record as one JSON line (no newline) into out and
+ * update the process model. Returns 0, or -1 for a malformed record. */
+int encode_record(struct encoder *e, const void *rec, size_t size, struct strbuf *out);
+
+struct start_info {
+	const char *version;
+	const char *exe;
+	const char *config_sha256; /* NULL: no configuration file */
+};
+void encode_start(struct encoder *e, const struct start_info *si, struct strbuf *out);
+/* event_loss: `read` events read and `lost` lost since the last report. */
+void encode_loss(struct encoder *e, uint64_t read, uint64_t lost, double eps, const uint64_t delta[KN_TYPE_MAX],
+		 struct strbuf *out);
+/* The sensor itself as a task (for the events userland makes). */
+void task_self(struct kn_task *t);
+
+#endif

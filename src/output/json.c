@@ -1,0 +1,207 @@
+#include "output/json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), or 0 if it is not valid. */
+static size_t utf8_valid_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (n >= 2 && (s[1] & 0xc0) == 0x80) ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && s[1] < 0xa0)
+			return 0; /* overlong */
+		if (c == 0xed && s[1] >= 0xa0)
+			return 0; /* surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && s[1] < 0x90)
+			return 0; /* overlong */
+		if (c == 0xf4 && s[1] >= 0x90)
+			return 0; /* above U+10FFFF */
+		return 4;
+	}
+	return 0;
+}
+
+void json_escape(struct strbuf *out, const void *data, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = data;
+	size_t i = 0, n;
+
+	strbuf_grow(out, len + 2);
+	strbuf_addc(out, '"');
+	while (i < len) {
+		unsigned char c = s[i];
+
+		switch (c) {
+		case '"':
+			strbuf_add(out, "\\\"", 2);
+			i++;
+			continue;
+		case '\\':
+			strbuf_add(out, "\\\\", 2);
+			i++;
+			continue;
+		case '\n':
+			strbuf_add(out, "\\n", 2);
+			i++;
+			continue;
+		case '\r':
+			strbuf_add(out, "\\r", 2);
+			i++;
+			continue;
+		case '\t':
+			strbuf_add(out, "\\t", 2);
+			i++;
+			continue;
+		case '\b':
+			strbuf_add(out, "\\b", 2);
+			i++;
+			continue;
+		case '\f':
+			strbuf_add(out, "\\f", 2);
+			i++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			strbuf_add(out, e, 6);
+			i++;
+			continue;
+		}
+		n = utf8_valid_len(s + i, len - i);
+		if (n) {
+			strbuf_add(out, s + i, n);
+			i += n;
+			continue;
+		}
+		{
+			char e[6] = { '\\', 'u', 'd', 'c', hex[c >> 4], hex[c & 15] };
+
+			strbuf_add(out, e, 6);
+			i++;
+		}
+	}
+	strbuf_addc(out, '"');
+}
+
+void json_init(struct json *j, struct strbuf *out)
+{
+	j->out = out;
+	j->depth = 0;
+	j->first[0] = true;
+}
+
+static void json_member(struct json *j, const char *key)
+{
+	if (!j->first[j->depth])
+		strbuf_addc(j->out, ',');
+	j->first[j->depth] = false;
+	if (key) {
+		json_escape(j->out, key, strlen(key));
+		strbuf_addc(j->out, ':');
+	}
+}
+
+static void json_open(struct json *j, const char *key, char c)
+{
+	json_member(j, key);
+	strbuf_addc(j->out, c);
+	if (j->depth < JSON_DEPTH_MAX - 1)
+		j->depth++;
+	j->first[j->depth] = true;
+}
+
+static void json_close(struct json *j, char c)
+{
+	strbuf_addc(j->out, c);
+	if (j->depth > 0)
+		j->depth--;
+}
+
+void json_obj_begin(struct json *j, const char *key)
+{
+	json_open(j, key, '{');
+}
+
+void json_obj_end(struct json *j)
+{
+	json_close(j, '}');
+}
+
+void json_arr_begin(struct json *j, const char *key)
+{
+	json_open(j, key, '[');
+}
+
+void json_arr_end(struct json *j)
+{
+	json_close(j, ']');
+}
+
+void json_strn(struct json *j, const char *key, const void *s, size_t len)
+{
+	json_member(j, key);
+	json_escape(j->out, s, len);
+}
+
+void json_str(struct json *j, const char *key, const char *s)
+{
+	if (!s) {
+		json_null(j, key);
+		return;
+	}
+	json_strn(j, key, s, strlen(s));
+}
+
+void json_u64(struct json *j, const char *key, uint64_t v)
+{
+	json_member(j, key);
+	strbuf_addf(j->out, "%llu", (unsigned long long)v);
+}
+
+void json_i64(struct json *j, const char *key, int64_t v)
+{
+	json_member(j, key);
+	strbuf_addf(j->out, "%lld", (long long)v);
+}
+
+void json_double(struct json *j, const char *key, double v)
+{
+	json_member(j, key);
+	if (v != v || v > 1e308 || v < -1e308)
+		strbuf_adds(j->out, "null");
+	else
+		strbuf_addf(j->out, "%.6g", v);
+}
+
+void json_bool(struct json *j, const char *key, bool v)
+{
+	json_member(j, key);
+	strbuf_adds(j->out, v ? "true" : "false");
+}
+
+void json_null(struct json *j, const char *key)
+{
+	json_member(j, key);
+	strbuf_adds(j->out, "null");
+}
+
+void json_raw(struct json *j, const char *key, const char *raw)
+{
+	json_member(j, key);
+	strbuf_adds(j->out, raw);
+}

@@ -1,0 +1,134 @@
+#include "sensor/host.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output/json.h"
+
+uint64_t clock_ns(int clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void read_line(const char *path, char *out, size_t cap)
+{
+	FILE *f = fopen(path, "re");
+
+	out[0] = 0;
+	if (!f)
+		return;
+	if (fgets(out, (int)cap, f))
+		out[strcspn(out, "\r\n")] = 0;
+	fclose(f);
+}
+
+/* 32 hex digits -> UUID text form; "" when the input is not that. */
+static void uuid_from_hex(const char *hex, char out[KN_UUID_STR])
+{
+	size_t j = 0;
+
+	out[0] = 0;
+	if (strlen(hex) != 32)
+		return;
+	for (size_t i = 0; i < 32; i++) {
+		if (!isxdigit((unsigned char)hex[i]))
+			return;
+		if (i == 8 || i == 12 || i == 16 || i == 20)
+			out[j++] = '-';
+		out[j++] = (char)tolower((unsigned char)hex[i]);
+	}
+	out[j] = 0;
+}
+
+void host_init(struct host *h)
+{
+	char buf[128];
+	struct utsname u;
+
+	memset(h, 0, sizeof(*h));
+	strbuf_init(&h->ips);
+	if (!uname(&u))
+		snprintf(h->name, sizeof(h->name), "%s", u.nodename);
+	read_line("/sys/class/dmi/id/product_uuid", buf, sizeof(buf));
+	if (strlen(buf) == 36) {
+		for (size_t i = 0; buf[i]; i++)
+			buf[i] = (char)tolower((unsigned char)buf[i]);
+		snprintf(h->uuid, sizeof(h->uuid), "%s", buf);
+	} else {
+		read_line("/etc/machine-id", buf, sizeof(buf));
+		uuid_from_hex(buf, h->uuid);
+	}
+	read_line("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
+	snprintf(h->boot_id, sizeof(h->boot_id), "%s", buf);
+	h->boot_key = guuid_boot_key(h->boot_id);
+	host_refresh(h);
+}
+
+void host_free(struct host *h)
+{
+	strbuf_free(&h->ips);
+}
+
+void host_refresh(struct host *h)
+{
+	struct ifaddrs *ifa, *i;
+	struct json j;
+
+	strbuf_reset(&h->ips);
+	json_init(&j, &h->ips);
+	json_arr_begin(&j, NULL);
+	if (!getifaddrs(&ifa)) {
+		for (i = ifa; i; i = i->ifa_next) {
+			char a[INET6_ADDRSTRLEN];
+
+			if (!i->ifa_addr)
+				continue;
+			if (i->ifa_addr->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, a, sizeof(a));
+			else if (i->ifa_addr->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, a, sizeof(a));
+			else
+				continue;
+			json_str(&j, NULL, a);
+		}
+		freeifaddrs(ifa);
+	}
+	json_arr_end(&j);
+	h->boot_to_real = (int64_t)clock_ns(CLOCK_REALTIME) - (int64_t)clock_ns(CLOCK_BOOTTIME);
+}
+
+void time_format_utc(int64_t real_ns, char out[40])
+{
+	time_t sec = (time_t)(real_ns / 1000000000LL);
+	long nsec = (long)(real_ns % 1000000000LL);
+	struct tm tm;
+
+	if (nsec < 0) {
+		nsec += 1000000000L;
+		sec--;
+	}
+	gmtime_r(&sec, &tm);
+	if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
+		snprintf(out, 40, "1970-01-01T00:00:00.000000000Z");
+		return;
+	}
+	snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+		 tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100, nsec % 1000000000L);
+}
+
+void host_utc_time(const struct host *h, uint64_t boot_ns, char out[40])
+{
+	time_format_utc((int64_t)boot_ns + h->boot_to_real, out);
+}

@@ -1,0 +1,364 @@
+#include "sensor/sensor.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "event/encode.h"
+#include "event/types.h"
+#include "kunai.skel.h"
+#include "model/procfs.h"
+#include "sensor/loss.h"
+
+#define TRACEFS "/sys/kernel/tracing"
+#define SWEEP_EVERY 60 /* seconds */
+#define PROCS_MAX (1u << 20)
+
+struct sensor {
+	const struct sensor_opts *opts;
+	struct kunai_bpf *skel;
+	struct bpf_link *links[64];
+	int nlinks;
+	struct ring_buffer *rb;
+	struct sinks sinks;
+	struct host host;
+	struct proctable pt;
+	struct encoder enc;
+	struct loss loss;
+	struct strbuf line;
+	int ncpus;
+	uint64_t read_total, read_at_report, report_ns;
+	uint64_t written;
+	int tracefs_mounted;
+};
+
+static int verbose_level;
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && verbose_level < 2)
+		return 0;
+	if (level == LIBBPF_INFO && verbose_level < 1)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int sensor_preflight(void)
+{
+	struct stat st;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "kunai: must run as root: it loads eBPF programs into the kernel.\n");
+		return 1;
+	}
+	if (stat("/sys/kernel/btf/vmlinux", &st)) {
+		fprintf(stderr, "kunai: this kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing): "
+				"Kunai needs a kernel built with CONFIG_DEBUG_INFO_BTF=y.\n");
+		return 1;
+	}
+	return 0;
+}
+
+int tracefs_ensure(void)
+{
+	struct stat st;
+
+	if (!stat(TRACEFS "/events", &st))
+		return 0;
+	if (mount("tracefs", TRACEFS, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return -errno;
+	return 1;
+}
+
+static void emit_line(struct sensor *s)
+{
+	sinks_write(&s->sinks, s->line.buf, s->line.len);
+	s->written++;
+	strbuf_reset(&s->line);
+	strbuf_shrink(&s->line, 1 << 20);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct sensor *s = ctx;
+
+	s->read_total++;
+	strbuf_reset(&s->line);
+	if (encode_record(&s->enc, data, size, &s->line)) {
+		if (s->opts->verbose)
+			fprintf(stderr, "kunai: malformed record of %zu bytes skipped\n", size);
+		return 0;
+	}
+	emit_line(s);
+	return 0;
+}
+
+static void loss_check(struct sensor *s)
+{
+	uint64_t totals[KN_TYPE_MAX] = { 0 }, delta[KN_TYPE_MAX], lost, now, read;
+	uint64_t *vals = calloc((size_t)s->ncpus, sizeof(uint64_t));
+	int fd = bpf_map__fd(s->skel->maps.kn_loss);
+	double secs;
+
+	if (!vals)
+		return;
+	for (uint32_t t = 0; t < KN_TYPE_MAX; t++) {
+		if (!bpf_map_lookup_elem(fd, &t, vals))
+			totals[t] = loss_sum_percpu(vals, s->ncpus);
+	}
+	free(vals);
+	lost = loss_update(&s->loss, totals, delta);
+	if (!lost)
+		return;
+	now = clock_ns(CLOCK_BOOTTIME);
+	read = s->read_total - s->read_at_report;
+	secs = (double)(now - s->report_ns) / 1e9;
+	strbuf_reset(&s->line);
+	encode_loss(&s->enc, read, lost, secs > 0 ? (double)(read + lost) / secs : 0, delta, &s->line);
+	emit_line(s);
+	s->read_at_report = s->read_total;
+	s->report_ns = now;
+}
+
+static int needs_tracefs(struct kunai_bpf *skel)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, skel->obj)
+	{
+		const char *sec = bpf_program__section_name(p);
+
+		if (bpf_program__autoload(p) && (!strncmp(sec, "tp/", 3) || !strncmp(sec, "tracepoint/", 11)))
+			return 1;
+	}
+	return 0;
+}
+
+static int probes_load(struct sensor *s)
+{
+	const struct sensor_opts *o = s->opts;
+	struct bpf_program *p;
+	int err;
+
+	s->skel = kunai_bpf__open();
+	if (!s->skel) {
+		fprintf(stderr, "kunai: opening the embedded probes failed: %s\n", strerror(errno));
+		return -1;
+	}
+	s->skel->rodata->kn_self_tgid = (uint32_t)getpid();
+	bpf_map__set_max_entries(s->skel->maps.kn_scratch, (uint32_t)s->ncpus);
+	bpf_map__set_max_entries(s->skel->maps.kn_events, o->ringbuf_mb << 20);
+	if (needs_tracefs(s->skel)) {
+		err = tracefs_ensure();
+		if (err < 0) {
+			fprintf(stderr, "kunai: tracefs is missing and mounting it at %s failed: %s\n", TRACEFS,
+				strerror(-err));
+			return -1;
+		}
+		s->tracefs_mounted = err == 1;
+	}
+	err = kunai_bpf__load(s->skel);
+	if (err) {
+		fprintf(stderr, "kunai: loading the probes into the kernel failed: %s (run with -v for the verifier log)\n",
+			strerror(-err));
+		return -1;
+	}
+	bpf_object__for_each_program(p, s->skel->obj)
+	{
+		struct bpf_link *l;
+
+		if (!bpf_program__autoload(p))
+			continue;
+		l = bpf_program__attach(p);
+		if (!l) {
+			fprintf(stderr, "kunai: attaching %s (%s) failed: %s\n", bpf_program__name(p),
+				bpf_program__section_name(p), strerror(errno));
+			return -1;
+		}
+		if (s->nlinks < (int)(sizeof(s->links) / sizeof(s->links[0])))
+			s->links[s->nlinks++] = l;
+	}
+	return 0;
+}
+
+static void probes_detach(struct sensor *s)
+{
+	for (int i = 0; i < s->nlinks; i++)
+		bpf_link__destroy(s->links[i]);
+	s->nlinks = 0;
+}
+
+static void drain(struct sensor *s)
+{
+	/* Links are gone: what is in the ring buffer is all there will be. */
+	while (ring_buffer__consume(s->rb) > 0)
+		;
+	loss_check(s);
+}
+
+static int event_loop(struct sensor *s, int sfd, int tfd)
+{
+	struct epoll_event ev, evs[8];
+	int ep = epoll_create1(EPOLL_CLOEXEC), rbfd = ring_buffer__epoll_fd(s->rb);
+	unsigned ticks = 0;
+
+	if (ep < 0)
+		return -errno;
+	ev.events = EPOLLIN;
+	ev.data.fd = sfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
+	ev.data.fd = tfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev);
+	ev.data.fd = rbfd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, rbfd, &ev);
+	for (;;) {
+		int n = epoll_wait(ep, evs, 8, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(ep);
+			return -errno;
+		}
+		for (int i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == rbfd) {
+				s->enc.batch++;
+				ring_buffer__consume(s->rb);
+			} else if (fd == tfd) {
+				uint64_t exp;
+
+				if (read(tfd, &exp, sizeof(exp)) < 0)
+					continue;
+				loss_check(s);
+				if (++ticks % SWEEP_EVERY == 0) {
+					host_refresh(&s->host);
+					procfs_sweep(&s->pt, "/proc");
+				}
+			} else if (fd == sfd) {
+				struct signalfd_siginfo si;
+
+				if (read(sfd, &si, sizeof(si)) != sizeof(si))
+					continue;
+				if (s->opts->verbose)
+					fprintf(stderr, "kunai: signal %u, stopping\n", si.ssi_signo);
+				close(ep);
+				return 0;
+			}
+		}
+	}
+}
+
+int sensor_run(const struct sensor_opts *o)
+{
+	struct sensor s;
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
+	struct start_info si = { KUNAI_VERSION, NULL, NULL };
+	char err[512], exe[4096];
+	sigset_t mask;
+	int sfd = -1, tfd = -1, rc = 1;
+	ssize_t n;
+
+	if (sensor_preflight())
+		return 1;
+	memset(&s, 0, sizeof(s));
+	s.opts = o;
+	verbose_level = o->verbose;
+	s.ncpus = libbpf_num_possible_cpus();
+	if (s.ncpus <= 0) {
+		fprintf(stderr, "kunai: cannot count the CPUs: %s\n", strerror(-s.ncpus));
+		return 1;
+	}
+	strbuf_init(&s.line);
+	sinks_init(&s.sinks);
+	if (!o->no_stdout)
+		sinks_add_fd(&s.sinks, STDOUT_FILENO, "stdout");
+	for (int i = 0; i < o->n_outputs; i++) {
+		if (sinks_add_file(&s.sinks, o->outputs[i], err, sizeof(err))) {
+			fprintf(stderr, "kunai: %s\n", err);
+			goto out;
+		}
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (sfd < 0 || tfd < 0 || timerfd_settime(tfd, 0, &its, NULL)) {
+		fprintf(stderr, "kunai: cannot set up signals and timers: %s\n", strerror(errno));
+		goto out;
+	}
+
+	/* Kernels since 5.11 account BPF memory to the cgroup: a refused
+	 * bump is worth a notice, not a failure. */
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) && o->verbose)
+		fprintf(stderr, "kunai: notice: raising RLIMIT_MEMLOCK failed (%s); continuing\n", strerror(errno));
+	libbpf_set_print(libbpf_log);
+
+	if (proctable_init(&s.pt, 65536, PROCS_MAX)) {
+		fprintf(stderr, "kunai: out of memory\n");
+		goto out;
+	}
+	host_init(&s.host);
+	encoder_init(&s.enc, &s.host, &s.pt);
+	if (probes_load(&s))
+		goto out;
+	/* Seed after attaching: a process that starts in between is seen by
+	 * both, and the model takes the kernel's word for it. */
+	procfs_seed(&s.pt, "/proc");
+	s.rb = ring_buffer__new(bpf_map__fd(s.skel->maps.kn_events), on_record, &s, NULL);
+	if (!s.rb) {
+		fprintf(stderr, "kunai: cannot read the ring buffer: %s\n", strerror(errno));
+		goto out;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = 0;
+	si.exe = exe;
+	encode_start(&s.enc, &si, &s.line);
+	emit_line(&s);
+	s.report_ns = clock_ns(CLOCK_BOOTTIME);
+
+	rc = event_loop(&s, sfd, tfd) ? 1 : 0;
+	probes_detach(&s);
+	drain(&s);
+	if (o->verbose)
+		fprintf(stderr, "kunai: %llu events read, %llu lost, %llu malformed\n",
+			(unsigned long long)s.read_total, (unsigned long long)s.loss.lost_total,
+			(unsigned long long)s.enc.malformed);
+out:
+	probes_detach(&s);
+	ring_buffer__free(s.rb);
+	kunai_bpf__destroy(s.skel);
+	if (s.tracefs_mounted)
+		umount2(TRACEFS, MNT_DETACH);
+	if (s.enc.host)
+		encoder_free(&s.enc);
+	if (s.pt.buckets)
+		proctable_free(&s.pt);
+	host_free(&s.host);
+	sinks_close(&s.sinks);
+	strbuf_free(&s.line);
+	if (sfd >= 0)
+		close(sfd);
+	if (tfd >= 0)
+		close(tfd);
+	return rc;
+}

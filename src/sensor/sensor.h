@@ -1,0 +1,26 @@
+#ifndef KN_SENSOR_H
+#define KN_SENSOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "output/sink.h"
+
+struct sensor_opts {
+	const char *outputs[SINKS_MAX]; /* file outputs, besides stdout */
+	int n_outputs;
+	bool no_stdout;
+	uint32_t ringbuf_mb; /* ring buffer size, MiB, power of two */
+	int verbose;
+};
+
+/* Load, attach, run until SIGINT/SIGTERM, drain, detach. Returns the exit code. */
+int sensor_run(const struct sensor_opts *o);
+/* Preflight shared by every command that loads probes: root and BTF.
+ * Prints one sentence and returns non-zero when the sensor cannot run. */
+int sensor_preflight(void);
+/* Mount tracefs at /sys/kernel/tracing if it is not there. Returns 1 if it
+ * was mounted by this call, 0 if present, -errno on failure. */
+int tracefs_ensure(void);
+
+#endif
