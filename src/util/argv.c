@@ -6,10 +6,10 @@ size_t argv_to_cmdline(const char *area, size_t len, struct strbuf *out)
 {
 	size_t i = 0, argc = 0;
 
-	if (len && area[len - 1] == 0)
-		len--; /* the terminator of the last argument */
-	if (!len && !area)
+	if (!len)
 		return 0;
+	if (area[len - 1] == 0)
+		len--; /* the terminator of the last argument */
 	strbuf_grow(out, len);
 	while (i <= len) {
 		const char *nul = memchr(area + i, 0, len - i);

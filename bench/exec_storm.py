@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Exec-storm benchmark: the cost of the sensor on fork+exec, and whether it
+keeps up. Runs the same storm without the sensor, with it, and without it
+again, in one run; prints the ratio against the mean of the two baselines,
+the execve events the sensor wrote against the execs done, and the losses.
+
+    sudo make bench                      # or:
+    sudo python3 bench/exec_storm.py --kunai build/kunai --execs 5000 --rounds 3
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def storm(driver, n, prog):
+    out = subprocess.run([driver, str(n), prog], capture_output=True, check=True, timeout=600)
+    return float(out.stdout)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kunai", required=True)
+    ap.add_argument("--execs", type=int, default=5000)
+    ap.add_argument("--rounds", type=int, default=3)
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("the benchmark runs the sensor: run it as root")
+    work = tempfile.mkdtemp(prefix="kunai-bench-")
+    try:
+        driver = os.path.join(work, "exec_storm")
+        subprocess.run(["cc", "-O2", "-o", driver, os.path.join(os.path.dirname(__file__), "exec_storm.c")],
+                       check=True)
+        prog = os.path.join(work, "bench_true")  # a unique exe, to count its events
+        shutil.copy(os.path.realpath("/bin/true"), prog)
+        os.chmod(prog, 0o755)
+        storm(driver, 200, prog)  # warm up caches
+        results = []
+        for r in range(a.rounds):
+            base1 = storm(driver, a.execs, prog)
+            out = os.path.join(work, "events-%d.jsonl" % r)
+            k = subprocess.Popen([a.kunai, "run", "--no-stdout", "--output", out],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not (os.path.exists(out) and os.path.getsize(out) > 0):
+                time.sleep(0.05)
+            with_s = storm(driver, a.execs, prog)
+            time.sleep(1.5)  # let the sensor drain and report losses
+            k.send_signal(signal.SIGTERM)
+            rc = k.wait(30)
+            base2 = storm(driver, a.execs, prog)
+            seen = lost = 0
+            with open(out) as f:
+                for line in f:
+                    e = json.loads(line)
+                    n = e["info"]["event"]["name"]
+                    if n == "execve" and e["data"]["exe"]["path"] == prog:
+                        seen += 1
+                    elif n == "event_loss":
+                        lost += e["data"]["lost_by_type"].get("execve", 0)
+            base = (base1 + base2) / 2
+            results.append(with_s / base)
+            print("round %d: baseline %.3fs / %.3fs, with sensor %.3fs, ratio %.3f, "
+                  "execve written %d of %d execs, execve lost %d, sensor exit %d"
+                  % (r + 1, base1, base2, with_s, with_s / base, seen, a.execs, lost, rc), flush=True)
+        results.sort()
+        print("median ratio (time with sensor / without): %.3f over %d rounds of %d execs"
+              % (results[len(results) // 2], a.rounds, a.execs))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

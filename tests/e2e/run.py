@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""End-to-end suite: real probes on the running kernel, real actions, exact
+JSON fields. Needs root. Usage: run.py --kunai build/kunai"""
+import argparse
+import os
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import shutil
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kunai_e2e import Runner, Sensor, Skip, check_equal, copy_exe, decode, name_is  # noqa: E402
+
+SUITE_TIMEOUT = 600
+ARGV_MAX = 128 * 1024
+PYTHON = os.path.realpath(sys.executable)
+SH = os.path.realpath("/bin/sh")
+TRUE = os.path.realpath("/bin/true")
+SLEEP = os.path.realpath("/bin/sleep")
+CLONE_THREAD = 0x10000
+SIGCHLD = 17
+
+
+def exec_of(path, name="execve"):
+    return lambda e: name_is(e, name) and e["data"]["exe"]["path"] == path
+
+
+def of_pid(name, pid):
+    return lambda e: name_is(e, name) and e["info"]["task"]["tgid"] == pid
+
+
+class Suite:
+    def __init__(self, kunai, work):
+        self.kunai = kunai
+        self.work = work
+        self.children = []
+
+    def path(self, name):
+        return os.path.join(self.work, name)
+
+    def spawn(self, argv, **kw):
+        p = subprocess.Popen(argv, **kw)
+        self.children.append(p)
+        return p
+
+    def cleanup(self):
+        for p in self.children:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+    # ---- command line ------------------------------------------------------
+
+    def test_cli_help_version(self):
+        r = subprocess.run([self.kunai, "--help"], capture_output=True, timeout=10)
+        check_equal(r.returncode, 0, "--help exit code")
+        assert b"Usage: kunai" in r.stdout and b"--output PATH" in r.stdout, r.stdout
+        r = subprocess.run([self.kunai, "--version"], capture_output=True, timeout=10)
+        check_equal(r.returncode, 0, "--version exit code")
+        check_equal(r.stdout, b"kunai 0.1.0\n", "--version output")
+
+    def test_cli_usage_errors(self):
+        r = subprocess.run([self.kunai, "run", "--bogus"], capture_output=True, timeout=10)
+        check_equal(r.returncode, 2, "unknown option exit code")
+        assert r.stderr.startswith(b"kunai: unknown option '--bogus'\n"), r.stderr
+        assert b"Usage: kunai" in r.stderr, r.stderr
+        r = subprocess.run([self.kunai, "frobnicate"], capture_output=True, timeout=10)
+        check_equal(r.returncode, 2, "unknown command exit code")
+        r = subprocess.run([self.kunai, "run", "--ringbuf-size", "3"], capture_output=True, timeout=10)
+        check_equal(r.returncode, 2, "bad ring buffer size exit code")
+
+    def test_cli_not_root(self):
+        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", self.kunai, "run"],
+                           capture_output=True, timeout=10)
+        check_equal(r.returncode, 1, "exit code as non-root")
+        check_equal(r.stderr, b"kunai: must run as root: it loads eBPF programs into the kernel.\n", "stderr")
+
+    def test_cli_bad_output(self):
+        r = subprocess.run([self.kunai, "run", "--output", self.path("missing/dir/out.jsonl")],
+                           capture_output=True, timeout=10)
+        check_equal(r.returncode, 1, "exit code for an unwritable output")
+        assert b"cannot open output" in r.stderr, r.stderr
+
+    # ---- process events, one sensor ------------------------------------------
+
+    def test_exec_argv(self, s):
+        marker = copy_exe(TRUE, self.path("marker"))
+        args = [marker.encode(), b"two words", b'say "hi"', b"line\nbreak", b"\xff\xfe\x80 bytes",
+                b"A" * (100 * 1024)]
+        p = self.spawn(args)
+        p.wait(10)
+        e = s.wait_for(exec_of(marker), "execve of marker")
+        d = e["data"]
+        check_equal(decode(d["command_line"]), b" ".join(args), "command_line")
+        check_equal(d["argc"], len(args), "argc")
+        assert "command_line_truncated" not in d, d.keys()
+        check_equal(d["exe"], {"path": marker}, "exe")
+        check_equal(d["parent_exe"], PYTHON, "parent_exe")
+        check_equal(d["cwd"], os.path.realpath(os.getcwd()), "cwd")
+        check_equal(e["info"]["event"]["id"], 1, "event id")
+        check_equal(e["info"]["task"]["tgid"], p.pid, "task.tgid")
+        check_equal(e["info"]["task"]["pid"], p.pid, "task.pid")
+        check_equal(e["info"]["task"]["name"], "marker", "task.name")
+        check_equal(e["info"]["parent_task"]["tgid"], os.getpid(), "parent_task.tgid")
+        assert d["ancestors"].endswith("|" + PYTHON), d["ancestors"]
+
+    def test_exec_argv_truncated(self, s):
+        marker = copy_exe(TRUE, self.path("marker_big"))
+        args = [marker.encode(), b"B" * (100 * 1024), b"C" * (100 * 1024)]
+        p = self.spawn(args)
+        p.wait(10)
+        e = s.wait_for(exec_of(marker), "execve of marker_big")
+        d = e["data"]
+        check_equal(d.get("command_line_truncated"), True, "command_line_truncated")
+        check_equal(decode(d["command_line"]), b" ".join(args)[:ARGV_MAX], "truncated command_line")
+
+    def test_exec_script(self, s):
+        script = self.path("script.sh")
+        with open(script, "w") as f:
+            f.write("#!/bin/sh\nexit 0\n")
+        os.chmod(script, 0o755)
+        p = self.spawn(["./script.sh", "arg1"], cwd=self.work)
+        p.wait(10)
+        e = s.wait_for(exec_of(script, "execve_script"), "execve_script")
+        d = e["data"]
+        check_equal(e["info"]["event"]["id"], 2, "event id")
+        check_equal(d["exe"], {"path": script}, "exe (the script)")
+        check_equal(d["interpreter"], {"path": SH}, "interpreter")
+        check_equal(d["command_line"], "/bin/sh ./script.sh arg1", "command_line")
+        check_equal(d["cwd"], self.work, "cwd")
+        check_equal(e["info"]["task"]["tgid"], p.pid, "task.tgid")
+
+    def test_exec_deep_path(self, s):
+        deep = os.path.join(self.work, *(["d"] * 150))
+        os.makedirs(deep)
+        marker = copy_exe(TRUE, os.path.join(deep, "deep_marker"))
+        p = self.spawn([marker])
+        p.wait(10)
+        e = s.wait_for(exec_of(marker), "execve at a 150-component path")
+        check_equal(e["data"]["exe"], {"path": marker}, "exe of 150 components")
+
+    def test_exec_path_truncated(self, s):
+        # 20 components of 250 bytes: longer than PATH_MAX, reached by cd.
+        comps = [("%02d" % i) + "x" * 248 for i in range(20)]
+        fd = os.open(self.work, os.O_RDONLY | os.O_DIRECTORY)
+        for c in comps:
+            os.mkdir(c, dir_fd=fd)
+            nfd = os.open(c, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+        with open(TRUE, "rb") as src:
+            out = os.open("long_marker", os.O_WRONLY | os.O_CREAT, 0o755, dir_fd=fd)
+            os.write(out, src.read())
+            os.close(out)
+        os.close(fd)
+        d = os.path.join(self.work, *comps)
+
+        def descend():
+            os.chdir(self.work)
+            for c in comps:
+                os.chdir(c)
+
+        p = self.spawn(["./long_marker"], preexec_fn=descend)
+        p.wait(10)
+        e = s.wait_for(lambda e: name_is(e, "execve") and e["data"]["exe"]["path"].endswith("/long_marker"),
+                       "execve of a path longer than 4096 bytes")
+        exe = e["data"]["exe"]
+        check_equal(exe.get("truncated"), True, "exe.truncated")
+        full = os.path.join(d, "long_marker")
+        assert len(full) > 4096
+        assert full.endswith(exe["path"]), exe["path"][:80]
+        assert 4000 < len(exe["path"]) <= 4095, len(exe["path"])
+
+    def test_fork(self, s):
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        e = s.wait_for(lambda e: name_is(e, "clone") and e["info"]["task"]["tgid"] == pid, "clone")
+        check_equal(e["info"]["event"]["id"], 6, "event id")
+        check_equal(e["info"]["task"]["pid"], pid, "task.pid")
+        check_equal(e["info"]["parent_task"]["tgid"], os.getpid(), "parent_task.tgid")
+        flags = int(e["data"]["flags"], 16)
+        check_equal(flags & 0xff, SIGCHLD, "exit signal in flags")
+        check_equal(flags & CLONE_THREAD, 0, "CLONE_THREAD")
+        check_equal(e["data"]["exe"], {"path": PYTHON}, "exe")
+        x = s.wait_for(of_pid("exit_group", pid), "exit_group of the fork child")
+        check_equal(x["data"]["error_code"], 0, "error_code")
+
+    def test_thread(self, s):
+        ids = []
+        t = threading.Thread(target=lambda: ids.append(threading.get_native_id()))
+        t.start()
+        t.join()
+        tid = ids[0]
+        c = s.wait_for(lambda e: name_is(e, "clone") and e["info"]["task"]["pid"] == tid, "clone of a thread")
+        check_equal(c["info"]["task"]["tgid"], os.getpid(), "thread tgid")
+        assert int(c["data"]["flags"], 16) & CLONE_THREAD, c["data"]["flags"]
+        x = s.wait_for(lambda e: name_is(e, "exit") and e["info"]["task"]["pid"] == tid, "exit of a thread")
+        check_equal(x["info"]["event"]["id"], 4, "event id")
+        check_equal(x["info"]["task"]["tgid"], os.getpid(), "thread tgid")
+        groups = s.find_all(lambda e: name_is(e, "exit_group") and e["info"]["task"]["tgid"] == os.getpid())
+        check_equal(groups, [], "exit_group of the test process")
+
+    def test_exit_code(self, s):
+        sh = copy_exe(SH, self.path("exit_sh"))
+        p = self.spawn([sh, "-c", "exit 3"])
+        check_equal(p.wait(10), 3, "shell exit status")
+        e = s.wait_for(of_pid("exit_group", p.pid), "exit_group")
+        d = e["data"]
+        check_equal(e["info"]["event"]["id"], 5, "event id")
+        check_equal(d["error_code"], 3, "error_code")
+        assert "signal" not in d, d
+        check_equal(d["exe"], {"path": sh}, "exe")
+        check_equal(d["command_line"], sh + " -c exit 3", "command_line")
+
+    def test_killed(self, s):
+        sl = copy_exe(SLEEP, self.path("kill_sleep"))
+        p = self.spawn([sl, "60"])
+        s.wait_for(exec_of(sl), "execve of the victim")
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(10)
+        e = s.wait_for(of_pid("exit_group", p.pid), "exit_group of a killed process")
+        d = e["data"]
+        check_equal(d["signal"], "SIGKILL", "signal")
+        check_equal(d["error_code"], 0, "error_code")
+        check_equal(d["core_dumped"], False, "core_dumped")
+
+    def test_ancestry_chain(self, s):
+        a = copy_exe(SH, self.path("a_sh"))
+        b = copy_exe(SH, self.path("b_sh"))
+        c = copy_exe(TRUE, self.path("c_true"))
+        inner = '%s -c "%s; exit 0"; exit 0' % (b, c)
+        p = self.spawn([a, "-c", inner])
+        p.wait(10)
+        e = s.wait_for(exec_of(c), "execve of the third level")
+        d = e["data"]
+        check_equal(d["parent_exe"], b, "parent_exe")
+        check_equal(d["parent_command_line"], "%s -c %s; exit 0" % (b, c), "parent_command_line")
+        check_equal(d["ancestors"].split("|")[-3:], [PYTHON, a, b], "ancestors")
+        check_equal(e["info"]["parent_task"]["name"], "b_sh", "parent_task.name")
+        eb = s.wait_for(exec_of(b), "execve of the second level")
+        check_equal(eb["data"]["parent_exe"], a, "second level parent_exe")
+        check_equal(eb["data"]["parent_command_line"], "%s -c %s" % (a, inner), "second level parent_command_line")
+
+    def test_preexisting_parent(self, s, pre, pre_sh, after):
+        pre.stdin.write(b"go\n")
+        pre.stdin.flush()
+        pre.wait(10)
+        e = s.wait_for(exec_of(after), "execve under a process started before the sensor")
+        d = e["data"]
+        check_equal(d["parent_exe"], pre_sh, "parent_exe")
+        check_equal(d["parent_command_line"], '%s -c read x; "$0"; exit 0 %s' % (pre_sh, after),
+                    "parent_command_line")
+        check_equal(e["info"]["parent_task"]["tgid"], pre.pid, "parent_task.tgid")
+        assert d["ancestors"].endswith("|%s|%s" % (PYTHON, pre_sh)), d["ancestors"]
+
+    def test_own_events_absent(self, s):
+        own = s.find_all(lambda e: e["info"]["task"]["tgid"] == s.proc.pid and not name_is(e, "start"))
+        check_equal(own, [], "events of the sensor itself")
+
+    def test_stop_mid_storm(self, s):
+        """SIGTERM during an exec storm: exit 0, every line whole."""
+        storm = self.spawn([SH, "-c", "i=0; while [ $i -lt 3000 ]; do %s; i=$((i+1)); done" % TRUE])
+        time.sleep(0.5)
+        rc = s.stop()
+        storm.kill()
+        storm.wait()
+        check_equal(rc, 0, "exit code after SIGTERM")
+        with open(s.out, "rb") as f:
+            data = f.read()
+        check_equal(data[-1:], b"\n", "last byte of the output")
+        import json
+        for i, line in enumerate(data.split(b"\n")[:-1]):
+            try:
+                json.loads(line)
+            except ValueError:
+                raise AssertionError("line %d is not whole JSON: %r" % (i + 1, line[:120]))
+        check_equal(stat.S_IMODE(os.stat(s.out).st_mode), 0o600, "output file mode")
+        assert len(s.find_all(lambda e: name_is(e, "execve"))) > 10
+
+    def test_event_loss(self):
+        """A stopped reader and a 1 MiB ring buffer: losses are counted per
+        type and reported, never silent."""
+        s = Sensor(self.kunai, self.work, ["--ringbuf-size", "1"], name="loss").start()
+        try:
+            marker = copy_exe(TRUE, self.path("loss_marker"))
+            n = 40
+            os.kill(s.proc.pid, signal.SIGSTOP)
+            try:
+                for _ in range(n):
+                    subprocess.run([marker, "L" * (120 * 1024)], timeout=10)
+            finally:
+                os.kill(s.proc.pid, signal.SIGCONT)
+            e = s.wait_for(lambda e: name_is(e, "event_loss"), "event_loss")
+            d = e["data"]
+            check_equal(e["info"]["event"]["id"], 1100, "event id")
+            lost_exec = d["lost_by_type"].get("execve", 0)
+            assert lost_exec >= 1, d
+            check_equal(d["lost"], sum(d["lost_by_type"].values()), "lost == sum of lost_by_type")
+            seen = len(s.find_all(exec_of(marker)))
+            assert seen < n, seen
+            assert seen + lost_exec >= n, (seen, lost_exec)
+        finally:
+            rc = s.stop()
+        check_equal(rc, 0, "exit code")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kunai", required=True)
+    ap.add_argument("-k", dest="only", default=None, help="run the tests whose name contains this")
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        print("the end-to-end tests load probes: run them as root")
+        return 1
+    kunai = os.path.abspath(args.kunai)
+    signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("suite timeout")))
+    signal.alarm(SUITE_TIMEOUT)
+    work = os.path.realpath(tempfile.mkdtemp(prefix="kunai-e2e-", dir="/tmp"))
+    suite = Suite(kunai, work)
+    r = Runner()
+    sensor = None
+
+    def want(name):
+        return args.only is None or args.only in name
+
+    try:
+        for name in ["test_cli_help_version", "test_cli_usage_errors", "test_cli_not_root", "test_cli_bad_output"]:
+            if want(name):
+                r.run(name, getattr(suite, name))
+        # A process that exists before the sensor starts.
+        pre_sh = copy_exe(SH, suite.path("pre_sh"))
+        after = copy_exe(TRUE, suite.path("after_true"))
+        pre = suite.spawn([pre_sh, "-c", 'read x; "$0"; exit 0', after], stdin=subprocess.PIPE)
+        time.sleep(0.2)
+        sensor = Sensor(kunai, work).start()
+        for name in ["test_exec_argv", "test_exec_argv_truncated", "test_exec_script", "test_exec_deep_path",
+                     "test_exec_path_truncated", "test_fork", "test_thread", "test_exit_code", "test_killed",
+                     "test_ancestry_chain"]:
+            if want(name):
+                r.run(name, getattr(suite, name), sensor)
+        if want("test_preexisting_parent"):
+            r.run("test_preexisting_parent", suite.test_preexisting_parent, sensor, pre, pre_sh, after)
+        if want("test_own_events_absent"):
+            r.run("test_own_events_absent", suite.test_own_events_absent, sensor)
+        if want("test_stop_mid_storm"):
+            r.run("test_stop_mid_storm", suite.test_stop_mid_storm, sensor)
+        sensor.kill()
+        if want("test_event_loss"):
+            r.run("test_event_loss", suite.test_event_loss)
+    except BaseException as exc:
+        print("suite aborted: %r" % exc)
+        r.failed += 1
+    finally:
+        signal.alarm(0)
+        if sensor:
+            sensor.kill()
+        suite.cleanup()
+        shutil.rmtree(work, ignore_errors=True)
+    return r.summary()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
