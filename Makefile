@@ -14,13 +14,11 @@ ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
               -D_GNU_SOURCE -DKUNAI_VERSION=\"$(VERSION)\" -Iinclude -Isrc -I$(BUILD)
-LDLIBS     := -lbpf -lelf -lz
+LDLIBS     := -lbpf -lelf -lz -lcrypto -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
               -Iinclude -I$(BUILD) -Ibpf
 
-BPF_SRCS   := $(wildcard bpf/*.bpf.c)
-BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
-BPF_HDRS   := $(wildcard bpf/lib/*.h) include/kunai/wire.h
+BPF_HDRS   := $(wildcard bpf/*.bpf.h bpf/lib/*.h) include/kunai/wire.h
 
 LIB_SRCS   := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 LIB_OBJS   := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
@@ -34,7 +32,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 all: $(BUILD)/kunai
 
 # Debian 12 packages needed to build, run and test; installs only what is missing.
-DEPS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcmocka-dev pkg-config \
+DEPS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcmocka-dev libssl-dev pkg-config \
         make gcc python3 iproute2 util-linux procps
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
@@ -49,12 +47,8 @@ $(BUILD)/vmlinux.h:
 	@test -r /sys/kernel/btf/vmlinux || { echo "this kernel exposes no BTF (/sys/kernel/btf/vmlinux): Kunai needs CONFIG_DEBUG_INFO_BTF=y" >&2; exit 1; }
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(BUILD)/vmlinux.h
-	@mkdir -p $(@D)
+$(BUILD)/kunai.bpf.o: bpf/kunai.bpf.c $(BPF_HDRS) $(BUILD)/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-
-$(BUILD)/kunai.bpf.o: $(BPF_OBJS)
-	$(BPFTOOL) gen object $@ $^
 
 $(BUILD)/kunai.skel.h: $(BUILD)/kunai.bpf.o
 	$(BPFTOOL) gen skeleton $< name kunai_bpf > $@.tmp && mv $@.tmp $@

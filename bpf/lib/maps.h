@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* Maps and configuration shared by every probe family. Defined once in
- * bpf/maps.bpf.c (KN_MAPS_DEFINE), extern everywhere else; the objects are
- * linked into one with `bpftool gen object`. */
+/* Maps and configuration shared by every probe family. */
 #ifndef KN_BPF_MAPS_H
 #define KN_BPF_MAPS_H
 
@@ -10,23 +8,18 @@
 #include "kunai/wire.h"
 
 /* Scratch record: fixed part + paths (offsets < 16 KiB) + argv. */
-#define KN_SCRATCH_OFF_MASK (16384 - 1)
-#define KN_SCRATCH_SIZE (16384 + KN_ARGV_MAX + KN_PATH_MAX)
+#define KN_SCRATCH_OFF_MASK (32768 - 1)
+#define KN_SCRATCH_SIZE (32768 + KN_ARGV_MAX + KN_PATH_MAX)
 
-#ifdef KN_MAPS_DEFINE
-#define KN_EXTERN
-#else
-#define KN_EXTERN extern
-#endif
 
 /* One ring buffer for every event; its size is set by userland before load. */
-KN_EXTERN struct {
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 * 1024 * 1024);
 } kn_events SEC(".maps");
 
 /* Failed ring buffer writes, per CPU and per enum kn_type. */
-KN_EXTERN struct {
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, KN_TYPE_MAX);
 	__type(key, u32);
@@ -38,7 +31,7 @@ KN_EXTERN struct {
 struct kn_scratch {
 	char data[KN_SCRATCH_SIZE];
 };
-KN_EXTERN struct {
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
@@ -49,7 +42,7 @@ KN_EXTERN struct {
 struct kn_pathbuf {
 	char data[2 * KN_PATH_MAX];
 };
-KN_EXTERN struct {
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
@@ -57,7 +50,7 @@ KN_EXTERN struct {
 } kn_pathbuf SEC(".maps");
 
 /* Set by userland between open and load. */
-KN_EXTERN const volatile u32 kn_self_tgid;
+const volatile u32 kn_self_tgid = 0;
 
 static __always_inline void *kn_scratch_get(void)
 {
@@ -86,6 +79,19 @@ static __always_inline void kn_emit(void *rec, u64 size, u32 type)
 static __always_inline int kn_is_self(u32 tgid)
 {
 	return tgid == kn_self_tgid;
+}
+
+
+
+/* Event types that are on (bit per enum kn_type): programs shared by
+ * several types (read / read_config...) check it. */
+const volatile u64 kn_enabled_mask = ~0ULL;
+/* send_data: smallest send reported, in bytes. */
+const volatile u32 kn_send_min = 512;
+
+static __always_inline int kn_enabled(u32 type)
+{
+	return (kn_enabled_mask >> (type & 63)) & 1;
 }
 
 #endif

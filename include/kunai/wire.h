@@ -16,6 +16,7 @@ typedef __u8 u8;
 typedef __u16 u16;
 typedef __u32 u32;
 typedef __u64 u64;
+typedef __s64 s64;
 #endif
 
 #define KN_COMM_LEN 16
@@ -30,7 +31,54 @@ enum kn_type {
 	KN_EXIT,
 	KN_EXIT_GROUP,
 	KN_CLONE,
+	KN_PRCTL,
+	KN_KILL,
+	KN_PTRACE,
+	KN_INIT_MODULE,
+	KN_BPF_PROG_LOAD,
+	KN_BPF_SOCKET_FILTER,
+	KN_MPROTECT_EXEC,
+	KN_MMAP_EXEC,
+	KN_CONNECT,
+	KN_DNS_QUERY,
+	KN_SEND_DATA,
+	KN_ACCEPT,
+	KN_MOUNT,
+	KN_READ,
+	KN_READ_CONFIG,
+	KN_WRITE,
+	KN_WRITE_CONFIG,
+	KN_FILE_RENAME,
+	KN_FILE_UNLINK,
+	KN_WRITE_CLOSE,
+	KN_FILE_CREATE,
+	KN_MEMFD_CREATE,
+	KN_CHMOD,
+	KN_CHOWN,
+	KN_SETXATTR,
+	KN_IO_URING_SQE,
 	KN_TYPE_MAX,
+};
+
+/* Which syscall a kn_sys record comes from (its "syscall" field). */
+enum kn_sc {
+	KN_SC_NONE = 0,
+	KN_SC_OPEN, KN_SC_OPENAT, KN_SC_OPENAT2, KN_SC_CREAT, KN_SC_MKNOD, KN_SC_MKNODAT,
+	KN_SC_RENAME, KN_SC_RENAMEAT, KN_SC_RENAMEAT2,
+	KN_SC_UNLINK, KN_SC_UNLINKAT,
+	KN_SC_CHMOD, KN_SC_FCHMOD, KN_SC_FCHMODAT, KN_SC_FCHMODAT2,
+	KN_SC_CHOWN, KN_SC_LCHOWN, KN_SC_FCHOWN, KN_SC_FCHOWNAT,
+	KN_SC_SETXATTR, KN_SC_LSETXATTR, KN_SC_FSETXATTR, KN_SC_SETXATTRAT,
+	KN_SC_MOUNT,
+	KN_SC_READ, KN_SC_PREAD64, KN_SC_READV, KN_SC_PREADV, KN_SC_PREADV2,
+	KN_SC_WRITE, KN_SC_PWRITE64, KN_SC_WRITEV, KN_SC_PWRITEV, KN_SC_PWRITEV2,
+	KN_SC_CLOSE,
+	KN_SC_CONNECT, KN_SC_ACCEPT, KN_SC_ACCEPT4, KN_SC_SENDTO, KN_SC_SENDMSG,
+	KN_SC_RECVFROM, KN_SC_RECVMSG, KN_SC_RECVMMSG,
+	KN_SC_INIT_MODULE, KN_SC_FINIT_MODULE, KN_SC_BPF, KN_SC_SETSOCKOPT,
+	KN_SC_MMAP, KN_SC_MPROTECT, KN_SC_PKEY_MPROTECT,
+	KN_SC_PRCTL, KN_SC_KILL, KN_SC_TKILL, KN_SC_TGKILL, KN_SC_PTRACE, KN_SC_MEMFD_CREATE,
+	KN_SC_MAX,
 };
 
 /* Flags of a variable-length item. */
@@ -98,6 +146,45 @@ struct kn_exit {
 	u32 code; /* wait status: (status << 8) | signal | 0x80 if core */
 	u32 group_dead;
 };
+
+struct kn_addr {
+	u16 family; /* AF_INET, AF_INET6, 0 when unknown */
+	u16 port; /* host order */
+	u32 _pad;
+	u8 addr[16]; /* IPv4 in the first 4 bytes */
+};
+
+struct kn_sock {
+	u16 family;
+	u16 type;
+	u16 proto;
+	u16 state;
+	struct kn_addr src; /* the local end */
+	struct kn_addr dst; /* the remote end */
+};
+
+#define KN_SYS_STRS 4
+
+/*
+ * Every event but the process lifecycle: one layout, fields used as each
+ * type documents in src/event/sys.c. Strings and payload in the tail.
+ * For a path given by name, str[i] is the directory the kernel resolves it
+ * against (dirfd's file or the cwd, walked in the kernel; empty when the
+ * name is absolute) and str[i + 1] the name as the syscall received it.
+ */
+struct kn_sys {
+	struct kn_header hdr;
+	s64 ret; /* the syscall's return value */
+	u64 args[6]; /* its numeric arguments */
+	u32 sc; /* enum kn_sc */
+	u32 _pad;
+	struct kn_str str[KN_SYS_STRS];
+	struct kn_str data; /* payload: DNS answer, sent bytes, BPF filter... */
+	struct kn_sock sock;
+	u64 extra[4];
+};
+
+#define KN_DATA_MAX 4096 /* payload bytes kept per event */
 
 #define KN_EXEC_TAIL_MAX (3 * KN_PATH_MAX + KN_ARGV_MAX)
 

@@ -4,18 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event/types.h"
 #include "sensor/sensor.h"
 
 static const char usage_text[] =
 	"Usage: kunai [run] [OPTIONS]\n"
+	"       kunai config --list-events\n"
 	"       kunai --help | --version\n"
 	"\n"
 	"Kunai is a security event sensor for Linux: eBPF probes report what\n"
-	"executes, forks and exits, as JSON lines (one event per line).\n"
+	"executes, forks and exits, which files and sockets it touches, what\n"
+	"changes the kernel, as JSON lines (one event per line).\n"
 	"\n"
 	"Commands:\n"
 	"  run                  load the probes and write events until SIGINT or\n"
 	"                       SIGTERM (the default command); needs root\n"
+	"  config --list-events print every event: id, name, default on/off\n"
 	"\n"
 	"Options of run:\n"
 	"  -o, --output PATH    also write events to PATH (created 0600, appended;\n"
@@ -23,6 +27,11 @@ static const char usage_text[] =
 	"      --no-stdout      do not write events to standard output\n"
 	"      --ringbuf-size N kernel ring buffer size in MiB, a power of two\n"
 	"                       (default 16)\n"
+	"      --include NAMES  turn these events on (comma-separated names, or all)\n"
+	"      --exclude NAMES  turn these events off (applied after --include)\n"
+	"      --list-events    print every event with its id and default, and exit\n"
+	"      --send-data-min N  send_data: smallest send reported, in bytes\n"
+	"                       (default 512)\n"
 	"  -v, --verbose        log more to standard error (twice: libbpf debug)\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n"
@@ -44,6 +53,19 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
+static int list_events(void)
+{
+	printf("%-5s %-18s %s\n", "id", "name", "default");
+	for (uint32_t t = 0; t < KN_TYPE_MAX; t++) {
+		const struct kn_type_info *ti = kn_type_info(t);
+
+		printf("%-5u %-18s %s\n", ti->id, ti->name, ti->default_on ? "on" : "off");
+	}
+	printf("%-5u %-18s %s\n", KN_ID_EVENT_LOSS, "event_loss", "always");
+	printf("%-5u %-18s %s\n", KN_ID_START, "start", "always");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -51,14 +73,25 @@ int main(int argc, char **argv)
 		{ "no-stdout", no_argument, NULL, 'N' },
 		{ "ringbuf-size", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "include", required_argument, NULL, 'I' },
+		{ "exclude", required_argument, NULL, 'E' },
+		{ "list-events", no_argument, NULL, 'L' },
+		{ "send-data-min", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sensor_opts o = { .ringbuf_mb = 16 };
+	struct sensor_opts o = { .ringbuf_mb = 16, .send_min = 512 };
+	const char *include = NULL, *exclude = NULL;
+	char err[2048];
 	int c;
 
 	if (argc > 1 && argv[1][0] != '-') {
+		if (!strcmp(argv[1], "config")) {
+			if (argc == 3 && !strcmp(argv[2], "--list-events"))
+				return list_events();
+			return usage_error("config: expected --list-events, got '%s'", argc > 2 ? argv[2] : "nothing");
+		}
 		if (strcmp(argv[1], "run"))
 			return usage_error("unknown command '%s'", argv[1]);
 		argv[1] = argv[0];
@@ -89,6 +122,23 @@ int main(int argc, char **argv)
 		case 'v':
 			o.verbose++;
 			break;
+		case 'I':
+			include = optarg;
+			break;
+		case 'E':
+			exclude = optarg;
+			break;
+		case 'L':
+			return list_events();
+		case 'S': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v > 1u << 30)
+				return usage_error("--send-data-min: '%s' is not a number of bytes", optarg);
+			o.send_min = (uint32_t)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -105,5 +155,9 @@ int main(int argc, char **argv)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (o.no_stdout && !o.n_outputs)
 		return usage_error("%s leaves no output: add --output PATH", "--no-stdout");
+	o.enabled = kn_types_default();
+	if ((include && kn_types_apply(&o.enabled, include, 1, err, sizeof(err))) ||
+	    (exclude && kn_types_apply(&o.enabled, exclude, 0, err, sizeof(err))))
+		return usage_error("%s", err);
 	return sensor_run(&o);
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "event/encode_internal.h"
 #include "event/types.h"
 #include "model/guuid.h"
 #include "model/procfs.h"
@@ -37,18 +38,13 @@ void encoder_free(struct encoder *e)
 	strbuf_free(&e->path2);
 }
 
-/* A string item of a record, checked against the record's bounds. */
-struct item {
-	const char *s;
-	size_t len;
-	uint32_t flags;
-};
-
-static int item_get(const void *rec, size_t size, size_t fixed, const struct kn_str *ks, struct item *it)
+int item_get(const void *rec, size_t size, size_t fixed, const struct kn_str *ks, struct item *it)
 {
 	it->s = "";
 	it->len = 0;
 	it->flags = ks->flags;
+	if (ks->len == 0)
+		return 0; /* empty, or never written */
 	if (ks->off < fixed || ks->off > size || ks->len > size - ks->off)
 		return -1;
 	it->s = (const char *)rec + ks->off;
@@ -88,7 +84,7 @@ static void write_task(struct encoder *e, struct json *j, const char *key, const
 	json_obj_end(j);
 }
 
-static void write_info(struct encoder *e, struct json *j, uint32_t id, const char *name, uint64_t ktime,
+void write_info(struct encoder *e, struct json *j, uint32_t id, const char *name, uint64_t ktime,
 		       const struct kn_task *task, const struct kn_task *parent)
 {
 	char uuid[KN_UUID_STR], ts[40];
@@ -116,7 +112,7 @@ static void write_info(struct encoder *e, struct json *j, uint32_t id, const cha
 }
 
 /* A file object; only the path is known at this stage. */
-static void write_file(struct json *j, const char *key, const char *path, size_t len, uint32_t flags)
+void write_file(struct json *j, const char *key, const char *path, size_t len, uint32_t flags)
 {
 	json_obj_begin(j, key);
 	json_strn(j, "path", path, len);
@@ -129,7 +125,7 @@ static void write_file(struct json *j, const char *key, const char *path, size_t
 	json_obj_end(j);
 }
 
-static void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, uint32_t tgid)
+void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, uint32_t tgid)
 {
 	strbuf_reset(&e->anc);
 	proctable_ancestors(e->pt, tgid, &e->anc, ANCESTORS_MAX);
@@ -228,7 +224,7 @@ static int encode_clone(struct encoder *e, const void *rec, size_t size, struct 
 	return 0;
 }
 
-static const char *signal_name(unsigned sig)
+const char *signal_name(unsigned sig)
 {
 	static char other[16];
 	const char *abbrev;
@@ -299,12 +295,14 @@ int encode_record(struct encoder *e, const void *rec, size_t size, struct strbuf
 		rc = encode_exit(e, rec, size, &j);
 		break;
 	default:
-		rc = -1;
+		rc = encode_sys(e, rec, size, &j);
 	}
 	if (rc) {
 		out->len = mark;
 		if (out->buf)
 			out->buf[mark] = 0;
+		if (rc == -2)
+			return 1; /* nothing to report */
 		e->malformed++;
 		return -1;
 	}

@@ -22,8 +22,9 @@ struct encoder {
 
 void encoder_init(struct encoder *e, struct host *h, struct proctable *pt);
 void encoder_free(struct encoder *e);
-/* Encode one ring buffer record as one JSON line (no newline) into out and
- * update the process model. Returns 0, or -1 for a malformed record. */
+/* Encode one ring buffer record as JSON lines (no final newline) into out
+ * and update the process model. Returns 0, 1 when the record gives nothing
+ * to report (a DNS query rather than an answer), -1 when malformed. */
 int encode_record(struct encoder *e, const void *rec, size_t size, struct strbuf *out);
 
 struct start_info {

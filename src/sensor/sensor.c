@@ -1,6 +1,7 @@
 #include "sensor/sensor.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "kunai.skel.h"
 #include "model/procfs.h"
 #include "sensor/loss.h"
+#include "sensor/probes.h"
 
 #define TRACEFS "/sys/kernel/tracing"
 #define SWEEP_EVERY 60 /* seconds */
@@ -94,15 +96,27 @@ static void emit_line(struct sensor *s)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct sensor *s = ctx;
+	const struct kn_header *h = data;
+	uint64_t bit;
+	int rc;
 
 	s->read_total++;
+	if (size < sizeof(*h))
+		return 0;
+	bit = h->type < 64 ? 1ULL << h->type : 0;
+	/* The lifecycle (types up to KN_CLONE) always goes through the
+	 * encoder, which keeps the process model, even when not reported. */
+	if (!(s->opts->enabled & bit) && h->type > KN_CLONE)
+		return 0;
 	strbuf_reset(&s->line);
-	if (encode_record(&s->enc, data, size, &s->line)) {
+	rc = encode_record(&s->enc, data, size, &s->line);
+	if (rc < 0) {
 		if (s->opts->verbose)
 			fprintf(stderr, "kunai: malformed record of %zu bytes skipped\n", size);
 		return 0;
 	}
-	emit_line(s);
+	if (rc == 0 && (s->opts->enabled & bit))
+		emit_line(s);
 	return 0;
 }
 
@@ -133,7 +147,7 @@ static void loss_check(struct sensor *s)
 	s->report_ns = now;
 }
 
-static int needs_tracefs(struct kunai_bpf *skel)
+static int needs_tracefs(struct kunai_bpf *skel, uint64_t enabled)
 {
 	struct bpf_program *p;
 
@@ -141,7 +155,8 @@ static int needs_tracefs(struct kunai_bpf *skel)
 	{
 		const char *sec = bpf_program__section_name(p);
 
-		if (bpf_program__autoload(p) && (!strncmp(sec, "tp/", 3) || !strncmp(sec, "tracepoint/", 11)))
+		if ((probe_types(bpf_program__name(p), NULL) & enabled) &&
+		    (!strncmp(sec, "tp/", 3) || !strncmp(sec, "tracepoint/", 11)))
 			return 1;
 	}
 	return 0;
@@ -159,9 +174,11 @@ static int probes_load(struct sensor *s)
 		return -1;
 	}
 	s->skel->rodata->kn_self_tgid = (uint32_t)getpid();
+	s->skel->rodata->kn_enabled_mask = o->enabled;
+	s->skel->rodata->kn_send_min = o->send_min;
 	bpf_map__set_max_entries(s->skel->maps.kn_scratch, (uint32_t)s->ncpus);
 	bpf_map__set_max_entries(s->skel->maps.kn_events, o->ringbuf_mb << 20);
-	if (needs_tracefs(s->skel)) {
+	if (needs_tracefs(s->skel, o->enabled)) {
 		err = tracefs_ensure();
 		if (err < 0) {
 			fprintf(stderr, "kunai: tracefs is missing and mounting it at %s failed: %s\n", TRACEFS,
@@ -170,6 +187,7 @@ static int probes_load(struct sensor *s)
 		}
 		s->tracefs_mounted = err == 1;
 	}
+	probes_select(s->skel->obj, o->enabled, o->verbose);
 	err = kunai_bpf__load(s->skel);
 	if (err) {
 		fprintf(stderr, "kunai: loading the probes into the kernel failed: %s (run with -v for the verifier log)\n",
@@ -184,9 +202,14 @@ static int probes_load(struct sensor *s)
 			continue;
 		l = bpf_program__attach(p);
 		if (!l) {
-			fprintf(stderr, "kunai: attaching %s (%s) failed: %s\n", bpf_program__name(p),
-				bpf_program__section_name(p), strerror(errno));
-			return -1;
+			bool core = false;
+
+			probe_types(bpf_program__name(p), &core);
+			fprintf(stderr, "kunai: %sattaching %s (%s) failed: %s\n", core ? "" : "notice: ",
+				bpf_program__name(p), bpf_program__section_name(p), strerror(errno));
+			if (core)
+				return -1;
+			continue;
 		}
 		if (s->nlinks < (int)(sizeof(s->links) / sizeof(s->links[0])))
 			s->links[s->nlinks++] = l;

@@ -11,6 +11,8 @@ struct sensor_opts {
 	int n_outputs;
 	bool no_stdout;
 	uint32_t ringbuf_mb; /* ring buffer size, MiB, power of two */
+	uint64_t enabled; /* event types on (1 << enum kn_type) */
+	uint32_t send_min; /* send_data: smallest send reported, bytes */
 	int verbose;
 };
 

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef KN_BPF_PROCESS_H
+#define KN_BPF_PROCESS_H
 /* Process lifecycle: exec, fork, exit, on scheduler tracepoints (BTF-typed,
  * no tracefs needed, no syscall slow path). */
 #include "vmlinux.h"
@@ -178,5 +180,4 @@ int BPF_PROG(kn_sched_exit, struct task_struct *p)
 	kn_emit(&e, sizeof(e), e.hdr.type);
 	return 0;
 }
-
-char LICENSE[] SEC("license") = "Dual BSD/GPL";
+#endif

@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef KN_BPF_FILE_H
+#define KN_BPF_FILE_H
+/* Files: create, rename, unlink, read/write (first per process and file),
+ * write_close, chmod, chown, setxattr, mount. Per-syscall tracepoints. */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "kunai/wire.h"
+#include "lib/maps.h"
+#include "lib/sys.h"
+
+#define FMODE_CREATED (1U << 20)
+#define O_CREAT 0100
+#define AT_REMOVEDIR 0x200
+
+/* ---- file_create ---------------------------------------------------- */
+
+SEC("tp/syscalls/sys_enter_openat")
+int kn_enter_openat(struct trace_event_raw_sys_enter *ctx)
+{
+	/* Only an open that may create is worth its exit. */
+	return (ctx->args[2] & O_CREAT) ? sys_stash(ctx, KN_SC_OPENAT, 4) : 0;
+}
+
+SEC("tp/syscalls/sys_enter_open")
+int kn_enter_open(struct trace_event_raw_sys_enter *ctx)
+{
+	return (ctx->args[1] & O_CREAT) ? sys_stash(ctx, KN_SC_OPEN, 3) : 0;
+}
+
+SEC("tp/syscalls/sys_enter_openat2")
+int kn_enter_openat2(struct trace_event_raw_sys_enter *ctx)
+{
+	struct open_how how = {};
+
+	bpf_probe_read_user(&how, sizeof(how.flags), (void *)ctx->args[2]);
+	return (how.flags & O_CREAT) ? sys_stash(ctx, KN_SC_OPENAT2, 4) : 0;
+}
+
+SYS_ENTER(creat, KN_SC_CREAT, 2)
+
+static __always_inline int open_exit(long ret)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+	struct file *f;
+
+	if (sys_unstash(&st) || ret < 0)
+		return 0;
+	f = fd_file(ret);
+	if (!f || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED))
+		return 0;
+	e = sys_begin(KN_FILE_CREATE, &st, ret);
+	if (!e)
+		return 0;
+	sys_put_file(e, &e->str[0], f);
+	e->extra[0] = file_mode(f);
+	sys_emit(e);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_openat")
+int kn_exit_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_open")
+int kn_exit_open(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_openat2")
+int kn_exit_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_creat")
+int kn_exit_creat(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret);
+}
+
+SYS_ENTER(mknod, KN_SC_MKNOD, 3)
+SYS_ENTER(mknodat, KN_SC_MKNODAT, 4)
+
+static __always_inline int mknod_exit(long ret)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+	long dfd = KN_AT_FDCWD;
+	const char *name;
+	u64 mode;
+
+	if (sys_unstash(&st) || ret < 0)
+		return 0;
+	if (st.sc == KN_SC_MKNODAT) {
+		dfd = (long)st.args[0];
+		name = (const char *)st.args[1];
+		mode = st.args[2];
+	} else {
+		name = (const char *)st.args[0];
+		mode = st.args[1];
+	}
+	/* a regular file: S_IFREG, or no type at all */
+	if ((mode & KN_S_IFMT) != 0 && (mode & KN_S_IFMT) != KN_S_IFREG)
+		return 0;
+	e = sys_begin(KN_FILE_CREATE, &st, ret);
+	if (!e)
+		return 0;
+	sys_put_at(e, 0, dfd, name);
+	e->extra[0] = mode;
+	sys_emit(e);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_mknod")
+int kn_exit_mknod(struct trace_event_raw_sys_exit *ctx)
+{
+	return mknod_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_mknodat")
+int kn_exit_mknodat(struct trace_event_raw_sys_exit *ctx)
+{
+	return mknod_exit(ctx->ret);
+}
+
+/* ---- file_rename ---------------------------------------------------- */
+
+SYS_ENTER(rename, KN_SC_RENAME, 2)
+SYS_ENTER(renameat, KN_SC_RENAMEAT, 4)
+SYS_ENTER(renameat2, KN_SC_RENAMEAT2, 5)
+
+static __always_inline int rename_exit(long ret)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+
+	if (sys_unstash(&st))
+		return 0;
+	e = sys_begin(KN_FILE_RENAME, &st, ret);
+	if (!e)
+		return 0;
+	if (st.sc == KN_SC_RENAME) {
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[0]);
+		sys_put_at(e, 2, KN_AT_FDCWD, (const char *)st.args[1]);
+	} else {
+		sys_put_at(e, 0, (long)st.args[0], (const char *)st.args[1]);
+		sys_put_at(e, 2, (long)st.args[2], (const char *)st.args[3]);
+	}
+	sys_emit(e);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_rename")
+int kn_exit_rename(struct trace_event_raw_sys_exit *ctx)
+{
+	return rename_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_renameat")
+int kn_exit_renameat(struct trace_event_raw_sys_exit *ctx)
+{
+	return rename_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_renameat2")
+int kn_exit_renameat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return rename_exit(ctx->ret);
+}
+
+/* ---- file_unlink ---------------------------------------------------- */
+
+SYS_ENTER(unlink, KN_SC_UNLINK, 1)
+
+SEC("tp/syscalls/sys_enter_unlinkat")
+int kn_enter_unlinkat(struct trace_event_raw_sys_enter *ctx)
+{
+	/* unlinkat(AT_REMOVEDIR) is rmdir, not a file unlink */
+	return (ctx->args[2] & AT_REMOVEDIR) ? 0 : sys_stash(ctx, KN_SC_UNLINKAT, 3);
+}
+
+static __always_inline int unlink_exit(long ret)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+
+	if (sys_unstash(&st))
+		return 0;
+	e = sys_begin(KN_FILE_UNLINK, &st, ret);
+	if (!e)
+		return 0;
+	if (st.sc == KN_SC_UNLINK)
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[0]);
+	else
+		sys_put_at(e, 0, (long)st.args[0], (const char *)st.args[1]);
+	sys_emit(e);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_unlink")
+int kn_exit_unlink(struct trace_event_raw_sys_exit *ctx)
+{
+	return unlink_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_unlinkat")
+int kn_exit_unlinkat(struct trace_event_raw_sys_exit *ctx)
+{
+	return unlink_exit(ctx->ret);
+}
+
+/* ---- chmod, chown, setxattr ----------------------------------------- */
+
+SYS_ENTER(chmod, KN_SC_CHMOD, 2)
+SYS_ENTER(fchmod, KN_SC_FCHMOD, 2)
+SYS_ENTER(fchmodat, KN_SC_FCHMODAT, 3)
+SYS_ENTER(fchmodat2, KN_SC_FCHMODAT2, 4)
+SYS_ENTER(chown, KN_SC_CHOWN, 3)
+SYS_ENTER(lchown, KN_SC_LCHOWN, 3)
+SYS_ENTER(fchown, KN_SC_FCHOWN, 3)
+SYS_ENTER(fchownat, KN_SC_FCHOWNAT, 5)
+SYS_ENTER(setxattr, KN_SC_SETXATTR, 5)
+SYS_ENTER(lsetxattr, KN_SC_LSETXATTR, 5)
+SYS_ENTER(fsetxattr, KN_SC_FSETXATTR, 5)
+SYS_ENTER(setxattrat, KN_SC_SETXATTRAT, 6)
+
+/*
+ * Attribute changes. str[0..1]: the file (base + name, or the fd's file in
+ * str[0]); extra[0..1]: mode, or uid and gid; str[2]: the attribute name.
+ */
+static __always_inline int attr_exit(long ret)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+	u32 type;
+
+	if (sys_unstash(&st))
+		return 0;
+	switch (st.sc) {
+	case KN_SC_CHMOD:
+	case KN_SC_FCHMOD:
+	case KN_SC_FCHMODAT:
+	case KN_SC_FCHMODAT2:
+		type = KN_CHMOD;
+		break;
+	case KN_SC_CHOWN:
+	case KN_SC_LCHOWN:
+	case KN_SC_FCHOWN:
+	case KN_SC_FCHOWNAT:
+		type = KN_CHOWN;
+		break;
+	default:
+		type = KN_SETXATTR;
+	}
+	e = sys_begin(type, &st, ret);
+	if (!e)
+		return 0;
+	switch (st.sc) {
+	case KN_SC_CHMOD:
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[0]);
+		e->extra[0] = st.args[1];
+		break;
+	case KN_SC_FCHMOD:
+		sys_put_file(e, &e->str[0], fd_file((long)st.args[0]));
+		e->extra[0] = st.args[1];
+		break;
+	case KN_SC_FCHMODAT:
+	case KN_SC_FCHMODAT2:
+		sys_put_at(e, 0, (long)st.args[0], (const char *)st.args[1]);
+		e->extra[0] = st.args[2];
+		break;
+	case KN_SC_CHOWN:
+	case KN_SC_LCHOWN:
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[0]);
+		e->extra[0] = st.args[1];
+		e->extra[1] = st.args[2];
+		break;
+	case KN_SC_FCHOWN:
+		sys_put_file(e, &e->str[0], fd_file((long)st.args[0]));
+		e->extra[0] = st.args[1];
+		e->extra[1] = st.args[2];
+		break;
+	case KN_SC_FCHOWNAT:
+		sys_put_at(e, 0, (long)st.args[0], (const char *)st.args[1]);
+		e->extra[0] = st.args[2];
+		e->extra[1] = st.args[3];
+		break;
+	case KN_SC_SETXATTR:
+	case KN_SC_LSETXATTR:
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[0]);
+		sys_put_str(e, &e->str[2], (const char *)st.args[1], 1);
+		break;
+	case KN_SC_FSETXATTR:
+		sys_put_file(e, &e->str[0], fd_file((long)st.args[0]));
+		sys_put_str(e, &e->str[2], (const char *)st.args[1], 1);
+		break;
+	case KN_SC_SETXATTRAT:
+		sys_put_at(e, 0, (long)st.args[0], (const char *)st.args[1]);
+		sys_put_str(e, &e->str[2], (const char *)st.args[3], 1);
+		break;
+	}
+	sys_emit(e);
+	return 0;
+}
+
+#define ATTR_EXIT(name)                                                   \
+	SEC("tp/syscalls/sys_exit_" #name)                                \
+	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)          \
+	{                                                                 \
+		return attr_exit(ctx->ret);                               \
+	}
+
+ATTR_EXIT(chmod)
+ATTR_EXIT(fchmod)
+ATTR_EXIT(fchmodat)
+ATTR_EXIT(fchmodat2)
+ATTR_EXIT(chown)
+ATTR_EXIT(lchown)
+ATTR_EXIT(fchown)
+ATTR_EXIT(fchownat)
+ATTR_EXIT(setxattr)
+ATTR_EXIT(lsetxattr)
+ATTR_EXIT(fsetxattr)
+ATTR_EXIT(setxattrat)
+
+/* ---- mount ---------------------------------------------------------- */
+
+SYS_ENTER(mount, KN_SC_MOUNT, 5)
+
+SEC("tp/syscalls/sys_exit_mount")
+int kn_exit_mount(struct trace_event_raw_sys_exit *ctx)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+
+	if (sys_unstash(&st))
+		return 0;
+	e = sys_begin(KN_MOUNT, &st, ctx->ret);
+	if (!e)
+		return 0;
+	sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[1]); /* target */
+	if (st.args[0])
+		sys_put_str(e, &e->str[2], (const char *)st.args[0], 1); /* source */
+	if (st.args[2])
+		sys_put_str(e, &e->str[3], (const char *)st.args[2], 1); /* fs type */
+	e->extra[0] = st.args[3]; /* flags */
+	sys_emit(e);
+	return 0;
+}
+
+/* ---- read, write, write_close --------------------------------------- */
+
+struct rw_key {
+	u64 start; /* the process's start time: a reused tgid is another process */
+	u64 obj; /* inode (read/write) or open file (write_close) */
+	u32 tgid;
+	u32 kind; /* 0 read, 1 write, 2 written-and-open */
+};
+
+/* First read/write per process and file; LRU keeps it bounded. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct rw_key);
+	__type(value, u8);
+} kn_rw_seen SEC(".maps");
+
+static __always_inline int is_config_path(struct kn_sys *e)
+{
+	u32 o = e->str[0].off & KN_SCRATCH_OFF_MASK;
+	char p[5] = {};
+
+	if (e->str[0].len < 5)
+		return 0;
+	bpf_probe_read_kernel(p, 5, (char *)e + o);
+	return p[0] == '/' && p[1] == 'e' && p[2] == 't' && p[3] == 'c' && p[4] == '/';
+}
+
+static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int write, u32 sc)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct rw_key k = {};
+	struct kn_sys *e;
+	struct file *f;
+	u8 one = 1;
+	u32 type;
+
+	if (kn_is_self(id >> 32))
+		return 0;
+	f = fd_file((long)ctx->args[0]);
+	if (!f || (file_mode(f) & KN_S_IFMT) != KN_S_IFREG)
+		return 0;
+	k.tgid = id >> 32;
+	k.start = BPF_CORE_READ(task, group_leader, start_boottime);
+	if (write && kn_enabled(KN_WRITE_CLOSE)) {
+		k.obj = (u64)f;
+		k.kind = 2;
+		bpf_map_update_elem(&kn_rw_seen, &k, &one, BPF_NOEXIST);
+	}
+	if (!kn_enabled(write ? KN_WRITE : KN_READ) && !kn_enabled(write ? KN_WRITE_CONFIG : KN_READ_CONFIG))
+		return 0;
+	k.obj = (u64)BPF_CORE_READ(f, f_inode);
+	k.kind = write;
+	if (bpf_map_update_elem(&kn_rw_seen, &k, &one, BPF_NOEXIST))
+		return 0; /* seen already */
+	e = sys_begin(write ? KN_WRITE : KN_READ, NULL, 0);
+	if (!e)
+		return 0;
+	e->sc = sc;
+	e->args[0] = ctx->args[0];
+	sys_put_file(e, &e->str[0], f);
+	if (is_config_path(e))
+		e->hdr.type = write ? KN_WRITE_CONFIG : KN_READ_CONFIG;
+	type = e->hdr.type;
+	if (kn_enabled(type))
+		sys_emit(e);
+	return 0;
+}
+
+#define RW_ENTER(name, write, sc)                                         \
+	SEC("tp/syscalls/sys_enter_" #name)                               \
+	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)        \
+	{                                                                 \
+		return rw_enter(ctx, write, sc);                          \
+	}
+
+RW_ENTER(read, 0, KN_SC_READ)
+RW_ENTER(pread64, 0, KN_SC_PREAD64)
+RW_ENTER(readv, 0, KN_SC_READV)
+RW_ENTER(preadv, 0, KN_SC_PREADV)
+RW_ENTER(preadv2, 0, KN_SC_PREADV2)
+RW_ENTER(write, 1, KN_SC_WRITE)
+RW_ENTER(pwrite64, 1, KN_SC_PWRITE64)
+RW_ENTER(writev, 1, KN_SC_WRITEV)
+RW_ENTER(pwritev, 1, KN_SC_PWRITEV)
+RW_ENTER(pwritev2, 1, KN_SC_PWRITEV2)
+
+SEC("tp/syscalls/sys_enter_close")
+int kn_enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct rw_key k = {};
+	struct kn_sys *e;
+	struct file *f;
+
+	if (kn_is_self(id >> 32))
+		return 0;
+	f = fd_file((long)ctx->args[0]);
+	if (!f)
+		return 0;
+	k.tgid = id >> 32;
+	k.start = BPF_CORE_READ(task, group_leader, start_boottime);
+	k.obj = (u64)f;
+	k.kind = 2;
+	if (bpf_map_delete_elem(&kn_rw_seen, &k))
+		return 0; /* not written through this file */
+	e = sys_begin(KN_WRITE_CLOSE, NULL, 0);
+	if (!e)
+		return 0;
+	e->sc = KN_SC_CLOSE;
+	e->args[0] = ctx->args[0];
+	sys_put_file(e, &e->str[0], f);
+	sys_emit(e);
+	return 0;
+}
+#endif

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Kernel changes: module loads, BPF program loads, socket filters. */
+#ifndef KN_BPF_KERNEL_H
+#define KN_BPF_KERNEL_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include "kunai/wire.h"
+#include "lib/maps.h"
+#include "lib/sys.h"
+
+#define KN_BPF_PROG_LOAD 5
+#define KN_SOL_SOCKET 1
+#define KN_SO_ATTACH_FILTER 26
+#define KN_SO_ATTACH_BPF 50
+
+/* The kernel's module list: the newest module is first. Absent (0) on a
+ * kernel without modules. */
+extern const void modules __ksym __weak;
+
+SYS_ENTER(init_module, KN_SC_INIT_MODULE, 3)
+SYS_ENTER(finit_module, KN_SC_FINIT_MODULE, 3)
+
+static __always_inline int module_exit(long ret)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+
+	if (sys_unstash(&st))
+		return 0;
+	e = sys_begin(KN_INIT_MODULE, &st, ret);
+	if (!e)
+		return 0;
+	/* str[0]: parameters, str[1]: the module file, str[2]: the name */
+	if (st.sc == KN_SC_INIT_MODULE) {
+		sys_put_str(e, &e->str[0], (const char *)st.args[2], 1);
+	} else {
+		sys_put_str(e, &e->str[0], (const char *)st.args[1], 1);
+		sys_put_file(e, &e->str[1], fd_file((long)st.args[0]));
+	}
+	if (ret == 0 && &modules) {
+		struct list_head *first = NULL;
+
+		bpf_probe_read_kernel(&first, sizeof(first), &modules);
+		if (first) {
+			struct module *m = (struct module *)((void *)first - bpf_core_field_offset(struct module, list));
+
+			sys_put_str(e, &e->str[2], m->name, 0);
+		}
+	}
+	sys_emit(e);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_init_module")
+int kn_exit_init_module(struct trace_event_raw_sys_exit *ctx)
+{
+	return module_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_finit_module")
+int kn_exit_finit_module(struct trace_event_raw_sys_exit *ctx)
+{
+	return module_exit(ctx->ret);
+}
+
+/* ---- bpf_prog_load -------------------------------------------------- */
+
+SEC("tp/syscalls/sys_enter_bpf")
+int kn_enter_bpf(struct trace_event_raw_sys_enter *ctx)
+{
+	return ctx->args[0] == KN_BPF_PROG_LOAD ? sys_stash(ctx, KN_SC_BPF, 3) : 0;
+}
+
+/* extra[0]: id, [1]: type, [2]: tag; str[0]: name, [1]: attach function,
+ * [2]: ksym. A failed load: type and name from the caller's attributes. */
+SEC("tp/syscalls/sys_exit_bpf")
+int kn_exit_bpf(struct trace_event_raw_sys_exit *ctx)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+	struct bpf_prog *prog;
+	struct file *f;
+	long ret = ctx->ret;
+
+	if (sys_unstash(&st))
+		return 0;
+	e = sys_begin(KN_BPF_PROG_LOAD, &st, ret);
+	if (!e)
+		return 0;
+	f = ret >= 0 ? fd_file(ret) : NULL;
+	prog = f ? BPF_CORE_READ(f, private_data) : NULL;
+	if (prog) {
+		struct bpf_prog_aux *aux = BPF_CORE_READ(prog, aux);
+
+		e->extra[0] = BPF_CORE_READ(aux, id);
+		e->extra[1] = BPF_CORE_READ(prog, type);
+		bpf_probe_read_kernel(&e->extra[2], 8, &prog->tag);
+		sys_put_str(e, &e->str[0], aux->name, 0);
+		sys_put_str(e, &e->str[1], BPF_CORE_READ(aux, attach_func_name), 0);
+		sys_put_str(e, &e->str[2], aux->ksym.name, 0);
+	} else {
+		union bpf_attr attr = {};
+
+		bpf_probe_read_user(&attr, sizeof(attr.prog_name) + 64, (void *)st.args[1]);
+		e->extra[1] = attr.prog_type;
+		sys_put_str(e, &e->str[0], (char *)st.args[1] + __builtin_offsetof(union bpf_attr, prog_name), 1);
+	}
+	sys_emit(e);
+	return 0;
+}
+
+/* ---- bpf_socket_filter ---------------------------------------------- */
+
+SEC("tp/syscalls/sys_enter_setsockopt")
+int kn_enter_setsockopt(struct trace_event_raw_sys_enter *ctx)
+{
+	if (ctx->args[1] != KN_SOL_SOCKET || (ctx->args[2] != KN_SO_ATTACH_FILTER && ctx->args[2] != KN_SO_ATTACH_BPF))
+		return 0;
+	return sys_stash(ctx, KN_SC_SETSOCKOPT, 5);
+}
+
+/* extra[0]: classic filter length (instructions), [1]: eBPF program id;
+ * data: the classic filter's instructions. */
+SEC("tp/syscalls/sys_exit_setsockopt")
+int kn_exit_setsockopt(struct trace_event_raw_sys_exit *ctx)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+	struct file *f;
+
+	if (sys_unstash(&st))
+		return 0;
+	e = sys_begin(KN_BPF_SOCKET_FILTER, &st, ctx->ret);
+	if (!e)
+		return 0;
+	f = fd_file((long)st.args[0]);
+	sock_fill(&e->sock, file_sock(f));
+	if (st.args[2] == KN_SO_ATTACH_FILTER) {
+		struct sock_fprog fp = {};
+
+		bpf_probe_read_user(&fp, sizeof(fp), (void *)st.args[3]);
+		e->extra[0] = fp.len;
+		sys_put_data(e, fp.filter, (u64)fp.len * 8, 1);
+	} else {
+		int pfd = -1;
+		struct file *pf;
+		struct bpf_prog *prog;
+
+		bpf_probe_read_user(&pfd, sizeof(pfd), (void *)st.args[3]);
+		pf = fd_file(pfd);
+		prog = pf ? BPF_CORE_READ(pf, private_data) : NULL;
+		if (prog)
+			e->extra[1] = BPF_CORE_READ(prog, aux, id);
+	}
+	sys_emit(e);
+	return 0;
+}
+
+#endif

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Syscall events on per-syscall tracepoints: the entry stashes the
+ * arguments, the exit (which knows the result) builds a struct kn_sys in the
+ * per-CPU scratch record and emits it. Objects the kernel resolved (the file
+ * behind an fd, a socket's addresses) are read from kernel structures.
+ */
+#ifndef KN_BPF_SYS_H
+#define KN_BPF_SYS_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include "kunai/wire.h"
+#include "maps.h"
+#include "path.h"
+#include "task.h"
+
+#define KN_AT_FDCWD -100
+#define KN_S_IFMT 00170000
+#define KN_S_IFREG 0100000
+#define KN_S_IFSOCK 0140000
+#define KN_AF_INET 2
+#define KN_AF_INET6 10
+
+struct kn_stash {
+	u64 args[6];
+	u32 sc;
+	u32 _pad;
+};
+
+/* Arguments between a syscall's entry and exit, per thread. LRU: a thread
+ * that dies inside a syscall leaves an entry that ages out. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u64);
+	__type(value, struct kn_stash);
+} kn_stash SEC(".maps");
+
+/* Stash the first nargs arguments: a program may not read past the
+ * tracepoint's record (the attach is refused with EACCES). */
+static __always_inline int sys_stash(struct trace_event_raw_sys_enter *ctx, u32 sc, int nargs)
+{
+	struct kn_stash st = {};
+	u64 id = bpf_get_current_pid_tgid();
+
+	if (kn_is_self(id >> 32))
+		return 0;
+	st.sc = sc;
+	if (nargs > 0)
+		st.args[0] = ctx->args[0];
+	if (nargs > 1)
+		st.args[1] = ctx->args[1];
+	if (nargs > 2)
+		st.args[2] = ctx->args[2];
+	if (nargs > 3)
+		st.args[3] = ctx->args[3];
+	if (nargs > 4)
+		st.args[4] = ctx->args[4];
+	if (nargs > 5)
+		st.args[5] = ctx->args[5];
+	bpf_map_update_elem(&kn_stash, &id, &st, BPF_ANY);
+	return 0;
+}
+
+/* Take the stashed arguments (copied to *st). Returns 0 when found. */
+static __always_inline int sys_unstash(struct kn_stash *st)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_stash *s = bpf_map_lookup_elem(&kn_stash, &id);
+
+	if (!s)
+		return -1;
+	__builtin_memcpy(st, s, sizeof(*st));
+	bpf_map_delete_elem(&kn_stash, &id);
+	return 0;
+}
+
+/* The file behind fd in the current task. */
+static __always_inline struct file *fd_file(long fd)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file **fds, *f = NULL;
+	unsigned int max;
+
+	if (!fdt || fd < 0)
+		return NULL;
+	max = BPF_CORE_READ(fdt, max_fds);
+	if ((unsigned long)fd >= max)
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd & 0xffffff]);
+	return f;
+}
+
+static __always_inline umode_t file_mode(struct file *f)
+{
+	return BPF_CORE_READ(f, f_inode, i_mode);
+}
+
+static __always_inline struct sock *file_sock(struct file *f)
+{
+	struct socket *so;
+
+	if (!f || (file_mode(f) & KN_S_IFMT) != KN_S_IFSOCK)
+		return NULL;
+	so = BPF_CORE_READ(f, private_data);
+	return so ? BPF_CORE_READ(so, sk) : NULL;
+}
+
+/* Begin a kn_sys record for the current task. NULL when no scratch. */
+static __always_inline struct kn_sys *sys_begin(u32 type, struct kn_stash *st, long ret)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct kn_sys *e = kn_scratch_get();
+
+	if (!e)
+		return NULL;
+	header_fill(&e->hdr, type, task);
+	e->ret = ret;
+	e->sc = st ? st->sc : 0;
+	if (st) {
+		e->args[0] = st->args[0];
+		e->args[1] = st->args[1];
+		e->args[2] = st->args[2];
+		e->args[3] = st->args[3];
+		e->args[4] = st->args[4];
+		e->args[5] = st->args[5];
+	} else {
+		__builtin_memset(e->args, 0, sizeof(e->args));
+	}
+	__builtin_memset(e->str, 0, sizeof(e->str));
+	__builtin_memset(&e->data, 0, sizeof(e->data));
+	__builtin_memset(&e->sock, 0, sizeof(e->sock));
+	__builtin_memset(e->extra, 0, sizeof(e->extra));
+	e->hdr.size = sizeof(*e);
+	return e;
+}
+
+/* Tail writers: each appends at e->hdr.size (the running end). */
+static __always_inline void sys_put_path(struct kn_sys *e, struct kn_str *s, struct dentry *d, struct vfsmount *m)
+{
+	u32 o = e->hdr.size & KN_SCRATCH_OFF_MASK;
+
+	s->off = o;
+	s->len = path_resolve((char *)e + o, d, m, &s->flags);
+	e->hdr.size = o + s->len + 1;
+}
+
+static __always_inline void sys_put_file(struct kn_sys *e, struct kn_str *s, struct file *f)
+{
+	if (!f) {
+		s->flags = KN_PATH_ERROR;
+		return;
+	}
+	sys_put_path(e, s, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
+}
+
+static __always_inline void sys_put_str(struct kn_sys *e, struct kn_str *s, const void *p, int user)
+{
+	u32 o = e->hdr.size & KN_SCRATCH_OFF_MASK;
+	long n;
+
+	s->off = o;
+	if (user)
+		n = bpf_probe_read_user_str((char *)e + o, KN_PATH_MAX, p);
+	else
+		n = bpf_probe_read_kernel_str((char *)e + o, KN_PATH_MAX, p);
+	if (n < 1) {
+		((char *)e)[o] = 0;
+		s->flags = KN_PATH_ERROR;
+		n = 1;
+	} else if (n == KN_PATH_MAX) {
+		s->flags = KN_TRUNCATED;
+	}
+	s->len = n - 1;
+	e->hdr.size = o + n;
+}
+
+/* A name as a syscall received it, with the directory it is relative to:
+ * base = dirfd's file, or the cwd for AT_FDCWD; nothing for an absolute name. */
+static __always_inline void sys_put_at(struct kn_sys *e, int i, long dfd, const char *uname)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct kn_str *base = &e->str[i & 3], *name = &e->str[(i + 1) & 3];
+	char c = 0;
+
+	bpf_probe_read_user(&c, 1, uname);
+	if (c != '/') {
+		if ((int)dfd == KN_AT_FDCWD)
+			sys_put_path(e, base, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt));
+		else
+			sys_put_file(e, base, fd_file(dfd));
+	}
+	sys_put_str(e, name, uname, 1);
+}
+
+/* Up to KN_DATA_MAX bytes of user memory as the payload. */
+static __always_inline void sys_put_data(struct kn_sys *e, const void *p, u64 len, int user)
+{
+	u32 o = e->hdr.size & KN_SCRATCH_OFF_MASK;
+
+	e->data.off = o;
+	e->data.flags = 0;
+	if (len > KN_DATA_MAX) {
+		len = KN_DATA_MAX;
+		e->data.flags = KN_TRUNCATED;
+	}
+	if (len && (user ? bpf_probe_read_user((char *)e + o, len, p) : bpf_probe_read_kernel((char *)e + o, len, p))) {
+		e->data.flags |= KN_PATH_ERROR;
+		len = 0;
+	}
+	e->data.len = len;
+	e->hdr.size = o + len;
+}
+
+static __always_inline void addr_from_sock(struct kn_addr *a, struct sock *sk, int remote)
+{
+	u16 fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	a->family = fam;
+	if (remote)
+		a->port = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	else
+		a->port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (fam == KN_AF_INET) {
+		u32 ip = remote ? BPF_CORE_READ(sk, __sk_common.skc_daddr) : BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+
+		__builtin_memcpy(a->addr, &ip, 4);
+	} else if (fam == KN_AF_INET6) {
+		if (remote)
+			BPF_CORE_READ_INTO(&a->addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		else
+			BPF_CORE_READ_INTO(&a->addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+	}
+}
+
+static __always_inline void sock_fill(struct kn_sock *s, struct sock *sk)
+{
+	if (!sk)
+		return;
+	s->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	s->type = BPF_CORE_READ(sk, sk_type);
+	s->proto = BPF_CORE_READ(sk, sk_protocol);
+	s->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	addr_from_sock(&s->src, sk, 0);
+	addr_from_sock(&s->dst, sk, 1);
+}
+
+/* A sockaddr the kernel wrote to, or read from, user memory. */
+static __always_inline void addr_from_user(struct kn_addr *a, const void *uaddr)
+{
+	struct sockaddr_in6 sa = {};
+
+	if (!uaddr || bpf_probe_read_user(&sa, sizeof(sa), uaddr))
+		return;
+	a->family = sa.sin6_family;
+	a->port = __builtin_bswap16(sa.sin6_port);
+	if (sa.sin6_family == KN_AF_INET)
+		__builtin_memcpy(a->addr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
+	else if (sa.sin6_family == KN_AF_INET6)
+		__builtin_memcpy(a->addr, &sa.sin6_addr, 16);
+}
+
+static __always_inline void sys_emit(struct kn_sys *e)
+{
+	kn_emit(e, e->hdr.size, e->hdr.type);
+}
+
+#define SYS_ENTER(name, sc, nargs)                                           \
+	SEC("tp/syscalls/sys_enter_" #name)                                  \
+	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)           \
+	{                                                                    \
+		return sys_stash(ctx, sc, nargs);                            \
+	}
+
+#endif

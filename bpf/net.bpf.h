@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Network: connect (with the outcome of non-blocking connects), accept,
+ * send_data, and the DNS answers processes receive. Addresses come from
+ * struct sock; a sockaddr from user memory only where the socket holds
+ * none (unconnected datagram sockets, a connect that failed). */
+#ifndef KN_BPF_NET_H
+#define KN_BPF_NET_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "kunai/wire.h"
+#include "lib/maps.h"
+#include "lib/sys.h"
+
+#define KN_EINPROGRESS 115
+#define KN_TCP_ESTABLISHED 1
+#define KN_TCP_CLOSE 7
+#define KN_SOCK_STREAM 1
+#define KN_DNS_PORT 53
+
+static __always_inline int is_inet(struct sock *sk)
+{
+	u16 f;
+
+	if (!sk)
+		return 0;
+	f = BPF_CORE_READ(sk, __sk_common.skc_family);
+	return f == KN_AF_INET || f == KN_AF_INET6;
+}
+
+/* ---- connect -------------------------------------------------------- */
+
+/* Non-blocking connects in flight, by socket: their event waits for the
+ * outcome (inet_sock_set_state). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, u64);
+	__type(value, struct kn_sys);
+} kn_pending_connect SEC(".maps");
+
+SYS_ENTER(connect, KN_SC_CONNECT, 3)
+
+SEC("tp/syscalls/sys_exit_connect")
+int kn_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+	struct sock *sk;
+	long ret = ctx->ret;
+
+	if (sys_unstash(&st))
+		return 0;
+	sk = file_sock(fd_file((long)st.args[0]));
+	if (!is_inet(sk))
+		return 0;
+	e = sys_begin(KN_CONNECT, &st, ret);
+	if (!e)
+		return 0;
+	sock_fill(&e->sock, sk);
+	if (ret != 0 || !e->sock.dst.port)
+		addr_from_user(&e->sock.dst, (void *)st.args[1]);
+	if (ret == -KN_EINPROGRESS && e->sock.type == KN_SOCK_STREAM) {
+		u64 key = (u64)sk;
+
+		bpf_map_update_elem(&kn_pending_connect, &key, e, BPF_ANY);
+		return 0;
+	}
+	e->extra[0] = ret == 0; /* connected */
+	sys_emit(e);
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(kn_inet_sock_set_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+	u64 key = (u64)sk;
+	struct kn_sys *p, *e;
+
+	if (newstate != KN_TCP_ESTABLISHED && newstate != KN_TCP_CLOSE)
+		return 0;
+	p = bpf_map_lookup_elem(&kn_pending_connect, &key);
+	if (!p)
+		return 0;
+	e = kn_scratch_get();
+	if (!e) {
+		bpf_map_delete_elem(&kn_pending_connect, &key);
+		return 0;
+	}
+	__builtin_memcpy(e, p, sizeof(*e));
+	bpf_map_delete_elem(&kn_pending_connect, &key);
+	if (newstate == KN_TCP_ESTABLISHED) {
+		addr_from_sock(&e->sock.src, (struct sock *)sk, 0);
+		addr_from_sock(&e->sock.dst, (struct sock *)sk, 1);
+	}
+	e->extra[0] = newstate == KN_TCP_ESTABLISHED;
+	e->extra[1] = 1; /* outcome of a non-blocking connect */
+	e->hdr.size = sizeof(*e);
+	sys_emit(e);
+	return 0;
+}
+
+/* ---- accept --------------------------------------------------------- */
+
+SYS_ENTER(accept, KN_SC_ACCEPT, 3)
+SYS_ENTER(accept4, KN_SC_ACCEPT4, 4)
+
+static __always_inline int accept_exit(long ret)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+	struct sock *sk;
+
+	if (sys_unstash(&st) || ret < 0)
+		return 0;
+	sk = file_sock(fd_file(ret));
+	if (!is_inet(sk))
+		return 0;
+	e = sys_begin(KN_ACCEPT, &st, ret);
+	if (!e)
+		return 0;
+	sock_fill(&e->sock, sk);
+	sys_emit(e);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_accept")
+int kn_exit_accept(struct trace_event_raw_sys_exit *ctx)
+{
+	return accept_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_accept4")
+int kn_exit_accept4(struct trace_event_raw_sys_exit *ctx)
+{
+	return accept_exit(ctx->ret);
+}
+
+/* ---- send_data ------------------------------------------------------ */
+
+SYS_ENTER(sendto, KN_SC_SENDTO, 6)
+SYS_ENTER(sendmsg, KN_SC_SENDMSG, 3)
+
+static __always_inline int send_exit(long ret)
+{
+	struct kn_stash st;
+	struct kn_sys *e;
+	struct sock *sk;
+	const void *buf = NULL, *uaddr = NULL;
+
+	if (sys_unstash(&st) || ret < 0 || (u64)ret < kn_send_min)
+		return 0;
+	sk = file_sock(fd_file((long)st.args[0]));
+	if (!is_inet(sk))
+		return 0;
+	if (st.sc == KN_SC_SENDTO) {
+		buf = (const void *)st.args[1];
+		uaddr = (const void *)st.args[4];
+	} else {
+		struct user_msghdr m = {};
+		struct iovec iov = {};
+
+		bpf_probe_read_user(&m, sizeof(m), (void *)st.args[1]);
+		uaddr = m.msg_name;
+		if (m.msg_iovlen && !bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov)) {
+			buf = iov.iov_base;
+			if ((u64)ret > iov.iov_len)
+				ret = iov.iov_len; /* the first buffer only */
+		}
+	}
+	e = sys_begin(KN_SEND_DATA, &st, ret);
+	if (!e)
+		return 0;
+	sock_fill(&e->sock, sk);
+	if (!e->sock.dst.port && uaddr)
+		addr_from_user(&e->sock.dst, uaddr);
+	if (buf)
+		sys_put_data(e, buf, ret, 1);
+	sys_emit(e);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_sendto")
+int kn_exit_sendto(struct trace_event_raw_sys_exit *ctx)
+{
+	return send_exit(ctx->ret);
+}
+
+SEC("tp/syscalls/sys_exit_sendmsg")
+int kn_exit_sendmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	return send_exit(ctx->ret);
+}
+
+/* ---- dns_query ------------------------------------------------------ */
+
+/* Emit one received DNS message of len bytes at buf, if the peer is port 53. */
+static __always_inline void dns_emit(struct kn_stash *st, struct sock *sk, const void *buf, long len,
+				     const void *uaddr)
+{
+	struct kn_addr peer = {};
+	struct kn_sys *e;
+
+	if (len <= 0 || !buf)
+		return;
+	if (uaddr)
+		addr_from_user(&peer, uaddr);
+	if (!peer.port)
+		addr_from_sock(&peer, sk, 1);
+	if (peer.port != KN_DNS_PORT)
+		return;
+	e = sys_begin(KN_DNS_QUERY, st, len);
+	if (!e)
+		return;
+	sock_fill(&e->sock, sk);
+	__builtin_memcpy(&e->sock.dst, &peer, sizeof(peer));
+	sys_put_data(e, buf, len, 1);
+	sys_emit(e);
+}
+
+SYS_ENTER(recvfrom, KN_SC_RECVFROM, 6)
+SYS_ENTER(recvmsg, KN_SC_RECVMSG, 3)
+SYS_ENTER(recvmmsg, KN_SC_RECVMMSG, 4)
+
+static __always_inline void dns_from_msghdr(struct kn_stash *st, struct sock *sk, const void *umsg, long len)
+{
+	struct user_msghdr m = {};
+	struct iovec iov = {};
+
+	if (bpf_probe_read_user(&m, sizeof(m), umsg) || !m.msg_iovlen)
+		return;
+	if (bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
+		return;
+	if ((u64)len > iov.iov_len)
+		len = iov.iov_len;
+	dns_emit(st, sk, iov.iov_base, len, m.msg_name);
+}
+
+SEC("tp/syscalls/sys_exit_recvfrom")
+int kn_exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
+{
+	struct kn_stash st;
+	struct sock *sk;
+
+	if (sys_unstash(&st) || ctx->ret <= 0)
+		return 0;
+	sk = file_sock(fd_file((long)st.args[0]));
+	if (is_inet(sk))
+		dns_emit(&st, sk, (const void *)st.args[1], ctx->ret, (const void *)st.args[4]);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_exit_recvmsg")
+int kn_exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	struct kn_stash st;
+	struct sock *sk;
+
+	if (sys_unstash(&st) || ctx->ret <= 0)
+		return 0;
+	sk = file_sock(fd_file((long)st.args[0]));
+	if (is_inet(sk))
+		dns_from_msghdr(&st, sk, (const void *)st.args[1], ctx->ret);
+	return 0;
+}
+
+#define KN_MMSG_MAX 4
+
+SEC("tp/syscalls/sys_exit_recvmmsg")
+int kn_exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
+{
+	struct mmsghdr *v;
+	struct kn_stash st;
+	struct sock *sk;
+	long n = ctx->ret;
+
+	if (sys_unstash(&st) || n <= 0)
+		return 0;
+	sk = file_sock(fd_file((long)st.args[0]));
+	if (!is_inet(sk))
+		return 0;
+	v = (struct mmsghdr *)st.args[1];
+	for (int i = 0; i < KN_MMSG_MAX; i++) {
+		unsigned int len = 0;
+
+		if (i >= n)
+			break;
+		bpf_probe_read_user(&len, sizeof(len), &v[i].msg_len);
+		dns_from_msghdr(&st, sk, &v[i].msg_hdr, len);
+	}
+	return 0;
+}
+
+/* read() on a socket connected to port 53 (TCP resolvers, some UDP ones).
+ * The entry filters, so that other reads cost one map lookup at exit. */
+SEC("tp/syscalls/sys_enter_read")
+int kn_enter_read_dns(struct trace_event_raw_sys_enter *ctx)
+{
+	struct sock *sk = file_sock(fd_file((long)ctx->args[0]));
+
+	if (!is_inet(sk) || __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport)) != KN_DNS_PORT)
+		return 0;
+	return sys_stash(ctx, KN_SC_READ, 3);
+}
+
+SEC("tp/syscalls/sys_exit_read")
+int kn_exit_read_dns(struct trace_event_raw_sys_exit *ctx)
+{
+	struct kn_stash st;
+	struct sock *sk;
+
+	if (sys_unstash(&st) || ctx->ret <= 0)
+		return 0;
+	sk = file_sock(fd_file((long)st.args[0]));
+	if (is_inet(sk))
+		dns_emit(&st, sk, (const void *)st.args[1], ctx->ret, NULL);
+	return 0;
+}
+
+#endif

@@ -1,0 +1,190 @@
+#include "event/dns.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+struct rd {
+	const unsigned char *b;
+	size_t len;
+	size_t pos;
+};
+
+static int rd_u16(struct rd *r, uint16_t *v)
+{
+	if (r->pos > r->len || r->len - r->pos < 2)
+		return -1;
+	*v = (uint16_t)(r->b[r->pos] << 8 | r->b[r->pos + 1]);
+	r->pos += 2;
+	return 0;
+}
+
+static int rd_u32(struct rd *r, uint32_t *v)
+{
+	uint16_t hi, lo;
+
+	if (rd_u16(r, &hi) || rd_u16(r, &lo))
+		return -1;
+	*v = (uint32_t)hi << 16 | lo;
+	return 0;
+}
+
+/* A (possibly compressed) name at r->pos into out; r->pos moves past the
+ * name as it appears in place. Label bytes outside [-_.a-zA-Z0-9] are
+ * kept: the JSON writer escapes them. */
+static const char *rd_name(struct rd *r, char out[DNS_NAME_MAX])
+{
+	size_t p = r->pos, o = 0, end = 0;
+	int jumps = 0, jumped = 0;
+
+	out[0] = 0;
+	for (;;) {
+		unsigned char l;
+
+		if (p >= r->len)
+			return "name runs past the end";
+		l = r->b[p];
+		if (l == 0) {
+			p++;
+			break;
+		}
+		if ((l & 0xc0) == 0xc0) {
+			size_t target;
+
+			if (p + 1 >= r->len)
+				return "compression pointer cut short";
+			target = (size_t)(l & 0x3f) << 8 | r->b[p + 1];
+			if (++jumps > DNS_MAX_JUMPS)
+				return "compression pointer loop";
+			if (target >= r->len)
+				return "compression pointer out of the message";
+			if (!jumped) {
+				end = p + 2;
+				jumped = 1;
+			}
+			p = target;
+			continue;
+		}
+		if (l & 0xc0)
+			return "reserved label type";
+		if (p + 1 + l > r->len)
+			return "label runs past the end";
+		if (o + l + 1 >= DNS_NAME_MAX)
+			return "name longer than 255 bytes";
+		if (o)
+			out[o++] = '.';
+		memcpy(out + o, r->b + p + 1, l);
+		o += l;
+		out[o] = 0;
+		p += 1 + (size_t)l;
+	}
+	r->pos = jumped ? end : p;
+	return NULL;
+}
+
+const char *dns_type_name(uint16_t type, char buf[16])
+{
+	switch (type) {
+	case 1: return "A";
+	case 2: return "NS";
+	case 5: return "CNAME";
+	case 6: return "SOA";
+	case 12: return "PTR";
+	case 15: return "MX";
+	case 16: return "TXT";
+	case 28: return "AAAA";
+	case 33: return "SRV";
+	case 65: return "HTTPS";
+	case 255: return "ANY";
+	}
+	snprintf(buf, 16, "TYPE%u", type);
+	return buf;
+}
+
+static const char *rd_answer(struct rd *r, struct dns_answer *a)
+{
+	const char *err;
+	uint16_t cls, rdlen;
+	size_t rdstart;
+
+	if ((err = rd_name(r, a->name)))
+		return err;
+	if (rd_u16(r, &a->type) || rd_u16(r, &cls) || rd_u32(r, &a->ttl) || rd_u16(r, &rdlen))
+		return "answer header cut short";
+	rdstart = r->pos;
+	if (rdlen > r->len - r->pos)
+		return "answer data runs past the end";
+	a->value[0] = 0;
+	if (a->type == 1) {
+		if (rdlen != 4)
+			return "A record of wrong length";
+		inet_ntop(AF_INET, r->b + r->pos, a->value, sizeof(a->value));
+	} else if (a->type == 28) {
+		if (rdlen != 16)
+			return "AAAA record of wrong length";
+		inet_ntop(AF_INET6, r->b + r->pos, a->value, sizeof(a->value));
+	} else if (a->type == 5 || a->type == 2 || a->type == 12) {
+		struct rd sub = { r->b, rdstart + rdlen, r->pos };
+		char name[DNS_NAME_MAX];
+
+		if ((err = rd_name(&sub, name)))
+			return err;
+		snprintf(a->value, sizeof(a->value), "%s", name);
+	}
+	r->pos = rdstart + rdlen;
+	return NULL;
+}
+
+int dns_parse(const unsigned char *buf, size_t len, int stream, struct dns_msg *m)
+{
+	struct rd r = { buf, len, 0 };
+	uint16_t qd, an, ns, ar;
+	const char *err;
+
+	memset(m, 0, sizeof(*m));
+	if (stream) {
+		uint16_t l;
+
+		if (rd_u16(&r, &l)) {
+			m->error = "TCP length cut short";
+			return -1;
+		}
+		/* Offsets in the message (compression pointers) start after
+		 * the length; one message, what follows is the next. */
+		r.b = buf + 2;
+		r.len = (size_t)l < len - 2 ? (size_t)l : len - 2;
+		r.pos = 0;
+	}
+	if (rd_u16(&r, &m->id) || rd_u16(&r, &m->flags) || rd_u16(&r, &qd) || rd_u16(&r, &an) ||
+	    rd_u16(&r, &ns) || rd_u16(&r, &ar)) {
+		m->error = "header cut short";
+		return -1;
+	}
+	m->is_response = (m->flags >> 15) & 1;
+	m->rcode = m->flags & 0xf;
+	for (unsigned i = 0; i < qd; i++) {
+		struct dns_question q;
+
+		if ((err = rd_name(&r, q.name))) {
+			m->error = err;
+			return -1;
+		}
+		if (rd_u16(&r, &q.qtype) || rd_u16(&r, &q.qclass)) {
+			m->error = "question cut short";
+			return -1;
+		}
+		if (m->nquestions < DNS_MAX_QUESTIONS)
+			m->q[m->nquestions++] = q;
+	}
+	for (unsigned i = 0; i < an; i++) {
+		struct dns_answer a;
+
+		if ((err = rd_answer(&r, &a))) {
+			m->error = err;
+			return -1;
+		}
+		if (m->nanswers < DNS_MAX_ANSWERS)
+			m->a[m->nanswers++] = a;
+	}
+	return 0;
+}

@@ -1,0 +1,50 @@
+/*
+ * DNS answers, parsed from bytes a monitored process received: hostile
+ * input. The parser never reads outside the buffer, follows at most
+ * DNS_MAX_JUMPS compression pointers per name, and reports what it could
+ * not parse instead of failing silently.
+ */
+#ifndef KN_DNS_H
+#define KN_DNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DNS_MAX_JUMPS 16
+#define DNS_NAME_MAX 256 /* 255 octets of name text + NUL */
+#define DNS_MAX_QUESTIONS 8
+#define DNS_MAX_ANSWERS 32
+#define DNS_ANSWER_MAX 300
+
+struct dns_question {
+	char name[DNS_NAME_MAX];
+	uint16_t qtype;
+	uint16_t qclass;
+};
+
+struct dns_answer {
+	char name[DNS_NAME_MAX]; /* the owner name */
+	uint16_t type;
+	uint32_t ttl;
+	char value[DNS_ANSWER_MAX]; /* address, target name, or "" */
+};
+
+struct dns_msg {
+	uint16_t id;
+	uint16_t flags;
+	uint8_t rcode;
+	int is_response;
+	int nquestions;
+	int nanswers;
+	struct dns_question q[DNS_MAX_QUESTIONS];
+	struct dns_answer a[DNS_MAX_ANSWERS];
+	const char *error; /* NULL, or why parsing stopped (what was parsed stays) */
+};
+
+/* Parse one message. stream: TCP (2-byte length first). Returns 0 when the
+ * whole message parsed, -1 with m->error set otherwise. */
+int dns_parse(const unsigned char *buf, size_t len, int stream, struct dns_msg *m);
+/* "A", "AAAA", "CNAME"... or "TYPE<n>" in buf. */
+const char *dns_type_name(uint16_t type, char buf[16]);
+
+#endif

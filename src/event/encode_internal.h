@@ -1,0 +1,25 @@
+/* Shared between the encoders of src/event/. */
+#ifndef KN_ENCODE_INTERNAL_H
+#define KN_ENCODE_INTERNAL_H
+
+#include "event/encode.h"
+#include "output/json.h"
+
+/* A string item of a record, checked against the record's bounds. */
+struct item {
+	const char *s;
+	size_t len;
+	uint32_t flags;
+};
+
+int item_get(const void *rec, size_t size, size_t fixed, const struct kn_str *ks, struct item *it);
+void write_info(struct encoder *e, struct json *j, uint32_t id, const char *name, uint64_t ktime,
+		const struct kn_task *task, const struct kn_task *parent);
+void write_file(struct json *j, const char *key, const char *path, size_t len, uint32_t flags);
+/* ancestors, command_line, exe of the process tgid */
+void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, uint32_t tgid);
+const char *signal_name(unsigned sig);
+/* Everything that is a struct kn_sys. */
+int encode_sys(struct encoder *e, const void *rec, size_t size, struct json *j);
+
+#endif

@@ -1,0 +1,661 @@
+/* JSON for every struct kn_sys event (files, network, kernel, memory,
+ * process interactions). Field meanings per type are documented in the
+ * bpf/<family>.bpf.h that fills them. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "event/dns.h"
+#include "event/encode_internal.h"
+#include "event/types.h"
+#include "sensor/bpfinfo.h"
+#include "util/hash.h"
+#include "util/path.h"
+
+#define KN_AF_INET 2
+#define KN_AF_INET6 10
+#define KN_SOCK_STREAM 1
+
+/* ---- names ----------------------------------------------------------- */
+
+static const char *sc_names[KN_SC_MAX] = {
+	[KN_SC_OPEN] = "open", [KN_SC_OPENAT] = "openat", [KN_SC_OPENAT2] = "openat2", [KN_SC_CREAT] = "creat",
+	[KN_SC_MKNOD] = "mknod", [KN_SC_MKNODAT] = "mknodat", [KN_SC_RENAME] = "rename",
+	[KN_SC_RENAMEAT] = "renameat", [KN_SC_RENAMEAT2] = "renameat2", [KN_SC_UNLINK] = "unlink",
+	[KN_SC_UNLINKAT] = "unlinkat", [KN_SC_CHMOD] = "chmod", [KN_SC_FCHMOD] = "fchmod",
+	[KN_SC_FCHMODAT] = "fchmodat", [KN_SC_FCHMODAT2] = "fchmodat2", [KN_SC_CHOWN] = "chown",
+	[KN_SC_LCHOWN] = "lchown", [KN_SC_FCHOWN] = "fchown", [KN_SC_FCHOWNAT] = "fchownat",
+	[KN_SC_SETXATTR] = "setxattr", [KN_SC_LSETXATTR] = "lsetxattr", [KN_SC_FSETXATTR] = "fsetxattr",
+	[KN_SC_SETXATTRAT] = "setxattrat", [KN_SC_MOUNT] = "mount", [KN_SC_READ] = "read",
+	[KN_SC_PREAD64] = "pread64", [KN_SC_READV] = "readv", [KN_SC_PREADV] = "preadv",
+	[KN_SC_PREADV2] = "preadv2", [KN_SC_WRITE] = "write", [KN_SC_PWRITE64] = "pwrite64",
+	[KN_SC_WRITEV] = "writev", [KN_SC_PWRITEV] = "pwritev", [KN_SC_PWRITEV2] = "pwritev2",
+	[KN_SC_CLOSE] = "close", [KN_SC_CONNECT] = "connect", [KN_SC_ACCEPT] = "accept",
+	[KN_SC_ACCEPT4] = "accept4", [KN_SC_SENDTO] = "sendto", [KN_SC_SENDMSG] = "sendmsg",
+	[KN_SC_RECVFROM] = "recvfrom", [KN_SC_RECVMSG] = "recvmsg", [KN_SC_RECVMMSG] = "recvmmsg",
+	[KN_SC_INIT_MODULE] = "init_module", [KN_SC_FINIT_MODULE] = "finit_module", [KN_SC_BPF] = "bpf",
+	[KN_SC_SETSOCKOPT] = "setsockopt", [KN_SC_MMAP] = "mmap", [KN_SC_MPROTECT] = "mprotect",
+	[KN_SC_PKEY_MPROTECT] = "pkey_mprotect", [KN_SC_PRCTL] = "prctl", [KN_SC_KILL] = "kill",
+	[KN_SC_TKILL] = "tkill", [KN_SC_TGKILL] = "tgkill", [KN_SC_PTRACE] = "ptrace",
+	[KN_SC_MEMFD_CREATE] = "memfd_create",
+};
+
+static const char *sc_name(uint32_t sc)
+{
+	return sc < KN_SC_MAX && sc_names[sc] ? sc_names[sc] : "unknown";
+}
+
+static const char *prctl_option(uint64_t opt, char buf[24])
+{
+	static const char *names[] = {
+		[1] = "PR_SET_PDEATHSIG", [2] = "PR_GET_PDEATHSIG", [3] = "PR_GET_DUMPABLE",
+		[4] = "PR_SET_DUMPABLE", [5] = "PR_GET_UNALIGN", [6] = "PR_SET_UNALIGN",
+		[7] = "PR_GET_KEEPCAPS", [8] = "PR_SET_KEEPCAPS", [9] = "PR_GET_FPEMU", [10] = "PR_SET_FPEMU",
+		[11] = "PR_GET_FPEXC", [12] = "PR_SET_FPEXC", [13] = "PR_GET_TIMING", [14] = "PR_SET_TIMING",
+		[15] = "PR_SET_NAME", [16] = "PR_GET_NAME", [19] = "PR_GET_ENDIAN", [20] = "PR_SET_ENDIAN",
+		[21] = "PR_GET_SECCOMP", [22] = "PR_SET_SECCOMP", [23] = "PR_CAPBSET_READ",
+		[24] = "PR_CAPBSET_DROP", [25] = "PR_GET_TSC", [26] = "PR_SET_TSC", [27] = "PR_GET_SECUREBITS",
+		[28] = "PR_SET_SECUREBITS", [29] = "PR_SET_TIMERSLACK", [30] = "PR_GET_TIMERSLACK",
+		[31] = "PR_TASK_PERF_EVENTS_DISABLE", [32] = "PR_TASK_PERF_EVENTS_ENABLE",
+		[33] = "PR_MCE_KILL", [34] = "PR_MCE_KILL_GET", [35] = "PR_SET_MM",
+		[36] = "PR_SET_CHILD_SUBREAPER", [37] = "PR_GET_CHILD_SUBREAPER", [38] = "PR_SET_NO_NEW_PRIVS",
+		[39] = "PR_GET_NO_NEW_PRIVS", [40] = "PR_GET_TID_ADDRESS", [41] = "PR_SET_THP_DISABLE",
+		[42] = "PR_GET_THP_DISABLE", [45] = "PR_SET_FP_MODE", [46] = "PR_GET_FP_MODE",
+		[47] = "PR_CAP_AMBIENT", [50] = "PR_SVE_SET_VL", [51] = "PR_SVE_GET_VL",
+		[52] = "PR_GET_SPECULATION_CTRL", [53] = "PR_SET_SPECULATION_CTRL",
+		[54] = "PR_PAC_RESET_KEYS", [55] = "PR_SET_TAGGED_ADDR_CTRL", [56] = "PR_GET_TAGGED_ADDR_CTRL",
+		[57] = "PR_SET_IO_FLUSHER", [58] = "PR_GET_IO_FLUSHER", [59] = "PR_SET_SYSCALL_USER_DISPATCH",
+		[62] = "PR_SCHED_CORE", [65] = "PR_SET_MDWE", [66] = "PR_GET_MDWE",
+		[67] = "PR_SET_MEMORY_MERGE", [68] = "PR_GET_MEMORY_MERGE",
+	};
+
+	if (opt == 0x59616d61)
+		return "PR_SET_PTRACER";
+	if (opt == 0x53564d41)
+		return "PR_SET_VMA";
+	if (opt < sizeof(names) / sizeof(names[0]) && names[opt])
+		return names[opt];
+	snprintf(buf, 24, "%llu", (unsigned long long)opt);
+	return buf;
+}
+
+static const char *ptrace_mode(uint64_t req)
+{
+	switch (req) {
+	case 4: return "PTRACE_POKETEXT";
+	case 5: return "PTRACE_POKEDATA";
+	case 16: return "PTRACE_ATTACH";
+	case 0x4206: return "PTRACE_SEIZE";
+	}
+	return "PTRACE_OTHER";
+}
+
+static const char *bpf_prog_type_name(uint64_t t)
+{
+	static const char *names[] = {
+		"BPF_PROG_TYPE_UNSPEC", "BPF_PROG_TYPE_SOCKET_FILTER", "BPF_PROG_TYPE_KPROBE",
+		"BPF_PROG_TYPE_SCHED_CLS", "BPF_PROG_TYPE_SCHED_ACT", "BPF_PROG_TYPE_TRACEPOINT",
+		"BPF_PROG_TYPE_XDP", "BPF_PROG_TYPE_PERF_EVENT", "BPF_PROG_TYPE_CGROUP_SKB",
+		"BPF_PROG_TYPE_CGROUP_SOCK", "BPF_PROG_TYPE_LWT_IN", "BPF_PROG_TYPE_LWT_OUT",
+		"BPF_PROG_TYPE_LWT_XMIT", "BPF_PROG_TYPE_SOCK_OPS", "BPF_PROG_TYPE_SK_SKB",
+		"BPF_PROG_TYPE_CGROUP_DEVICE", "BPF_PROG_TYPE_SK_MSG", "BPF_PROG_TYPE_RAW_TRACEPOINT",
+		"BPF_PROG_TYPE_CGROUP_SOCK_ADDR", "BPF_PROG_TYPE_LWT_SEG6LOCAL", "BPF_PROG_TYPE_LIRC_MODE2",
+		"BPF_PROG_TYPE_SK_REUSEPORT", "BPF_PROG_TYPE_FLOW_DISSECTOR", "BPF_PROG_TYPE_CGROUP_SYSCTL",
+		"BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE", "BPF_PROG_TYPE_CGROUP_SOCKOPT", "BPF_PROG_TYPE_TRACING",
+		"BPF_PROG_TYPE_STRUCT_OPS", "BPF_PROG_TYPE_EXT", "BPF_PROG_TYPE_LSM", "BPF_PROG_TYPE_SK_LOOKUP",
+		"BPF_PROG_TYPE_SYSCALL", "BPF_PROG_TYPE_NETFILTER",
+	};
+
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "BPF_PROG_TYPE_UNKNOWN";
+}
+
+static const char *uring_op_name(uint64_t op)
+{
+	static const char *names[] = {
+		"IORING_OP_NOP", "IORING_OP_READV", "IORING_OP_WRITEV", "IORING_OP_FSYNC",
+		"IORING_OP_READ_FIXED", "IORING_OP_WRITE_FIXED", "IORING_OP_POLL_ADD", "IORING_OP_POLL_REMOVE",
+		"IORING_OP_SYNC_FILE_RANGE", "IORING_OP_SENDMSG", "IORING_OP_RECVMSG", "IORING_OP_TIMEOUT",
+		"IORING_OP_TIMEOUT_REMOVE", "IORING_OP_ACCEPT", "IORING_OP_ASYNC_CANCEL", "IORING_OP_LINK_TIMEOUT",
+		"IORING_OP_CONNECT", "IORING_OP_FALLOCATE", "IORING_OP_OPENAT", "IORING_OP_CLOSE",
+		"IORING_OP_FILES_UPDATE", "IORING_OP_STATX", "IORING_OP_READ", "IORING_OP_WRITE",
+		"IORING_OP_FADVISE", "IORING_OP_MADVISE", "IORING_OP_SEND", "IORING_OP_RECV", "IORING_OP_OPENAT2",
+		"IORING_OP_EPOLL_CTL", "IORING_OP_SPLICE", "IORING_OP_PROVIDE_BUFFERS", "IORING_OP_REMOVE_BUFFERS",
+		"IORING_OP_TEE", "IORING_OP_SHUTDOWN", "IORING_OP_RENAMEAT", "IORING_OP_UNLINKAT",
+		"IORING_OP_MKDIRAT", "IORING_OP_SYMLINKAT", "IORING_OP_LINKAT", "IORING_OP_MSG_RING",
+		"IORING_OP_FSETXATTR", "IORING_OP_SETXATTR", "IORING_OP_FGETXATTR", "IORING_OP_GETXATTR",
+		"IORING_OP_SOCKET", "IORING_OP_URING_CMD", "IORING_OP_SEND_ZC", "IORING_OP_SENDMSG_ZC",
+		"IORING_OP_READ_MULTISHOT", "IORING_OP_WAITID", "IORING_OP_FUTEX_WAIT", "IORING_OP_FUTEX_WAKE",
+		"IORING_OP_FUTEX_WAITV", "IORING_OP_FIXED_FD_INSTALL", "IORING_OP_FTRUNCATE", "IORING_OP_BIND",
+		"IORING_OP_LISTEN", "IORING_OP_RECV_ZC", "IORING_OP_EPOLL_WAIT", "IORING_OP_READV_FIXED",
+		"IORING_OP_WRITEV_FIXED", "IORING_OP_PIPE",
+	};
+
+	return op < sizeof(names) / sizeof(names[0]) ? names[op] : "IORING_OP_UNKNOWN";
+}
+
+/* ---- network helpers --------------------------------------------------- */
+
+static int ip_is_public(const struct kn_addr *a)
+{
+	const uint8_t *b = a->addr;
+
+	if (a->family == KN_AF_INET6) {
+		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		static const uint8_t zero[16];
+
+		if (!memcmp(b, mapped, 12)) {
+			struct kn_addr v4 = { .family = KN_AF_INET };
+
+			memcpy(v4.addr, b + 12, 4);
+			return ip_is_public(&v4);
+		}
+		if (!memcmp(b, zero, 15) && (b[15] == 0 || b[15] == 1))
+			return 0; /* :: and ::1 */
+		if ((b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || b[0] == 0xff)
+			return 0; /* ULA, link-local, multicast */
+		if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)
+			return 0; /* documentation */
+		return 1;
+	}
+	if (b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224)
+		return 0;
+	if ((b[0] == 100 && (b[1] & 0xc0) == 64) || (b[0] == 169 && b[1] == 254) ||
+	    (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+	    (b[0] == 192 && b[1] == 0 && (b[2] == 0 || b[2] == 2)) || (b[0] == 198 && (b[1] & 0xfe) == 18) ||
+	    (b[0] == 198 && b[1] == 51 && b[2] == 100) || (b[0] == 203 && b[1] == 0 && b[2] == 113))
+		return 0;
+	return 1;
+}
+
+static void addr_text(const struct kn_addr *a, char out[INET6_ADDRSTRLEN])
+{
+	out[0] = 0;
+	if (a->family == KN_AF_INET)
+		inet_ntop(AF_INET, a->addr, out, INET6_ADDRSTRLEN);
+	else if (a->family == KN_AF_INET6)
+		inet_ntop(AF_INET6, a->addr, out, INET6_ADDRSTRLEN);
+}
+
+static void write_addr(struct json *j, const char *key, const struct kn_addr *a, int hostname)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	json_obj_begin(j, key);
+	if (hostname)
+		json_null(j, "hostname");
+	addr_text(a, ip);
+	if (ip[0])
+		json_str(j, "ip", ip);
+	else
+		json_null(j, "ip");
+	json_u64(j, "port", a->port);
+	json_bool(j, "public", a->family && ip_is_public(a));
+	json_bool(j, "is_v6", a->family == KN_AF_INET6);
+	json_obj_end(j);
+}
+
+static void write_socket(struct json *j, const struct kn_sock *s)
+{
+	char buf[16];
+	const char *dom, *type, *proto;
+
+	switch (s->family) {
+	case 1: dom = "AF_UNIX"; break;
+	case KN_AF_INET: dom = "AF_INET"; break;
+	case KN_AF_INET6: dom = "AF_INET6"; break;
+	case 16: dom = "AF_NETLINK"; break;
+	case 17: dom = "AF_PACKET"; break;
+	default: snprintf(buf, sizeof(buf), "AF_%u", s->family); dom = buf;
+	}
+	switch (s->type) {
+	case 1: type = "SOCK_STREAM"; break;
+	case 2: type = "SOCK_DGRAM"; break;
+	case 3: type = "SOCK_RAW"; break;
+	case 5: type = "SOCK_SEQPACKET"; break;
+	default: type = "SOCK_OTHER";
+	}
+	switch (s->proto) {
+	case 6: proto = "TCP"; break;
+	case 17: proto = "UDP"; break;
+	case 1: proto = "ICMP"; break;
+	case 58: proto = "ICMPV6"; break;
+	case 0: proto = "IP"; break;
+	default: proto = "OTHER";
+	}
+	json_obj_begin(j, "socket");
+	json_str(j, "domain", dom);
+	json_str(j, "type", type);
+	json_str(j, "proto", proto);
+	json_obj_end(j);
+}
+
+/* Community ID v1 (seed 0) of a TCP/UDP flow; NULL for other protocols. */
+static const char *community_id(const struct kn_sock *s, char out[40])
+{
+	unsigned char buf[2 + 16 + 16 + 2 + 4], d[20];
+	const struct kn_addr *a = &s->src, *b = &s->dst;
+	size_t alen = s->family == KN_AF_INET6 ? 16 : 4, o = 0;
+	int swap;
+
+	if ((s->proto != 6 && s->proto != 17) || (s->family != KN_AF_INET && s->family != KN_AF_INET6))
+		return NULL;
+	swap = memcmp(a->addr, b->addr, alen);
+	if (swap > 0 || (swap == 0 && a->port > b->port)) {
+		a = &s->dst;
+		b = &s->src;
+	}
+	buf[o++] = 0;
+	buf[o++] = 0;
+	memcpy(buf + o, a->addr, alen);
+	o += alen;
+	memcpy(buf + o, b->addr, alen);
+	o += alen;
+	buf[o++] = (unsigned char)s->proto;
+	buf[o++] = 0;
+	buf[o++] = (unsigned char)(a->port >> 8);
+	buf[o++] = (unsigned char)a->port;
+	buf[o++] = (unsigned char)(b->port >> 8);
+	buf[o++] = (unsigned char)b->port;
+	if (sha1_raw(buf, o, d))
+		return NULL;
+	memcpy(out, "1:", 2);
+	base64_encode(d, sizeof(d), out + 2);
+	return out;
+}
+
+static void write_flow(struct json *j, const struct kn_sock *s, int local_as_dst)
+{
+	char cid[40];
+
+	write_socket(j, s);
+	if (local_as_dst) {
+		/* accept: the remote end connected to us */
+		write_addr(j, "src", &s->dst, 0);
+		write_addr(j, "dst", &s->src, 1);
+	} else {
+		write_addr(j, "src", &s->src, 0);
+		write_addr(j, "dst", &s->dst, 1);
+	}
+	json_str(j, "community_id", community_id(s, cid));
+}
+
+/* ---- paths ------------------------------------------------------------- */
+
+/* The absolute path of str[i] (base) + str[i + 1] (name); for an fd
+ * syscall str[i] alone is the path. */
+static int sys_path(struct encoder *enc, const struct kn_sys *x, size_t size, int i, struct strbuf *out,
+		    uint32_t *flags)
+{
+	struct item base, name;
+
+	if (item_get(x, size, sizeof(*x), &x->str[i], &base) || item_get(x, size, sizeof(*x), &x->str[i + 1], &name))
+		return -1;
+	*flags = base.flags | name.flags;
+	if (!name.len && x->str[i + 1].off == 0) {
+		strbuf_reset(out);
+		strbuf_add(out, base.s, base.len);
+		return 0;
+	}
+	path_absolute(base.len ? base.s : "/", base.len ? base.len : 1, name.s, name.len, out);
+	return 0;
+}
+
+static void write_path(struct json *j, const char *key, struct strbuf *p, uint32_t flags)
+{
+	json_strn(j, key, p->buf ? p->buf : "", p->len);
+	if (flags & KN_TRUNCATED) {
+		char k[48];
+
+		snprintf(k, sizeof(k), "%s_truncated", key);
+		json_bool(j, k, true);
+	}
+}
+
+static void write_target(struct encoder *enc, struct json *j, uint32_t pid)
+{
+	struct proc *p = pid ? proctable_get(enc->pt, pid) : NULL;
+
+	json_obj_begin(j, "target");
+	json_str(j, "command_line", p ? p->cmdline : NULL);
+	json_obj_begin(j, "exe");
+	json_str(j, "path", p ? p->exe : NULL);
+	json_obj_end(j);
+	json_obj_begin(j, "task");
+	json_i64(j, "pid", (int32_t)pid);
+	json_u64(j, "ppid", p ? p->ppid : 0);
+	json_obj_end(j);
+	json_obj_end(j);
+}
+
+static void write_hashes(struct json *j, const unsigned char *data, size_t len, const char *err)
+{
+	struct hashes h;
+
+	if (!err && hashes_compute(data, len, &h))
+		err = "hashing failed";
+	if (err) {
+		json_null(j, "md5");
+		json_null(j, "sha1");
+		json_null(j, "sha256");
+		json_null(j, "sha512");
+		json_str(j, "error", err);
+		return;
+	}
+	json_str(j, "md5", h.md5);
+	json_str(j, "sha1", h.sha1);
+	json_str(j, "sha256", h.sha256);
+	json_str(j, "sha512", h.sha512);
+	json_null(j, "error");
+}
+
+static void write_dns_question(struct json *j, const struct dns_msg *m, int qi)
+{
+	char tb[16];
+
+	json_str(j, "query", m->q[qi].name);
+	json_str(j, "query_type", dns_type_name(m->q[qi].qtype, tb));
+	json_arr_begin(j, "response");
+	for (int k = 0; k < m->nanswers; k++) {
+		if (m->a[k].value[0])
+			json_str(j, NULL, m->a[k].value);
+	}
+	json_arr_end(j);
+	json_u64(j, "rcode", m->rcode);
+}
+
+/* One event's data object; dns_q: which question of a DNS answer. */
+static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t size, struct json *j,
+			  const struct dns_msg *dns, int dns_q)
+{
+	const struct kn_header *h = &x->hdr;
+	struct strbuf *p = &enc->path;
+	struct item it, it2, data;
+	uint32_t fl = 0;
+	char buf[64];
+
+	if (item_get(x, size, sizeof(*x), &x->data, &data))
+		return -1;
+	json_obj_begin(j, "data");
+	write_proc_fields(enc, j, proctable_get(enc->pt, h->task.tgid), h->task.tgid);
+	switch (h->type) {
+	case KN_FILE_CREATE:
+	case KN_FILE_UNLINK:
+	case KN_READ:
+	case KN_READ_CONFIG:
+	case KN_WRITE:
+	case KN_WRITE_CONFIG:
+	case KN_WRITE_CLOSE:
+	case KN_CHMOD:
+	case KN_CHOWN:
+	case KN_SETXATTR:
+		if (sys_path(enc, x, size, 0, p, &fl))
+			return -1;
+		write_path(j, "path", p, fl);
+		if (h->type == KN_FILE_UNLINK)
+			json_bool(j, "success", x->ret == 0);
+		if (h->type == KN_CHMOD) {
+			snprintf(buf, sizeof(buf), "%05llo", (unsigned long long)(x->extra[0] & 07777));
+			json_str(j, "mode", buf);
+			json_bool(j, "success", x->ret == 0);
+		}
+		if (h->type == KN_CHOWN) {
+			json_i64(j, "uid", (int32_t)x->extra[0]);
+			json_i64(j, "gid", (int32_t)x->extra[1]);
+			json_bool(j, "success", x->ret == 0);
+		}
+		if (h->type == KN_SETXATTR) {
+			if (item_get(x, size, sizeof(*x), &x->str[2], &it))
+				return -1;
+			json_strn(j, "name", it.s, it.len);
+			json_bool(j, "success", x->ret == 0);
+		}
+		break;
+	case KN_FILE_RENAME:
+		if (sys_path(enc, x, size, 0, p, &fl))
+			return -1;
+		write_path(j, "old", p, fl);
+		if (sys_path(enc, x, size, 2, &enc->path2, &fl))
+			return -1;
+		write_path(j, "new", &enc->path2, fl);
+		json_bool(j, "success", x->ret == 0);
+		break;
+	case KN_MOUNT:
+		if (item_get(x, size, sizeof(*x), &x->str[2], &it) || item_get(x, size, sizeof(*x), &x->str[3], &it2) ||
+		    sys_path(enc, x, size, 0, p, &fl))
+			return -1;
+		json_strn(j, "dev_name", it.s, it.len);
+		write_path(j, "path", p, fl);
+		json_strn(j, "type", it2.s, it2.len);
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->extra[0]);
+		json_str(j, "flags", buf);
+		json_bool(j, "success", x->ret == 0);
+		break;
+	case KN_CONNECT:
+		write_flow(j, &x->sock, 0);
+		json_bool(j, "connected", x->extra[0] != 0);
+		if (!x->extra[0] && x->ret < 0)
+			json_i64(j, "error", x->ret);
+		if (x->extra[1])
+			json_bool(j, "non_blocking", true);
+		break;
+	case KN_ACCEPT:
+		write_flow(j, &x->sock, 1);
+		break;
+	case KN_SEND_DATA:
+		write_flow(j, &x->sock, 0);
+		json_double(j, "data_entropy", shannon_entropy((const unsigned char *)data.s, data.len));
+		json_u64(j, "data_size", (uint64_t)x->ret);
+		break;
+	case KN_DNS_QUERY: {
+		char cid[40];
+
+		write_socket(j, &x->sock);
+		write_addr(j, "src", &x->sock.src, 0);
+		if (dns && dns_q >= 0)
+			write_dns_question(j, dns, dns_q);
+		else {
+			json_null(j, "query");
+			json_null(j, "query_type");
+			json_arr_begin(j, "response");
+			json_arr_end(j);
+		}
+		if (dns && dns->error)
+			json_str(j, "error", dns->error);
+		write_addr(j, "dns_server", &x->sock.dst, 0);
+		json_str(j, "community_id", community_id(&x->sock, cid));
+		break;
+	}
+	case KN_INIT_MODULE: {
+		const char *nm;
+		size_t nl;
+
+		if (item_get(x, size, sizeof(*x), &x->str[0], &it) || item_get(x, size, sizeof(*x), &x->str[1], &it2) ||
+		    item_get(x, size, sizeof(*x), &x->str[2], &data))
+			return -1;
+		json_str(j, "syscall", sc_name(x->sc));
+		nm = data.s;
+		nl = data.len;
+		if (!nl && it2.len) {
+			/* not loaded: the name its file gives */
+			const char *slash = memrchr(it2.s, '/', it2.len);
+
+			nm = slash ? slash + 1 : it2.s;
+			nl = it2.len - (size_t)(nm - it2.s);
+			for (size_t k = 0; k < nl; k++) {
+				if (nm[k] == '.') {
+					nl = k;
+					break;
+				}
+			}
+		}
+		if (nl)
+			json_strn(j, "module_name", nm, nl);
+		else
+			json_null(j, "module_name");
+		json_strn(j, "args", it.s, it.len);
+		if (it2.len)
+			write_file(j, "file", it2.s, it2.len, it2.flags);
+		json_bool(j, "loaded", x->ret == 0);
+		break;
+	}
+	case KN_BPF_PROG_LOAD: {
+		unsigned char *insns = NULL;
+		size_t ilen = 0;
+		const char *err = NULL;
+		struct item ks;
+
+		if (item_get(x, size, sizeof(*x), &x->str[0], &it) || item_get(x, size, sizeof(*x), &x->str[1], &it2) ||
+		    item_get(x, size, sizeof(*x), &x->str[2], &ks))
+			return -1;
+		json_u64(j, "id", x->extra[0]);
+		json_obj_begin(j, "prog_type");
+		json_u64(j, "id", x->extra[1]);
+		json_str(j, "name", bpf_prog_type_name(x->extra[1]));
+		json_obj_end(j);
+		snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)__builtin_bswap64(x->extra[2]));
+		json_str(j, "tag", x->ret >= 0 ? buf : NULL);
+		if (it2.len)
+			json_strn(j, "attached_func", it2.s, it2.len);
+		else
+			json_null(j, "attached_func");
+		json_strn(j, "name", it.s, it.len);
+		if (ks.len)
+			json_strn(j, "ksym", ks.s, ks.len);
+		else
+			json_null(j, "ksym");
+		json_obj_begin(j, "bpf_prog");
+		if (x->ret < 0)
+			err = "not loaded";
+		else
+			err = bpf_prog_insns_by_id((uint32_t)x->extra[0], &insns, &ilen);
+		write_hashes(j, insns, ilen, err);
+		json_u64(j, "size", ilen);
+		json_obj_end(j);
+		free_insns(insns);
+		json_bool(j, "loaded", x->ret >= 0);
+		break;
+	}
+	case KN_BPF_SOCKET_FILTER: {
+		unsigned char *insns = NULL;
+		size_t ilen = 0;
+		const char *err = NULL;
+
+		write_socket(j, &x->sock);
+		json_obj_begin(j, "filter");
+		if (x->extra[1]) {
+			err = bpf_prog_insns_by_id((uint32_t)x->extra[1], &insns, &ilen);
+			json_u64(j, "prog_id", x->extra[1]);
+			write_hashes(j, insns, ilen, err);
+			json_u64(j, "len", ilen / 8);
+		} else {
+			if (data.flags & KN_PATH_ERROR)
+				err = "filter unreadable";
+			else if (data.flags & KN_TRUNCATED)
+				err = "filter longer than the kernel side keeps";
+			write_hashes(j, (const unsigned char *)data.s, data.len, err);
+			json_u64(j, "len", x->extra[0]);
+		}
+		json_obj_end(j);
+		free_insns(insns);
+		json_bool(j, "attached", x->ret == 0);
+		break;
+	}
+	case KN_MMAP_EXEC:
+		if (item_get(x, size, sizeof(*x), &x->str[0], &it))
+			return -1;
+		write_file(j, "mapped", it.s, it.len, it.flags);
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->ret);
+		json_str(j, "addr", buf);
+		break;
+	case KN_MPROTECT_EXEC:
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->args[0]);
+		json_str(j, "addr", buf);
+		json_u64(j, "len", x->args[1]);
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->args[2]);
+		json_str(j, "prot", buf);
+		break;
+	case KN_PRCTL:
+		json_str(j, "option", prctl_option(x->args[0], buf));
+		if (x->args[0] == 15 && !item_get(x, size, sizeof(*x), &x->str[0], &it))
+			json_strn(j, "name", it.s, it.len);
+		json_u64(j, "arg2", x->args[1]);
+		json_u64(j, "arg3", x->args[2]);
+		json_u64(j, "arg4", x->args[3]);
+		json_u64(j, "arg5", x->args[4]);
+		json_bool(j, "success", x->ret >= 0);
+		break;
+	case KN_KILL: {
+		unsigned sig = (unsigned)(x->sc == KN_SC_TGKILL ? x->args[2] : x->args[1]);
+
+		json_str(j, "syscall", sc_name(x->sc));
+		json_str(j, "signal", signal_name(sig));
+		write_target(enc, j, (uint32_t)x->args[0]);
+		json_bool(j, "success", x->ret == 0);
+		break;
+	}
+	case KN_PTRACE:
+		json_str(j, "mode", ptrace_mode(x->args[0]));
+		write_target(enc, j, (uint32_t)x->args[1]);
+		json_bool(j, "success", x->ret >= 0);
+		break;
+	case KN_MEMFD_CREATE:
+		if (item_get(x, size, sizeof(*x), &x->str[0], &it))
+			return -1;
+		json_strn(j, "name", it.s, it.len);
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->args[1]);
+		json_str(j, "flags", buf);
+		json_bool(j, "success", x->ret >= 0);
+		break;
+	case KN_IO_URING_SQE:
+		json_obj_begin(j, "op");
+		json_u64(j, "code", x->extra[0]);
+		json_str(j, "name", uring_op_name(x->extra[0]));
+		json_obj_end(j);
+		break;
+	default:
+		return -1;
+	}
+	json_obj_end(j);
+	return 0;
+}
+
+int encode_sys(struct encoder *enc, const void *rec, size_t size, struct json *j)
+{
+	const struct kn_sys *x = rec;
+	const struct kn_type_info *ti;
+	struct dns_msg *dns = NULL;
+	int rc;
+
+	if (size < sizeof(*x))
+		return -1;
+	ti = kn_type_info(x->hdr.type);
+	if (x->hdr.type == KN_DNS_QUERY) {
+		struct item data;
+		static struct dns_msg m;
+
+		if (item_get(x, size, sizeof(*x), &x->data, &data))
+			return -1;
+		dns_parse((const unsigned char *)data.s, data.len, x->sock.type == KN_SOCK_STREAM, &m);
+		if (!m.is_response && !m.error)
+			return -2; /* a query, not an answer: nothing to report */
+		dns = &m;
+		/* One event per question: all but the last go out here. */
+		for (int q = 0; q + 1 < m.nquestions; q++) {
+			rc = write_sys_data(enc, x, size, j, dns, q);
+			if (rc)
+				return rc;
+			write_info(enc, j, ti->id, ti->name, x->hdr.ktime, &x->hdr.task, &x->hdr.parent);
+			json_obj_end(j);
+			strbuf_addc(j->out, '\n');
+			json_init(j, j->out);
+			json_obj_begin(j, NULL);
+		}
+		rc = write_sys_data(enc, x, size, j, dns, m.nquestions ? m.nquestions - 1 : -1);
+	} else {
+		rc = write_sys_data(enc, x, size, j, NULL, -1);
+	}
+	if (rc)
+		return rc;
+	write_info(enc, j, ti->id, ti->name, x->hdr.ktime, &x->hdr.task, &x->hdr.parent);
+	return 0;
+}
