@@ -10,7 +10,7 @@
 #include "lib/maps.h"
 #include "lib/sys.h"
 
-#define KN_BPF_PROG_LOAD 5
+#define KN_BPF_CMD_PROG_LOAD 5
 #define KN_SOL_SOCKET 1
 #define KN_SO_ATTACH_FILTER 26
 #define KN_SO_ATTACH_BPF 50
@@ -70,7 +70,7 @@ int kn_exit_finit_module(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_enter_bpf")
 int kn_enter_bpf(struct trace_event_raw_sys_enter *ctx)
 {
-	return ctx->args[0] == KN_BPF_PROG_LOAD ? sys_stash(ctx, KN_SC_BPF, 3) : 0;
+	return ctx->args[0] == KN_BPF_CMD_PROG_LOAD ? sys_stash(ctx, KN_SC_BPF, 3) : 0;
 }
 
 /* extra[0]: id, [1]: type, [2]: tag; str[0]: name, [1]: attach function,

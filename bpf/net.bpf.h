@@ -64,8 +64,23 @@ int kn_exit_connect(struct trace_event_raw_sys_exit *ctx)
 		addr_from_user(&e->sock.dst, (void *)st.args[1]);
 	if (ret == -KN_EINPROGRESS && e->sock.type == KN_SOCK_STREAM) {
 		u64 key = (u64)sk;
+		u16 state;
 
+		/* The outcome may be known already (loopback completes inside
+		 * connect()): park the event, then look at the state; whoever
+		 * deletes the parked entry emits it, exactly once. */
 		bpf_map_update_elem(&kn_pending_connect, &key, e, BPF_ANY);
+		state = BPF_CORE_READ(sk, __sk_common.skc_state);
+		if (state != KN_TCP_ESTABLISHED && state != KN_TCP_CLOSE)
+			return 0;
+		if (bpf_map_delete_elem(&kn_pending_connect, &key))
+			return 0; /* the state change emitted it */
+		addr_from_sock(&e->sock.src, sk, 0);
+		if (state == KN_TCP_ESTABLISHED)
+			addr_from_sock(&e->sock.dst, sk, 1);
+		e->extra[0] = state == KN_TCP_ESTABLISHED;
+		e->extra[1] = 1;
+		sys_emit(e);
 		return 0;
 	}
 	e->extra[0] = ret == 0; /* connected */

@@ -57,14 +57,14 @@ int kn_enter_tgkill(struct trace_event_raw_sys_enter *ctx)
 	return ctx->args[2] ? sys_stash(ctx, KN_SC_TGKILL, 3) : 0;
 }
 
-static __always_inline int kill_exit(long ret)
+static __always_inline int args_exit(u32 type, long ret)
 {
 	struct kn_stash st;
 	struct kn_sys *e;
 
 	if (sys_unstash(&st))
 		return 0;
-	e = sys_begin(KN_KILL, &st, ret);
+	e = sys_begin(type, &st, ret);
 	if (e)
 		sys_emit(e);
 	return 0;
@@ -73,19 +73,19 @@ static __always_inline int kill_exit(long ret)
 SEC("tp/syscalls/sys_exit_kill")
 int kn_exit_kill(struct trace_event_raw_sys_exit *ctx)
 {
-	return kill_exit(ctx->ret);
+	return args_exit(KN_KILL, ctx->ret);
 }
 
 SEC("tp/syscalls/sys_exit_tkill")
 int kn_exit_tkill(struct trace_event_raw_sys_exit *ctx)
 {
-	return kill_exit(ctx->ret);
+	return args_exit(KN_KILL, ctx->ret);
 }
 
 SEC("tp/syscalls/sys_exit_tgkill")
 int kn_exit_tgkill(struct trace_event_raw_sys_exit *ctx)
 {
-	return kill_exit(ctx->ret);
+	return args_exit(KN_KILL, ctx->ret);
 }
 
 SEC("tp/syscalls/sys_enter_ptrace")
@@ -102,7 +102,7 @@ int kn_enter_ptrace(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_exit_ptrace")
 int kn_exit_ptrace(struct trace_event_raw_sys_exit *ctx)
 {
-	return kill_exit(ctx->ret); /* same shape as kill */
+	return args_exit(KN_PTRACE, ctx->ret);
 }
 
 SYS_ENTER(memfd_create, KN_SC_MEMFD_CREATE, 2)

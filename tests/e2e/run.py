@@ -14,6 +14,7 @@ import shutil
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kunai_e2e import Runner, Sensor, Skip, check_equal, copy_exe, decode, name_is  # noqa: E402
+import catalogue  # noqa: E402
 
 SUITE_TIMEOUT = 600
 ARGV_MAX = 128 * 1024
@@ -338,12 +339,16 @@ def main():
         after = copy_exe(TRUE, suite.path("after_true"))
         pre = suite.spawn([pre_sh, "-c", 'read x; "$0"; exit 0', after], stdin=subprocess.PIPE)
         time.sleep(0.2)
-        sensor = Sensor(kunai, work).start()
+        sensor = Sensor(kunai, work, ["--include", "all"]).start()
         for name in ["test_exec_argv", "test_exec_argv_truncated", "test_exec_script", "test_exec_deep_path",
                      "test_exec_path_truncated", "test_fork", "test_thread", "test_exit_code", "test_killed",
                      "test_ancestry_chain"]:
             if want(name):
                 r.run(name, getattr(suite, name), sensor)
+        cat = catalogue.Catalogue(suite)
+        for name in catalogue.TESTS:
+            if want(name):
+                r.run(name, getattr(cat, name), sensor)
         if want("test_preexisting_parent"):
             r.run("test_preexisting_parent", suite.test_preexisting_parent, sensor, pre, pre_sh, after)
         if want("test_own_events_absent"):

@@ -1,0 +1,581 @@
+"""End-to-end tests of the event catalogue: files, network, DNS, kernel,
+memory and process events. Each test does the real thing and finds exactly
+the expected event, with its exact fields."""
+import ctypes
+import hashlib
+import mmap
+import os
+import select
+import shutil
+import signal
+import socket
+import stat
+import struct
+import subprocess
+import threading
+import time
+
+from kunai_e2e import Skip, check_equal, copy_exe, name_is
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
+libc.ptrace.restype = ctypes.c_long
+libc.syscall.restype = ctypes.c_long
+
+SH = os.path.realpath("/bin/sh")
+SLEEP = os.path.realpath("/bin/sleep")
+CAT = os.path.realpath("/bin/cat")
+SYS_BPF = {"x86_64": 321, "aarch64": 280}[os.uname().machine]
+
+
+def mine(event_name, **fields):
+    """Events of this test process of the given name whose data fields
+    (dotted paths) equal the given values."""
+    pid = os.getpid()
+
+    def pred(e):
+        if not name_is(e, event_name) or e["info"]["task"]["tgid"] != pid:
+            return False
+        for k, v in fields.items():
+            cur = e["data"]
+            for part in k.split("__"):
+                if not isinstance(cur, dict) or part not in cur:
+                    return False
+                cur = cur[part]
+            if cur != v:
+                return False
+        return True
+    return pred
+
+
+def bpf(cmd, attr):
+    buf = ctypes.create_string_buffer(bytes(attr), len(attr))
+    r = libc.syscall(SYS_BPF, cmd, buf, len(attr))
+    if r < 0:
+        raise OSError(ctypes.get_errno(), "bpf(%d)" % cmd)
+    return r, buf.raw
+
+
+def prog_info(fd):
+    """id, tag, xlated instructions of a loaded BPF program."""
+    info = ctypes.create_string_buffer(256)
+    attr = struct.pack("<IIQ", fd, 256, ctypes.addressof(info)) + bytes(112)
+    bpf(15, attr)  # BPF_OBJ_GET_INFO_BY_FD
+    pid, tag, xlen = struct.unpack_from("<4xI8s4xI", info.raw, 0)
+    insns = ctypes.create_string_buffer(xlen)
+    info2 = ctypes.create_string_buffer(256)
+    struct.pack_into("<I", info2, 20, xlen)
+    struct.pack_into("<Q", info2, 32, ctypes.addressof(insns))
+    attr = struct.pack("<IIQ", fd, 256, ctypes.addressof(info2)) + bytes(112)
+    bpf(15, attr)
+    return pid, tag.hex(), insns.raw
+
+
+def dns_response(qid, name, ip):
+    q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
+    hdr = struct.pack(">HHHHHH", qid, 0x8180, 1, 1, 0, 0)
+    ans = struct.pack(">HHHIH", 0xC00C, 1, 1, 60, 4) + socket.inet_aton(ip)
+    return hdr + q + ans
+
+
+def dns_query(qid, name):
+    q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
+    return struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0) + q
+
+
+class Catalogue:
+    def __init__(self, suite):
+        self.suite = suite
+        self.work = suite.work
+        self.path = suite.path
+
+    # ---- files -------------------------------------------------------------
+
+    def test_file_create(self, s):
+        d = self.path("fc")
+        os.mkdir(d)
+        dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fd = os.open("via_dirfd", os.O_CREAT | os.O_WRONLY, 0o640, dir_fd=dfd)
+            os.close(fd)
+        finally:
+            os.close(dfd)
+        e = s.wait_for(mine("file_create", path=d + "/via_dirfd"), "file_create through a dirfd")
+        check_equal(e["info"]["event"]["id"], 88, "event id")
+        # an open of an existing file with O_CREAT creates nothing
+        fd = os.open(d + "/via_dirfd", os.O_CREAT | os.O_WRONLY, 0o640)
+        os.close(fd)
+        os.mknod(d + "/via_mknod", stat.S_IFREG | 0o600)
+        s.wait_for(mine("file_create", path=d + "/via_mknod"), "file_create through mknod")
+        fd = libc.creat((d + "/via_creat").encode(), 0o600)
+        assert fd >= 0
+        os.close(fd)
+        s.wait_for(mine("file_create", path=d + "/via_creat"), "file_create through creat")
+        check_equal(len(s.find_all(mine("file_create", path=d + "/via_dirfd"))), 1, "file_create count")
+        # relative to the cwd of another process
+        sh = copy_exe(SH, self.path("fc_sh"))
+        subprocess.run([sh, "-c", ": > ./rel_cwd"], cwd=d, check=True, timeout=10)
+        e = s.wait_for(lambda e: name_is(e, "file_create") and e["data"]["path"] == d + "/rel_cwd",
+                       "file_create relative to the cwd")
+        check_equal(e["data"]["exe"]["path"], sh, "exe")
+
+    def test_file_rename(self, s):
+        d1, d2 = self.path("rn1"), self.path("rn2")
+        os.mkdir(d1)
+        os.mkdir(d2)
+        open(d1 + "/old", "w").close()
+        f1 = os.open(d1, os.O_RDONLY | os.O_DIRECTORY)
+        f2 = os.open(d2, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.rename("old", "new", src_dir_fd=f1, dst_dir_fd=f2)
+            try:
+                os.rename("missing", "x", src_dir_fd=f1, dst_dir_fd=f2)
+            except FileNotFoundError:
+                pass
+        finally:
+            os.close(f1)
+            os.close(f2)
+        e = s.wait_for(mine("file_rename", old=d1 + "/old"), "file_rename")
+        check_equal(e["info"]["event"]["id"], 85, "event id")
+        check_equal(e["data"]["new"], d2 + "/new", "new")
+        check_equal(e["data"]["success"], True, "success")
+        e = s.wait_for(mine("file_rename", old=d1 + "/missing"), "failed file_rename")
+        check_equal(e["data"]["success"], False, "success of a failed rename")
+
+    def test_file_unlink(self, s):
+        d = self.path("ul")
+        os.mkdir(d)
+        os.mkdir(d + "/adir")
+        open(d + "/victim", "w").close()
+        dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.unlink("victim", dir_fd=dfd)
+            os.rmdir("adir", dir_fd=dfd)
+        finally:
+            os.close(dfd)
+        e = s.wait_for(mine("file_unlink", path=d + "/victim"), "file_unlink")
+        check_equal(e["info"]["event"]["id"], 86, "event id")
+        check_equal(e["data"]["success"], True, "success")
+        try:
+            os.unlink(d + "/never_was")
+        except FileNotFoundError:
+            pass
+        e = s.wait_for(mine("file_unlink", path=d + "/never_was"), "failed file_unlink")
+        check_equal(e["data"]["success"], False, "success of a failed unlink")
+        check_equal(s.find_all(mine("file_unlink", path=d + "/adir")), [], "rmdir reported as an unlink")
+
+    def test_write_and_close(self, s):
+        p = self.path("written")
+        with open(p, "wb") as f:
+            f.write(b"one")
+            f.flush()
+            f.write(b"two")
+            f.flush()
+        e = s.wait_for(mine("write", path=p), "write")
+        check_equal(e["info"]["event"]["id"], 83, "event id")
+        s.wait_for(mine("write_close", path=p), "write_close")
+        check_equal(len(s.find_all(mine("write", path=p))), 1, "writes reported once per process and file")
+        # a file under /etc is a configuration file
+        conf = "/etc/kunai-e2e-%d.conf" % os.getpid()
+        try:
+            with open(conf, "w") as f:
+                f.write("x=1\n")
+            e = s.wait_for(mine("write_config", path=conf), "write_config")
+            check_equal(e["info"]["event"]["id"], 84, "event id")
+        finally:
+            os.unlink(conf)
+
+    def test_read_config(self, s):
+        cat = copy_exe(CAT, self.path("rd_cat"))
+        r = subprocess.run([cat, "/etc/hostname"], capture_output=True, timeout=10)
+        check_equal(r.returncode, 0, "cat exit")
+        e = s.wait_for(lambda e: name_is(e, "read_config") and e["data"]["exe"]["path"] == cat and
+                       e["data"]["path"] == "/etc/hostname", "read_config of /etc/hostname")
+        check_equal(e["info"]["event"]["id"], 82, "event id")
+        p = self.path("plain.txt")
+        with open(p, "w") as f:
+            f.write("plain")
+        subprocess.run([cat, p], capture_output=True, timeout=10)
+        e = s.wait_for(lambda e: name_is(e, "read") and e["data"]["path"] == p, "read of a plain file")
+        check_equal(e["info"]["event"]["id"], 81, "event id")
+
+    def test_chmod_chown(self, s):
+        p = self.path("perm")
+        open(p, "w").close()
+        os.chmod(p, 0o4755)
+        e = s.wait_for(mine("chmod", path=p), "chmod")
+        check_equal(e["info"]["event"]["id"], 90, "event id")
+        check_equal(e["data"]["mode"], "04755", "mode")
+        check_equal(e["data"]["success"], True, "success")
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.fchmod(fd, 0o2711)
+            os.fchown(fd, 1234, 5678)
+        finally:
+            os.close(fd)
+        s.wait_for(mine("chmod", path=p, mode="02711"), "fchmod")
+        e = s.wait_for(mine("chown", path=p), "fchown")
+        check_equal(e["info"]["event"]["id"], 91, "event id")
+        check_equal((e["data"]["uid"], e["data"]["gid"], e["data"]["success"]), (1234, 5678, True), "uid, gid")
+        dfd = os.open(self.work, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.chown("perm", -1, 42, dir_fd=dfd)
+        finally:
+            os.close(dfd)
+        e = s.wait_for(mine("chown", path=p, gid=42), "fchownat")
+        check_equal(e["data"]["uid"], -1, "unchanged uid")
+
+    def test_setxattr_capability(self, s):
+        p = self.path("capfile")
+        open(p, "w").close()
+        # vfs_cap_data revision 2: cap_net_raw permitted and effective
+        cap = struct.pack("<IIIII", 0x02000001, 1 << 13, 0, 0, 0)
+        os.setxattr(p, "security.capability", cap)
+        e = s.wait_for(mine("setxattr", path=p), "setxattr")
+        check_equal(e["info"]["event"]["id"], 92, "event id")
+        check_equal(e["data"]["name"], "security.capability", "name")
+        check_equal(e["data"]["success"], True, "success")
+
+    def test_mount(self, s):
+        target = self.path("mnt")
+        os.mkdir(target)
+        mount = shutil.which("mount")
+        r = subprocess.run([mount, "-t", "tmpfs", "-o", "size=1m", "kn_e2e_src", target], capture_output=True,
+                           timeout=10)
+        try:
+            check_equal(r.returncode, 0, "mount exit: %s" % r.stderr)
+            e = s.wait_for(lambda e: name_is(e, "mount") and e["data"]["path"] == target, "mount")
+            d = e["data"]
+            check_equal(e["info"]["event"]["id"], 80, "event id")
+            check_equal((d["dev_name"], d["type"], d["success"]), ("kn_e2e_src", "tmpfs", True), "mount fields")
+        finally:
+            subprocess.run(["umount", target], timeout=10)
+
+    # ---- network -----------------------------------------------------------
+
+    def test_connect_accept(self, s):
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(4)
+        port = srv.getsockname()[1]
+        c = socket.create_connection(("127.0.0.1", port), timeout=5)
+        a, _ = srv.accept()
+        cport = c.getsockname()[1]
+        e = s.wait_for(mine("connect", dst__port=port), "connect")
+        d = e["data"]
+        check_equal(e["info"]["event"]["id"], 60, "event id")
+        check_equal(d["socket"], {"domain": "AF_INET", "type": "SOCK_STREAM", "proto": "TCP"}, "socket")
+        check_equal(d["src"], {"ip": "127.0.0.1", "port": cport, "public": False, "is_v6": False}, "src")
+        check_equal(d["dst"], {"hostname": None, "ip": "127.0.0.1", "port": port, "public": False, "is_v6": False},
+                    "dst")
+        check_equal(d["connected"], True, "connected")
+        assert d["community_id"].startswith("1:"), d["community_id"]
+        e2 = s.wait_for(mine("accept", src__port=cport), "accept")
+        check_equal(e2["info"]["event"]["id"], 63, "event id")
+        check_equal(e2["data"]["dst"]["port"], port, "accept dst is the local end")
+        check_equal(e2["data"]["community_id"], d["community_id"], "same flow, same community id")
+        for x in (a, c, srv):
+            x.close()
+
+    def test_connect_refused_and_nonblocking(self, s):
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+        probe.close()
+        c = socket.socket()
+        try:
+            c.connect(("127.0.0.1", closed_port))
+        except ConnectionRefusedError:
+            pass
+        c.close()
+        e = s.wait_for(lambda e: mine("connect", dst__port=closed_port)(e) and "non_blocking" not in e["data"],
+                       "refused connect")
+        check_equal(e["data"]["connected"], False, "connected")
+        check_equal(e["data"]["dst"]["ip"], "127.0.0.1", "dst ip")
+        # non-blocking, refused then accepted
+        c = socket.socket()
+        c.setblocking(False)
+        check_equal(c.connect_ex(("127.0.0.1", closed_port)), 115, "EINPROGRESS")
+        select.select([], [c], [], 5)
+        c.close()
+        e = s.wait_for(lambda e: mine("connect", dst__port=closed_port)(e) and e["data"].get("non_blocking"),
+                       "non-blocking refused connect")
+        check_equal(e["data"]["connected"], False, "connected")
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+        port = srv.getsockname()[1]
+        c = socket.socket()
+        c.setblocking(False)
+        c.connect_ex(("127.0.0.1", port))
+        select.select([], [c], [], 5)
+        e = s.wait_for(mine("connect", dst__port=port), "non-blocking connect")
+        check_equal((e["data"]["connected"], e["data"]["non_blocking"]), (True, True), "connected, non_blocking")
+        check_equal(e["data"]["src"]["port"], c.getsockname()[1], "src port")
+        c.close()
+        srv.close()
+
+    def test_connect_v6_udp(self, s):
+        srv = socket.socket(socket.AF_INET6)
+        srv.bind(("::1", 0))
+        srv.listen(1)
+        port = srv.getsockname()[1]
+        c = socket.create_connection(("::1", port), timeout=5)
+        e = s.wait_for(mine("connect", dst__port=port), "IPv6 connect")
+        check_equal(e["data"]["dst"], {"hostname": None, "ip": "::1", "port": port, "public": False, "is_v6": True},
+                    "dst")
+        check_equal(e["data"]["socket"]["domain"], "AF_INET6", "domain")
+        c.close()
+        srv.close()
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.connect(("127.0.0.1", 9))
+        e = s.wait_for(mine("connect", dst__port=9), "UDP connect")
+        check_equal(e["data"]["socket"]["proto"], "UDP", "proto")
+        check_equal(e["data"]["connected"], True, "connected")
+        u.close()
+
+    def test_send_data(self, s):
+        rcv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        rcv.bind(("127.0.0.1", 0))
+        port = rcv.getsockname()[1]
+        snd = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        snd.sendto(os.urandom(100), ("127.0.0.1", port))  # under the minimum
+        snd.sendto(os.urandom(1000), ("127.0.0.1", port))
+        e = s.wait_for(mine("send_data", dst__port=port), "send_data")
+        d = e["data"]
+        check_equal(e["info"]["event"]["id"], 62, "event id")
+        check_equal(d["data_size"], 1000, "data_size")
+        assert d["data_entropy"] > 7, d["data_entropy"]
+        check_equal(d["src"]["port"], snd.getsockname()[1], "src port")
+        check_equal(d["dst"]["ip"], "127.0.0.1", "dst ip")
+        check_equal(len(s.find_all(mine("send_data", dst__port=port))), 1, "sends under the minimum reported")
+        snd.close()
+        rcv.close()
+
+    def test_dns_query(self, s):
+        try:
+            srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            srv.bind(("127.0.0.1", 53))
+        except OSError as e:
+            raise Skip("port 53 is taken: %s" % e)
+        cli = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        cli.settimeout(5)
+        try:
+            # recvfrom
+            cli.sendto(dns_query(0x1234, "example.test"), ("127.0.0.1", 53))
+            q, peer = srv.recvfrom(512)
+            srv.sendto(dns_response(0x1234, "example.test", "10.1.2.3"), peer)
+            cli.recvfrom(512)
+            e = s.wait_for(mine("dns_query", query="example.test"), "dns_query (recvfrom)")
+            d = e["data"]
+            check_equal(e["info"]["event"]["id"], 61, "event id")
+            check_equal((d["query_type"], d["response"]), ("A", ["10.1.2.3"]), "query_type, response")
+            check_equal(d["dns_server"], {"ip": "127.0.0.1", "port": 53, "public": False, "is_v6": False}, "server")
+            check_equal(d["src"]["port"], cli.getsockname()[1], "src port")
+            # recvmsg
+            cli.sendto(dns_query(0x2345, "two.example.test"), ("127.0.0.1", 53))
+            q, peer = srv.recvfrom(512)
+            srv.sendto(dns_response(0x2345, "two.example.test", "10.4.5.6"), peer)
+            cli.recvmsg(512)
+            e = s.wait_for(mine("dns_query", query="two.example.test"), "dns_query (recvmsg)")
+            check_equal(e["data"]["response"], ["10.4.5.6"], "response")
+            # a malformed answer (compression loop) is reported, not a crash
+            bad = struct.pack(">HHHHHH", 0x3456, 0x8180, 1, 0, 0, 0) + b"\xc0\x0c" + struct.pack(">HH", 1, 1)
+            cli.sendto(dns_query(0x3456, "x.test"), ("127.0.0.1", 53))
+            q, peer = srv.recvfrom(512)
+            srv.sendto(bad, peer)
+            cli.recvfrom(512)
+            e = s.wait_for(lambda e: mine("dns_query")(e) and e["data"].get("error"), "malformed dns answer")
+            check_equal(e["data"]["error"], "compression pointer loop", "error")
+        finally:
+            cli.close()
+            srv.close()
+        # TCP, read()
+        tsrv = socket.socket()
+        try:
+            tsrv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            tsrv.bind(("127.0.0.1", 53))
+            tsrv.listen(1)
+            c = socket.create_connection(("127.0.0.1", 53), timeout=5)
+            a, _ = tsrv.accept()
+            msg = dns_response(0x4567, "tcp.example.test", "10.7.8.9")
+            a.sendall(struct.pack(">H", len(msg)) + msg)
+            got = os.read(c.fileno(), 512)
+            assert len(got) == len(msg) + 2, len(got)
+            e = s.wait_for(mine("dns_query", query="tcp.example.test"), "dns_query over TCP (read)")
+            check_equal(e["data"]["response"], ["10.7.8.9"], "response")
+            check_equal(e["data"]["socket"]["proto"], "TCP", "proto")
+            a.close()
+            c.close()
+        finally:
+            tsrv.close()
+
+    # ---- kernel ------------------------------------------------------------
+
+    def test_bpf_prog_load_and_filters(self, s):
+        insns = bytes.fromhex("b700000000000000" "9500000000000000")  # r0 = 0; exit
+        ibuf = ctypes.create_string_buffer(insns, len(insns))
+        lic = ctypes.create_string_buffer(b"GPL")
+        attr = bytearray(128)
+        struct.pack_into("<IIQQ", attr, 0, 1, 2, ctypes.addressof(ibuf), ctypes.addressof(lic))  # SOCKET_FILTER
+        attr[48:48 + 11] = b"kn_e2e_prog"
+        fd, _ = bpf(5, attr)  # BPF_PROG_LOAD
+        try:
+            pid, tag, xl = prog_info(fd)
+            e = s.wait_for(mine("bpf_prog_load", name="kn_e2e_prog"), "bpf_prog_load")
+            d = e["data"]
+            check_equal(e["info"]["event"]["id"], 21, "event id")
+            check_equal(d["id"], pid, "id")
+            check_equal(d["prog_type"], {"id": 1, "name": "BPF_PROG_TYPE_SOCKET_FILTER"}, "prog_type")
+            check_equal(d["tag"], tag, "tag")
+            check_equal(d["loaded"], True, "loaded")
+            check_equal(d["bpf_prog"]["sha256"], hashlib.sha256(xl).hexdigest(), "sha256 of the instructions")
+            check_equal(d["bpf_prog"]["md5"], hashlib.md5(xl).hexdigest(), "md5 of the instructions")
+            check_equal(d["bpf_prog"]["size"], len(xl), "size")
+            # eBPF socket filter
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            u.setsockopt(socket.SOL_SOCKET, 50, fd)  # SO_ATTACH_BPF
+            e = s.wait_for(lambda e: mine("bpf_socket_filter")(e) and e["data"]["filter"].get("prog_id") == pid,
+                           "bpf_socket_filter (SO_ATTACH_BPF)")
+            check_equal(e["info"]["event"]["id"], 22, "event id")
+            check_equal(e["data"]["filter"]["sha256"], hashlib.sha256(xl).hexdigest(), "filter sha256")
+            check_equal(e["data"]["attached"], True, "attached")
+            u.close()
+        finally:
+            os.close(fd)
+        # classic filter: ret #0xffff
+        flt = struct.pack("<HBBI", 0x06, 0, 0, 0xFFFF)
+        fbuf = ctypes.create_string_buffer(flt, len(flt))
+        prog = struct.pack("<HxxxxxxQ", 1, ctypes.addressof(fbuf))
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.setsockopt(socket.SOL_SOCKET, 26, prog)  # SO_ATTACH_FILTER
+        e = s.wait_for(lambda e: mine("bpf_socket_filter")(e) and e["data"]["filter"]["len"] == 1 and
+                       "prog_id" not in e["data"]["filter"], "bpf_socket_filter (SO_ATTACH_FILTER)")
+        d = e["data"]
+        check_equal(d["filter"]["sha256"], hashlib.sha256(flt).hexdigest(), "classic filter sha256")
+        check_equal(d["socket"], {"domain": "AF_INET", "type": "SOCK_DGRAM", "proto": "UDP"}, "socket")
+        u.close()
+
+    def test_init_module(self, s):
+        if not os.path.exists("/proc/modules"):
+            # The kernel has no modules: the sensor must have said so.
+            assert "init_module events cannot happen on this kernel" in s.stderr(), s.stderr()
+            raise Skip("kernel without loadable modules (the sensor's notice was checked)")
+        release = os.uname().release
+        loaded = {l.split()[0] for l in open("/proc/modules")}
+        for mod in ("dummy", "veth", "vcan", "tun"):
+            if mod in loaded:
+                continue
+            r = subprocess.run(["modprobe", mod], capture_output=True, timeout=30)
+            if r.returncode == 0:
+                try:
+                    e = s.wait_for(lambda e: name_is(e, "init_module") and e["data"]["module_name"] == mod,
+                                   "init_module of " + mod)
+                    check_equal(e["info"]["event"]["id"], 20, "event id")
+                    check_equal(e["data"]["loaded"], True, "loaded")
+                    check_equal(e["data"]["syscall"], "finit_module", "syscall")
+                finally:
+                    subprocess.run(["modprobe", "-r", mod], timeout=30)
+                return
+        raise Skip("no loadable test module for kernel %s" % release)
+
+    # ---- memory ------------------------------------------------------------
+
+    def test_mmap_mprotect_exec(self, s):
+        p = self.path("mapped.bin")
+        with open(p, "wb") as f:
+            f.write(b"\xc3" * 4096)
+        with open(p, "rb") as f:
+            m = mmap.mmap(f.fileno(), 4096, prot=mmap.PROT_READ | mmap.PROT_EXEC)
+        m.close()
+        e = s.wait_for(mine("mmap_exec", mapped__path=p), "mmap_exec")
+        check_equal(e["info"]["event"]["id"], 41, "event id")
+        addr = libc.mmap(None, 4096, 3, 0x22, -1, 0)  # RW, MAP_PRIVATE|MAP_ANONYMOUS
+        assert addr and addr != ctypes.c_void_p(-1).value
+        try:
+            check_equal(libc.mprotect(addr, 4096, 5), 0, "mprotect")  # R|X
+            e = s.wait_for(mine("mprotect_exec", addr="0x%x" % addr), "mprotect_exec")
+            check_equal(e["info"]["event"]["id"], 40, "event id")
+            check_equal((e["data"]["prot"], e["data"]["len"]), ("0x5", 4096), "prot, len")
+        finally:
+            libc.munmap(addr, 4096)
+
+    # ---- processes ---------------------------------------------------------
+
+    def test_prctl(self, s):
+        tid = []
+
+        def rename():
+            tid.append(threading.get_native_id())
+            libc.prctl(15, b"kn-e2e-name", 0, 0, 0)
+
+        t = threading.Thread(target=rename)
+        t.start()
+        t.join()
+        e = s.wait_for(mine("prctl", option="PR_SET_NAME", name="kn-e2e-name"), "prctl")
+        check_equal(e["info"]["event"]["id"], 7, "event id")
+        check_equal(e["info"]["task"]["pid"], tid[0], "the calling thread")
+        check_equal(e["data"]["success"], True, "success")
+
+    def test_kill(self, s):
+        sl = copy_exe(SLEEP, self.path("kill_target"))
+        p = self.suite.spawn([sl, "60"])
+        s.wait_for(lambda e: name_is(e, "execve") and e["data"]["exe"]["path"] == sl, "execve of the target")
+        os.kill(p.pid, signal.SIGUSR1)
+        p.wait(10)
+        e = s.wait_for(mine("kill", signal="SIGUSR1"), "kill")
+        d = e["data"]
+        check_equal(e["info"]["event"]["id"], 8, "event id")
+        check_equal(d["target"]["exe"]["path"], sl, "target exe")
+        check_equal(d["target"]["command_line"], sl + " 60", "target command_line")
+        check_equal(d["target"]["task"]["pid"], p.pid, "target pid")
+        check_equal(d["success"], True, "success")
+
+    def test_ptrace(self, s):
+        sl = copy_exe(SLEEP, self.path("ptrace_target"))
+        p = self.suite.spawn([sl, "60"])
+        s.wait_for(lambda e: name_is(e, "execve") and e["data"]["exe"]["path"] == sl, "execve of the target")
+        check_equal(libc.ptrace(16, p.pid, None, None), 0, "PTRACE_ATTACH")
+        os.waitpid(p.pid, os.WSTOPPED if hasattr(os, "WSTOPPED") else 0)
+        libc.ptrace(17, p.pid, None, None)  # PTRACE_DETACH
+        p.kill()
+        p.wait(10)
+        e = s.wait_for(mine("ptrace", mode="PTRACE_ATTACH"), "ptrace")
+        d = e["data"]
+        check_equal(e["info"]["event"]["id"], 9, "event id")
+        check_equal((d["target"]["exe"]["path"], d["target"]["task"]["pid"]), (sl, p.pid), "target")
+        check_equal(d["success"], True, "success")
+
+    def test_memfd_create(self, s):
+        fd = os.memfd_create("kn-e2e-memfd", os.MFD_CLOEXEC)
+        os.close(fd)
+        e = s.wait_for(mine("memfd_create", name="kn-e2e-memfd"), "memfd_create")
+        check_equal(e["info"]["event"]["id"], 89, "event id")
+        check_equal((e["data"]["flags"], e["data"]["success"]), ("0x1", True), "flags, success")
+
+    def test_io_uring(self, s):
+        helper = self.path("uring_write")
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "uring_write.c")
+        subprocess.run(["cc", "-O2", "-o", helper, src], check=True, timeout=60)
+        out = self.path("uring.out")
+        r = subprocess.run([helper, out], timeout=10)
+        if r.returncode == 77:
+            raise Skip("the kernel refuses io_uring")
+        check_equal(r.returncode, 0, "io_uring write")
+        e = s.wait_for(lambda e: name_is(e, "io_uring_sqe") and e["data"]["exe"]["path"] == helper,
+                       "io_uring_sqe")
+        check_equal(e["info"]["event"]["id"], 100, "event id")
+        check_equal(e["data"]["op"], {"code": 23, "name": "IORING_OP_WRITE"}, "op")
+
+
+TESTS = [
+    "test_file_create", "test_file_rename", "test_file_unlink", "test_write_and_close", "test_read_config",
+    "test_chmod_chown", "test_setxattr_capability", "test_mount", "test_connect_accept",
+    "test_connect_refused_and_nonblocking", "test_connect_v6_udp", "test_send_data", "test_dns_query",
+    "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_prctl", "test_kill",
+    "test_ptrace", "test_memfd_create", "test_io_uring",
+]
