@@ -27,7 +27,7 @@ HDRS       := $(wildcard src/*/*.h) include/kunai/wire.h
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test unit e2e bench clean format
+.PHONY: all deps run test unit unit-asan e2e bench clean format
 
 all: $(BUILD)/kunai
 
@@ -71,12 +71,22 @@ run: deps
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
+# The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT_SRCS))
+$(BUILD)/asan/%: tests/unit/%.c $(LIB_SRCS) $(HDRS) $(BUILD)/kunai.skel.h
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) $< $(LIB_SRCS) -o $@ $(LDLIBS) -lcmocka
+unit-asan: $(ASAN_BINS)
+	@set -e; for t in $(ASAN_BINS); do echo "== $$t"; $$t; done
+
 e2e: $(BUILD)/kunai
 	$(PYTHON) tests/e2e/run.py --kunai $(BUILD)/kunai
 
 test: deps
 	$(MAKE) all $(UNIT_BINS)
 	$(MAKE) unit
+	$(MAKE) unit-asan
 	$(MAKE) e2e
 
 bench: $(BUILD)/kunai

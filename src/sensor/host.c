@@ -65,13 +65,13 @@ void host_init(struct host *h)
 	if (strlen(buf) == 36) {
 		for (size_t i = 0; buf[i]; i++)
 			buf[i] = (char)tolower((unsigned char)buf[i]);
-		snprintf(h->uuid, sizeof(h->uuid), "%s", buf);
+		snprintf(h->uuid, sizeof(h->uuid), "%.36s", buf);
 	} else {
 		read_line("/etc/machine-id", buf, sizeof(buf));
 		uuid_from_hex(buf, h->uuid);
 	}
 	read_line("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
-	snprintf(h->boot_id, sizeof(h->boot_id), "%s", buf);
+	snprintf(h->boot_id, sizeof(h->boot_id), "%.36s", buf);
 	h->boot_key = guuid_boot_key(h->boot_id);
 	host_refresh(h);
 }

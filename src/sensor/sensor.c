@@ -32,7 +32,7 @@
 struct sensor {
 	const struct sensor_opts *opts;
 	struct kunai_bpf *skel;
-	struct bpf_link *links[64];
+	struct bpf_link *links[160];
 	int nlinks;
 	struct ring_buffer *rb;
 	struct sinks sinks;
@@ -44,8 +44,13 @@ struct sensor {
 	int ncpus;
 	uint64_t read_total, read_at_report, report_ns;
 	uint64_t written;
+	uint32_t batch_left; /* records this wake-up may still take */
 	int tracefs_mounted;
 };
+
+/* Records consumed per wake-up before signals and timers get their turn:
+ * under a storm the ring buffer never empties, and a stop must not wait. */
+#define BATCH_MAX 4096
 
 static int verbose_level;
 
@@ -93,30 +98,40 @@ static void emit_line(struct sensor *s)
 	strbuf_shrink(&s->line, 1 << 20);
 }
 
-static int on_record(void *ctx, void *data, size_t size)
+static void handle_record(struct sensor *s, void *data, size_t size)
 {
-	struct sensor *s = ctx;
 	const struct kn_header *h = data;
 	uint64_t bit;
 	int rc;
 
 	s->read_total++;
 	if (size < sizeof(*h))
-		return 0;
+		return;
 	bit = h->type < 64 ? 1ULL << h->type : 0;
 	/* The lifecycle (types up to KN_CLONE) always goes through the
 	 * encoder, which keeps the process model, even when not reported. */
 	if (!(s->opts->enabled & bit) && h->type > KN_CLONE)
-		return 0;
+		return;
 	strbuf_reset(&s->line);
 	rc = encode_record(&s->enc, data, size, &s->line);
 	if (rc < 0) {
 		if (s->opts->verbose)
 			fprintf(stderr, "kunai: malformed record of %zu bytes skipped\n", size);
-		return 0;
+		return;
 	}
 	if (rc == 0 && (s->opts->enabled & bit))
 		emit_line(s);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct sensor *s = ctx;
+
+	handle_record(s, data, size);
+	/* The record is consumed either way; a negative return only ends
+	 * this round of consumption. */
+	if (s->batch_left && --s->batch_left == 0)
+		return -EAGAIN;
 	return 0;
 }
 
@@ -217,6 +232,9 @@ static int probes_load(struct sensor *s)
 	return 0;
 }
 
+/* Each syscall tracepoint's detach waits for an RCU grace period under
+ * the kernel's event_mutex (about 70 ms here): with the whole catalogue a
+ * stop takes seconds, and threads do not shorten it. */
 static void probes_detach(struct sensor *s)
 {
 	for (int i = 0; i < s->nlinks; i++)
@@ -227,6 +245,7 @@ static void probes_detach(struct sensor *s)
 static void drain(struct sensor *s)
 {
 	/* Links are gone: what is in the ring buffer is all there will be. */
+	s->batch_left = 0;
 	while (ring_buffer__consume(s->rb) > 0)
 		;
 	loss_check(s);
@@ -261,6 +280,7 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 
 			if (fd == rbfd) {
 				s->enc.batch++;
+				s->batch_left = BATCH_MAX;
 				ring_buffer__consume(s->rb);
 			} else if (fd == tfd) {
 				uint64_t exp;

@@ -80,6 +80,57 @@ class Suite:
         check_equal(r.returncode, 1, "exit code as non-root")
         check_equal(r.stderr, b"kunai: must run as root: it loads eBPF programs into the kernel.\n", "stderr")
 
+    def test_cli_list_events(self):
+        for argv in ([self.kunai, "--list-events"], [self.kunai, "config", "--list-events"]):
+            r = subprocess.run(argv, capture_output=True, timeout=10)
+            check_equal(r.returncode, 0, "exit code")
+            lines = r.stdout.decode().splitlines()
+            check_equal(lines[0].split(), ["id", "name", "default"], "header")
+            rows = {l.split()[1]: (int(l.split()[0]), l.split()[2]) for l in lines[1:]}
+            check_equal(rows["file_create"], (88, "on"), "file_create row")
+            check_equal(rows["read"], (81, "off"), "read row")
+            check_equal(rows["io_uring_sqe"], (100, "on"), "io_uring_sqe row")
+            check_equal(len(rows), 33, "events listed")
+
+    def test_cli_unknown_event(self):
+        r = subprocess.run([self.kunai, "run", "--include", "execve,bogus"], capture_output=True, timeout=10)
+        check_equal(r.returncode, 2, "exit code")
+        first = r.stderr.decode().splitlines()[0]
+        assert first.startswith("kunai: unknown event 'bogus'; valid names: all, execve, execve_script,"), first
+        assert "file_create" in first and "io_uring_sqe" in first, first
+
+    def test_excluded_not_attached(self):
+        """An excluded event type has its programs neither loaded nor reported."""
+        s = Sensor(self.kunai, self.work, ["--exclude", "file_create,chmod"], name="exclude").start()
+        try:
+            # the programs the sensor holds: prog_id in its fds' fdinfo
+            ids = set()
+            fdinfo = "/proc/%d/fdinfo" % s.proc.pid
+            for fd in os.listdir(fdinfo):
+                try:
+                    with open(os.path.join(fdinfo, fd)) as f:
+                        for line in f:
+                            if line.startswith("prog_id:"):
+                                ids.add(int(line.split()[1]))
+                except OSError:
+                    pass
+            out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, timeout=30, check=True)
+            import json
+            names = {p.get("name") for p in json.loads(out.stdout) if p.get("id") in ids}
+            assert "kn_exit_unlink" in names, sorted(names)
+            for n in ("kn_enter_openat", "kn_exit_openat", "kn_enter_creat", "kn_exit_fchmodat"):
+                assert n not in names, n
+            p = self.path("excluded_create")
+            open(p, "w").close()
+            os.chmod(p, 0o700)
+            os.unlink(p)
+            s.wait_for(lambda e: name_is(e, "file_unlink") and e["data"]["path"] == p, "file_unlink")
+            check_equal(s.find_all(lambda e: name_is(e, "file_create") or name_is(e, "chmod")), [],
+                        "events of excluded types")
+        finally:
+            rc = s.stop()
+        check_equal(rc, 0, "exit code")
+
     def test_cli_bad_output(self):
         r = subprocess.run([self.kunai, "run", "--output", self.path("missing/dir/out.jsonl")],
                            capture_output=True, timeout=10)
@@ -331,7 +382,8 @@ def main():
         return args.only is None or args.only in name
 
     try:
-        for name in ["test_cli_help_version", "test_cli_usage_errors", "test_cli_not_root", "test_cli_bad_output"]:
+        for name in ["test_cli_help_version", "test_cli_usage_errors", "test_cli_not_root", "test_cli_bad_output",
+                     "test_cli_list_events", "test_cli_unknown_event", "test_excluded_not_attached"]:
             if want(name):
                 r.run(name, getattr(suite, name))
         # A process that exists before the sensor starts.

@@ -1,0 +1,118 @@
+/* Event types, --include/--exclude, the program-to-type map, hashes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "event/types.h"
+#include "sensor/probes.h"
+#include "util/hash.h"
+
+#define T(x) (1ULL << (x))
+
+static void test_ids_and_names(void **state)
+{
+	assert_int_equal(kn_type_info(KN_EXECVE)->id, 1);
+	assert_string_equal(kn_type_info(KN_FILE_CREATE)->name, "file_create");
+	assert_int_equal(kn_type_info(KN_IO_URING_SQE)->id, 100);
+	assert_null(kn_type_info(KN_TYPE_MAX));
+	for (uint32_t t = 0; t < KN_TYPE_MAX; t++) {
+		const struct kn_type_info *ti = kn_type_info(t);
+
+		assert_non_null(ti);
+		assert_int_equal(kn_type_by_name(ti->name, strlen(ti->name)), (int)t);
+	}
+}
+
+static void test_defaults(void **state)
+{
+	uint64_t d = kn_types_default();
+
+	assert_false(d & T(KN_READ));
+	assert_false(d & T(KN_WRITE));
+	assert_false(d & T(KN_WRITE_CLOSE));
+	assert_true(d & T(KN_READ_CONFIG));
+	assert_true(d & T(KN_EXECVE));
+	assert_true(d & T(KN_DNS_QUERY));
+}
+
+static void test_include_exclude(void **state)
+{
+	uint64_t m = kn_types_default();
+	char err[1024];
+
+	assert_int_equal(kn_types_apply(&m, "read,write", 1, err, sizeof(err)), 0);
+	assert_true(m & T(KN_READ));
+	assert_true(m & T(KN_WRITE));
+	assert_int_equal(kn_types_apply(&m, "execve,mmap_exec", 0, err, sizeof(err)), 0);
+	assert_false(m & T(KN_EXECVE));
+	assert_false(m & T(KN_MMAP_EXEC));
+	assert_int_equal(kn_types_apply(&m, "all", 0, err, sizeof(err)), 0);
+	assert_int_equal(m, 0);
+	assert_int_equal(kn_types_apply(&m, "all", 1, err, sizeof(err)), 0);
+	assert_int_equal(m, kn_types_all());
+	assert_int_equal(kn_types_apply(&m, "execve,nope", 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown event 'nope'"));
+	assert_non_null(strstr(err, "file_create"));
+	/* a prefix of a name is not the name */
+	assert_int_equal(kn_types_apply(&m, "exec", 1, err, sizeof(err)), -1);
+}
+
+static void test_probe_map(void **state)
+{
+	bool core = false;
+
+	assert_int_equal(probe_types("kn_enter_openat", &core), T(KN_FILE_CREATE));
+	assert_false(core);
+	assert_int_equal(probe_types("kn_exit_renameat2", NULL), T(KN_FILE_RENAME));
+	assert_int_equal(probe_types("kn_enter_write", NULL),
+			 T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE));
+	assert_int_equal(probe_types("kn_exit_read_dns", NULL), T(KN_DNS_QUERY));
+	assert_int_equal(probe_types("kn_sched_exec", &core), T(KN_EXECVE) | T(KN_EXECVE_SCRIPT));
+	assert_true(core);
+	assert_int_equal(probe_types("kn_unknown", NULL), 0);
+}
+
+static void test_hashes(void **state)
+{
+	struct hashes h;
+	unsigned char raw[20];
+	char b64[32];
+
+	assert_int_equal(hashes_compute("abc", 3, &h), 0);
+	assert_string_equal(h.md5, "900150983cd24fb0d6963f7d28e17f72");
+	assert_string_equal(h.sha1, "a9993e364706816aba3e25717850c26c9cd0d89d");
+	assert_string_equal(h.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(strlen(h.sha512), 128);
+	assert_int_equal(sha1_raw("abc", 3, raw), 0);
+	base64_encode(raw, 20, b64);
+	assert_string_equal(b64, "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
+	base64_encode((const unsigned char *)"ab", 2, b64);
+	assert_string_equal(b64, "YWI=");
+}
+
+static void test_entropy(void **state)
+{
+	unsigned char b[256];
+
+	memset(b, 'a', sizeof(b));
+	assert_true(shannon_entropy(b, sizeof(b)) == 0.0);
+	for (int i = 0; i < 256; i++)
+		b[i] = (unsigned char)i;
+	assert_true(shannon_entropy(b, sizeof(b)) > 7.999 && shannon_entropy(b, sizeof(b)) < 8.001);
+	assert_true(shannon_entropy(b, 0) == 0.0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ids_and_names), cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_include_exclude), cmocka_unit_test(test_probe_map),
+		cmocka_unit_test(test_hashes),	     cmocka_unit_test(test_entropy),
+	};
+
+	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
+}
