@@ -15,7 +15,7 @@ CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
               -D_GNU_SOURCE -DKUNAI_VERSION=\"$(VERSION)\" -Iinclude -Isrc -I$(BUILD)
 LDLIBS     := -lbpf -lelf -lz -lcrypto -lm
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
               -Iinclude -I$(BUILD) -Ibpf
 
 BPF_HDRS   := $(wildcard bpf/*.bpf.h bpf/lib/*.h) include/kunai/wire.h

@@ -386,8 +386,9 @@ static __always_inline int is_config_path(struct kn_sys *e)
 static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int write, u32 sc)
 {
 	u64 id = bpf_get_current_pid_tgid();
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct rw_key k = {};
+	struct inode *inode;
 	struct kn_sys *e;
 	struct file *f;
 	u8 one = 1;
@@ -396,20 +397,26 @@ static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int w
 	if (kn_is_self(id >> 32))
 		return 0;
 	f = fd_file((long)ctx->args[0]);
-	if (!f || (file_mode(f) & KN_S_IFMT) != KN_S_IFREG)
+	if (!f)
+		return 0;
+	inode = BPF_CORE_READ(f, f_inode);
+	if ((BPF_CORE_READ(inode, i_mode) & KN_S_IFMT) != KN_S_IFREG)
 		return 0;
 	k.tgid = id >> 32;
-	k.start = BPF_CORE_READ(task, group_leader, start_boottime);
+	k.start = task->group_leader->start_boottime;
+	/* Look up before inserting: an LRU insert that fails on an existing
+	 * key still takes (and may evict) a node first. */
 	if (write && kn_enabled(KN_WRITE_CLOSE)) {
 		k.obj = (u64)f;
 		k.kind = 2;
-		bpf_map_update_elem(&kn_rw_seen, &k, &one, BPF_NOEXIST);
+		if (!bpf_map_lookup_elem(&kn_rw_seen, &k))
+			bpf_map_update_elem(&kn_rw_seen, &k, &one, BPF_NOEXIST);
 	}
 	if (!kn_enabled(write ? KN_WRITE : KN_READ) && !kn_enabled(write ? KN_WRITE_CONFIG : KN_READ_CONFIG))
 		return 0;
-	k.obj = (u64)BPF_CORE_READ(f, f_inode);
+	k.obj = (u64)inode;
 	k.kind = write;
-	if (bpf_map_update_elem(&kn_rw_seen, &k, &one, BPF_NOEXIST))
+	if (bpf_map_lookup_elem(&kn_rw_seen, &k) || bpf_map_update_elem(&kn_rw_seen, &k, &one, BPF_NOEXIST))
 		return 0; /* seen already */
 	e = sys_begin(write ? KN_WRITE : KN_READ, NULL, 0);
 	if (!e)

@@ -66,15 +66,19 @@ int kn_exit_connect(struct trace_event_raw_sys_exit *ctx)
 		u64 key = (u64)sk;
 		u16 state;
 
+		struct kn_sys *p;
+
 		/* The outcome may be known already (loopback completes inside
-		 * connect()): park the event, then look at the state; whoever
-		 * deletes the parked entry emits it, exactly once. */
+		 * connect()): park the event, then look at the state. Whoever
+		 * claims the parked entry first emits it, exactly once. */
 		bpf_map_update_elem(&kn_pending_connect, &key, e, BPF_ANY);
 		state = BPF_CORE_READ(sk, __sk_common.skc_state);
 		if (state != KN_TCP_ESTABLISHED && state != KN_TCP_CLOSE)
 			return 0;
-		if (bpf_map_delete_elem(&kn_pending_connect, &key))
+		p = bpf_map_lookup_elem(&kn_pending_connect, &key);
+		if (!p || __sync_fetch_and_add(&p->claim, 1))
 			return 0; /* the state change emitted it */
+		bpf_map_delete_elem(&kn_pending_connect, &key);
 		addr_from_sock(&e->sock.src, sk, 0);
 		if (state == KN_TCP_ESTABLISHED)
 			addr_from_sock(&e->sock.dst, sk, 1);
@@ -88,32 +92,32 @@ int kn_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+/* May run in softirq, interrupting a syscall program on this CPU: it must
+ * not touch the per-CPU scratch; the parked event is finished in place. */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(kn_inet_sock_set_state, const struct sock *sk, const int oldstate, const int newstate)
 {
 	u64 key = (u64)sk;
-	struct kn_sys *p, *e;
+	struct kn_sys *p;
 
 	if (newstate != KN_TCP_ESTABLISHED && newstate != KN_TCP_CLOSE)
 		return 0;
 	p = bpf_map_lookup_elem(&kn_pending_connect, &key);
 	if (!p)
 		return 0;
-	e = kn_scratch_get();
-	if (!e) {
-		bpf_map_delete_elem(&kn_pending_connect, &key);
-		return 0;
-	}
-	__builtin_memcpy(e, p, sizeof(*e));
-	bpf_map_delete_elem(&kn_pending_connect, &key);
 	if (newstate == KN_TCP_ESTABLISHED) {
-		addr_from_sock(&e->sock.src, (struct sock *)sk, 0);
-		addr_from_sock(&e->sock.dst, (struct sock *)sk, 1);
+		addr_from_sock(&p->sock.src, (struct sock *)sk, 0);
+		addr_from_sock(&p->sock.dst, (struct sock *)sk, 1);
 	}
-	e->extra[0] = newstate == KN_TCP_ESTABLISHED;
-	e->extra[1] = 1; /* outcome of a non-blocking connect */
-	e->hdr.size = sizeof(*e);
-	sys_emit(e);
+	/* Whoever claims the parked entry first emits it, exactly once; it
+	 * is deleted only after the copy into the ring buffer. */
+	if (__sync_fetch_and_add(&p->claim, 1))
+		return 0;
+	p->extra[0] = newstate == KN_TCP_ESTABLISHED;
+	p->extra[1] = 1; /* outcome of a non-blocking connect */
+	p->hdr.size = sizeof(*p);
+	kn_emit(p, sizeof(*p), KN_CONNECT);
+	bpf_map_delete_elem(&kn_pending_connect, &key);
 	return 0;
 }
 

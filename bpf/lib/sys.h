@@ -77,21 +77,22 @@ static __always_inline int sys_unstash(struct kn_stash *st)
 	return 0;
 }
 
-/* The file behind fd in the current task. */
+/* The file behind fd in the current task. The BTF task pointer makes the
+ * walk to the fd table plain (fault-safe) loads rather than helper calls:
+ * this runs on every read and write. */
 static __always_inline struct file *fd_file(long fd)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
-	struct file **fds, *f = NULL;
-	unsigned int max;
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct files_struct *files = t->files;
+	struct fdtable *fdt;
+	struct file *f = NULL;
 
-	if (!fdt || fd < 0)
+	if (!files || fd < 0)
 		return NULL;
-	max = BPF_CORE_READ(fdt, max_fds);
-	if ((unsigned long)fd >= max)
+	fdt = files->fdt;
+	if (!fdt || (unsigned long)fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd & 0xffffff]);
+	bpf_probe_read_kernel(&f, sizeof(f), (void *)((u64)fdt->fd + (u64)(fd & 0xffffff) * sizeof(f)));
 	return f;
 }
 
@@ -121,6 +122,7 @@ static __always_inline struct kn_sys *sys_begin(u32 type, struct kn_stash *st, l
 	header_fill(&e->hdr, type, task);
 	e->ret = ret;
 	e->sc = st ? st->sc : 0;
+	e->claim = 0;
 	if (st) {
 		e->args[0] = st->args[0];
 		e->args[1] = st->args[1];
