@@ -90,7 +90,8 @@ test: deps
 	$(MAKE) e2e
 
 bench: $(BUILD)/kunai
-	$(PYTHON) bench/exec_storm.py --kunai $(BUILD)/kunai
+	$(PYTHON) bench/exec_storm.py --kunai $(BUILD)/kunai --execs 3000 --rounds 3
+	$(PYTHON) bench/syscall_cost.py --kunai $(BUILD)/kunai --rounds 3
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
