@@ -32,6 +32,9 @@ static const char usage_text[] =
 	"      --list-events    print every event with its id and default, and exit\n"
 	"      --send-data-min N  send_data: smallest send reported, in bytes\n"
 	"                       (default 512)\n"
+	"      --output-queue N MiB an output that does not keep up (a full pipe)\n"
+	"                       may hold back; beyond, its lines are dropped and\n"
+	"                       counted in event_loss (default 16)\n"
 	"  -v, --verbose        log more to standard error (twice: libbpf debug)\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n"
@@ -77,11 +80,12 @@ int main(int argc, char **argv)
 		{ "exclude", required_argument, NULL, 'E' },
 		{ "list-events", no_argument, NULL, 'L' },
 		{ "send-data-min", required_argument, NULL, 'S' },
+		{ "output-queue", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sensor_opts o = { .ringbuf_mb = 16, .send_min = 512 };
+	struct sensor_opts o = { .ringbuf_mb = 16, .send_min = 512, .queue_mb = 16 };
 	const char *include = NULL, *exclude = NULL;
 	char err[2048];
 	int c;
@@ -130,6 +134,15 @@ int main(int argc, char **argv)
 			break;
 		case 'L':
 			return list_events();
+		case 'Q': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v == 0 || v > 4096)
+				return usage_error("--output-queue: '%s' is not a size between 1 and 4096 (MiB)", optarg);
+			o.queue_mb = (uint32_t)v;
+			break;
+		}
 		case 'S': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);

@@ -415,7 +415,7 @@ void encode_start(struct encoder *e, const struct start_info *si, struct strbuf 
 }
 
 void encode_loss(struct encoder *e, uint64_t read, uint64_t lost, double eps, const uint64_t delta[KN_TYPE_MAX],
-		 struct strbuf *out)
+		 const struct output_drop *drops, int ndrops, struct strbuf *out)
 {
 	struct kn_task self, parent;
 	struct json j;
@@ -434,6 +434,12 @@ void encode_loss(struct encoder *e, uint64_t read, uint64_t lost, double eps, co
 
 		if (ti && delta[t])
 			json_u64(&j, ti->name, delta[t]);
+	}
+	json_obj_end(&j);
+	json_obj_begin(&j, "output_dropped");
+	for (int i = 0; i < ndrops; i++) {
+		if (drops[i].lines)
+			json_u64(&j, drops[i].name, drops[i].lines);
 	}
 	json_obj_end(&j);
 	json_obj_end(&j);

@@ -33,9 +33,15 @@ struct start_info {
 	const char *config_sha256; /* NULL: no configuration file */
 };
 void encode_start(struct encoder *e, const struct start_info *si, struct strbuf *out);
-/* event_loss: `read` events read and `lost` lost since the last report. */
+/* Lines an output dropped since the last report. */
+struct output_drop {
+	const char *name;
+	uint64_t lines;
+};
+/* event_loss: `read` events read and `lost` lost in the kernel since the
+ * last report, per type in delta; lines outputs dropped in drops. */
 void encode_loss(struct encoder *e, uint64_t read, uint64_t lost, double eps, const uint64_t delta[KN_TYPE_MAX],
-		 struct strbuf *out);
+		 const struct output_drop *drops, int ndrops, struct strbuf *out);
 /* The sensor itself as a task (for the events userland makes). */
 void task_self(struct kn_task *t);
 

@@ -2,27 +2,36 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
-void sinks_init(struct sinks *ss)
+void sinks_init(struct sinks *ss, size_t queue_max)
 {
 	memset(ss, 0, sizeof(*ss));
+	ss->queue_max = queue_max;
 }
 
 int sinks_add_fd(struct sinks *ss, int fd, const char *name)
 {
 	struct sink *s;
+	int fl;
 
 	if (ss->n >= SINKS_MAX)
 		return -ENOSPC;
 	s = &ss->s[ss->n++];
 	memset(s, 0, sizeof(*s));
 	s->fd = fd;
+	s->orig_flags = -1;
+	strbuf_init(&s->queue);
 	snprintf(s->name, sizeof(s->name), "%s", name);
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && !(fl & O_NONBLOCK) && !fcntl(fd, F_SETFL, fl | O_NONBLOCK))
+		s->orig_flags = fl;
 	return 0;
 }
 
@@ -56,46 +65,147 @@ int sinks_add_file(struct sinks *ss, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
-static int write_all(int fd, const char *line, size_t len)
+static void sink_failed(struct sink *s, int err)
 {
-	struct iovec iov[2] = { { (void *)line, len }, { "\n", 1 } };
-	int i = 0;
+	s->dead = 1;
+	if (!s->reported) {
+		fprintf(stderr, "kunai: writing to %s failed: %s; its lines are dropped and counted from now on\n",
+			s->name, strerror(err));
+		s->reported = 1;
+	}
+}
 
-	while (i < 2) {
-		ssize_t n = writev(fd, iov + i, 2 - i);
+/* Write held-back bytes. Returns 0 when nothing is held back any more. */
+static int sink_flush(struct sink *s)
+{
+	while (s->qoff < s->queue.len) {
+		ssize_t n = write(s->fd, s->queue.buf + s->qoff, s->queue.len - s->qoff);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			if (errno == EAGAIN)
+				return 1;
+			sink_failed(s, errno);
+			s->qoff = s->queue.len;
+			break;
 		}
-		while (i < 2 && (size_t)n >= iov[i].iov_len) {
-			n -= (ssize_t)iov[i].iov_len;
-			i++;
-		}
-		if (i < 2) {
-			iov[i].iov_base = (char *)iov[i].iov_base + n;
-			iov[i].iov_len -= (size_t)n;
-		}
+		s->qoff += (size_t)n;
 	}
+	strbuf_reset(&s->queue);
+	strbuf_shrink(&s->queue, 1 << 20);
+	s->qoff = 0;
 	return 0;
+}
+
+static void sink_write(struct sinks *ss, struct sink *s, const char *line, size_t len)
+{
+	struct iovec iov[2] = { { (void *)line, len }, { "\n", 1 } };
+	size_t done = 0;
+
+	if (s->dead) {
+		s->dropped++;
+		return;
+	}
+	if (s->qoff < s->queue.len && sink_flush(s)) {
+		/* still held back: queue the line behind, if there is room */
+		if (s->queue.len - s->qoff + len + 1 > ss->queue_max) {
+			s->dropped++;
+			return;
+		}
+		strbuf_add(&s->queue, line, len);
+		strbuf_addc(&s->queue, '\n');
+		return;
+	}
+	while (done < len + 1) {
+		ssize_t n;
+		int i = done < len ? 0 : 1;
+
+		if (i == 0) {
+			iov[0].iov_base = (char *)line + done;
+			iov[0].iov_len = len - done;
+		}
+		n = writev(s->fd, iov + i, 2 - i);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				/* keep the rest of this line: lines go out whole */
+				if (done < len)
+					strbuf_add(&s->queue, line + done, len - done);
+				strbuf_addc(&s->queue, '\n');
+				return;
+			}
+			sink_failed(s, errno);
+			s->dropped++;
+			return;
+		}
+		done += (size_t)n;
+	}
+	s->written++;
 }
 
 void sinks_write(struct sinks *ss, const char *line, size_t len)
 {
+	for (int i = 0; i < ss->n; i++)
+		sink_write(ss, &ss->s[i], line, len);
+}
+
+size_t sinks_flush(struct sinks *ss)
+{
+	size_t held = 0;
+
 	for (int i = 0; i < ss->n; i++) {
 		struct sink *s = &ss->s[i];
-		int rc = write_all(s->fd, line, len);
 
-		if (rc) {
-			s->errors++;
-			if (!s->reported) {
-				fprintf(stderr, "kunai: writing to %s failed: %s (further failures counted)\n", s->name,
-					strerror(-rc));
-				s->reported = 1;
+		if (s->qoff < s->queue.len && !s->dead)
+			sink_flush(s);
+		held += s->queue.len - s->qoff;
+	}
+	return held;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sinks_drain(struct sinks *ss, int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+
+	while (sinks_flush(ss)) {
+		struct pollfd p[SINKS_MAX];
+		int n = 0;
+		int64_t left = end - now_ms();
+
+		if (left <= 0)
+			break;
+		for (int i = 0; i < ss->n; i++) {
+			if (ss->s[i].qoff < ss->s[i].queue.len) {
+				p[n].fd = ss->s[i].fd;
+				p[n].events = POLLOUT;
+				n++;
 			}
-		} else {
-			s->written++;
+		}
+		if (poll(p, (nfds_t)n, (int)left) <= 0)
+			break;
+	}
+	for (int i = 0; i < ss->n; i++) {
+		struct sink *s = &ss->s[i];
+
+		if (s->qoff < s->queue.len) {
+			size_t lines = 0;
+
+			for (size_t k = s->qoff; k < s->queue.len; k++)
+				lines += s->queue.buf[k] == '\n';
+			s->dropped += lines;
+			fprintf(stderr, "kunai: %s did not take its last %zu lines\n", s->name, lines);
+			strbuf_reset(&s->queue);
+			s->qoff = 0;
 		}
 	}
 }
@@ -103,8 +213,13 @@ void sinks_write(struct sinks *ss, const char *line, size_t len)
 void sinks_close(struct sinks *ss)
 {
 	for (int i = 0; i < ss->n; i++) {
-		if (ss->s[i].fd > 2)
-			close(ss->s[i].fd);
+		struct sink *s = &ss->s[i];
+
+		if (s->orig_flags >= 0)
+			fcntl(s->fd, F_SETFL, s->orig_flags);
+		if (s->fd > 2)
+			close(s->fd);
+		strbuf_free(&s->queue);
 	}
 	ss->n = 0;
 }

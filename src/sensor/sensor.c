@@ -51,6 +51,7 @@ struct sensor {
 /* Records consumed per wake-up before signals and timers get their turn:
  * under a storm the ring buffer never empties, and a stop must not wait. */
 #define BATCH_MAX 4096
+#define SINK_DRAIN_MS 2000 /* at stop, for outputs holding lines back */
 
 static int verbose_level;
 
@@ -137,7 +138,8 @@ static int on_record(void *ctx, void *data, size_t size)
 
 static void loss_check(struct sensor *s)
 {
-	uint64_t totals[KN_TYPE_MAX] = { 0 }, delta[KN_TYPE_MAX], lost, now, read;
+	uint64_t totals[KN_TYPE_MAX] = { 0 }, delta[KN_TYPE_MAX], lost, now, read, dropped = 0;
+	struct output_drop drops[SINKS_MAX];
 	uint64_t *vals = calloc((size_t)s->ncpus, sizeof(uint64_t));
 	int fd = bpf_map__fd(s->skel->maps.kn_loss);
 	double secs;
@@ -150,13 +152,22 @@ static void loss_check(struct sensor *s)
 	}
 	free(vals);
 	lost = loss_update(&s->loss, totals, delta);
-	if (!lost)
+	for (int i = 0; i < s->sinks.n; i++) {
+		struct sink *k = &s->sinks.s[i];
+
+		drops[i].name = k->name;
+		drops[i].lines = k->dropped - k->dropped_reported;
+		k->dropped_reported = k->dropped;
+		dropped += drops[i].lines;
+	}
+	if (!lost && !dropped)
 		return;
 	now = clock_ns(CLOCK_BOOTTIME);
 	read = s->read_total - s->read_at_report;
 	secs = (double)(now - s->report_ns) / 1e9;
 	strbuf_reset(&s->line);
-	encode_loss(&s->enc, read, lost, secs > 0 ? (double)(read + lost) / secs : 0, delta, &s->line);
+	encode_loss(&s->enc, read, lost, secs > 0 ? (double)(read + lost) / secs : 0, delta, drops, s->sinks.n,
+		    &s->line);
 	emit_line(s);
 	s->read_at_report = s->read_total;
 	s->report_ns = now;
@@ -267,7 +278,8 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 	ev.data.fd = rbfd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, rbfd, &ev);
 	for (;;) {
-		int n = epoll_wait(ep, evs, 8, -1);
+		/* Outputs holding lines back are retried every few ms. */
+		int n = epoll_wait(ep, evs, 8, sinks_flush(&s->sinks) ? 10 : -1);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -328,7 +340,7 @@ int sensor_run(const struct sensor_opts *o)
 		return 1;
 	}
 	strbuf_init(&s.line);
-	sinks_init(&s.sinks);
+	sinks_init(&s.sinks, (size_t)o->queue_mb << 20);
 	if (!o->no_stdout)
 		sinks_add_fd(&s.sinks, STDOUT_FILENO, "stdout");
 	for (int i = 0; i < o->n_outputs; i++) {
@@ -382,6 +394,7 @@ int sensor_run(const struct sensor_opts *o)
 	rc = event_loop(&s, sfd, tfd) ? 1 : 0;
 	probes_detach(&s);
 	drain(&s);
+	sinks_drain(&s.sinks, SINK_DRAIN_MS);
 	if (o->verbose)
 		fprintf(stderr, "kunai: %llu events read, %llu lost, %llu malformed\n",
 			(unsigned long long)s.read_total, (unsigned long long)s.loss.lost_total,

@@ -13,6 +13,7 @@ struct sensor_opts {
 	uint32_t ringbuf_mb; /* ring buffer size, MiB, power of two */
 	uint64_t enabled; /* event types on (1 << enum kn_type) */
 	uint32_t send_min; /* send_data: smallest send reported, bytes */
+	uint32_t queue_mb; /* MiB an output may hold back before dropping lines */
 	int verbose;
 };
 

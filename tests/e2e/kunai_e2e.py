@@ -82,6 +82,17 @@ class Sensor:
                 raise AssertionError("sensor died (%d) waiting for %s: %s" % (self.proc.returncode, what, self.stderr()))
             time.sleep(0.05)
 
+    def wait_count(self, pred, n, what, timeout=EVENT_TIMEOUT):
+        """Wait until n events match pred; returns them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = self.find_all(pred)
+            if len(got) >= n:
+                return got
+            if time.monotonic() > deadline:
+                raise AssertionError("%d of %d %s events within %.0fs" % (len(got), n, what, timeout))
+            time.sleep(0.1)
+
     def find_all(self, pred):
         self.poll()
         return [e for e in self.events if pred(e)]

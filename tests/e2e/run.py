@@ -335,6 +335,35 @@ class Suite:
         check_equal(stat.S_IMODE(os.stat(s.out).st_mode), 0o600, "output file mode")
         assert len(s.find_all(lambda e: name_is(e, "execve"))) > 10
 
+    def test_stuck_stdout(self):
+        """A pipe on stdout that nobody reads: the sensor keeps taking
+        events (the file output gets them all), counts what stdout dropped,
+        and still stops cleanly."""
+        out = self.path("stuck.jsonl")
+        k = subprocess.Popen([self.kunai, "run", "--output", out, "--output-queue", "1"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.children.append(k)
+        s = Sensor(self.kunai, self.work)
+        s.proc, s.out = k, out
+        deadline = time.monotonic() + 30
+        while not os.path.exists(out) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        s.wait_for(lambda e: name_is(e, "start"), "start")
+        marker = copy_exe(TRUE, self.path("stuck_marker"))
+        n = 1500
+        storm = self.spawn([SH, "-c", "i=0; while [ $i -lt %d ]; do %s; i=$((i+1)); done" % (n, marker)])
+        storm.wait(120)
+        e = s.wait_for(lambda e: name_is(e, "event_loss") and e["data"]["output_dropped"].get("stdout", 0) > 0,
+                       "event_loss with lines dropped by stdout", timeout=20)
+        check_equal(e["data"]["lost"], 0, "kernel losses")
+        check_equal(len(s.wait_count(exec_of(marker), n, "execve in the file output", timeout=20)), n,
+                    "execve in the file output")
+        t0 = time.monotonic()
+        rc = s.stop(timeout=30)
+        check_equal(rc, 0, "exit code with a stuck stdout")
+        assert time.monotonic() - t0 < 25, time.monotonic() - t0
+        k.stdout.close()
+
     def test_event_loss(self):
         """A stopped reader and a 1 MiB ring buffer: losses are counted per
         type and reported, never silent."""
@@ -410,6 +439,8 @@ def main():
         sensor.kill()
         if want("test_event_loss"):
             r.run("test_event_loss", suite.test_event_loss)
+        if want("test_stuck_stdout"):
+            r.run("test_stuck_stdout", suite.test_stuck_stdout)
     except BaseException as exc:
         print("suite aborted: %r" % exc)
         r.failed += 1
