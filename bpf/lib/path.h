@@ -124,8 +124,8 @@ static __always_inline u32 path_resolve(char *dst, struct dentry *dentry, struct
 	c.pos = KN_PATH_MAX - 1;
 	pb->data[KN_PATH_MAX - 1] = 0;
 	bpf_loop(KN_WALK_STEPS, walk_step, &c, 0);
-	/* d_unlinked(): unhashed and not a root. */
-	if (!BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry)
+	/* No name left in any directory: unlinked, or never linked (memfd). */
+	if (BPF_CORE_READ(dentry, d_inode, i_nlink) == 0)
 		c.flags |= KN_PATH_DELETED;
 	if (c.pos >= KN_PATH_MAX - 1) {
 		/* Nothing above the root: the path is "/". */

@@ -75,6 +75,36 @@ def prog_info(fd):
     return pid, tag.hex(), insns.raw
 
 
+class IoVec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+
+class MsgHdr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32), ("iov", ctypes.POINTER(IoVec)),
+                ("iovlen", ctypes.c_size_t), ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                ("flags", ctypes.c_int)]
+
+
+class MMsgHdr(ctypes.Structure):
+    _fields_ = [("hdr", MsgHdr), ("len", ctypes.c_uint)]
+
+
+def recvmmsg_one(sock, size=512):
+    """recvmmsg(2) of one datagram (Python has no binding)."""
+    buf = ctypes.create_string_buffer(size)
+    addr = ctypes.create_string_buffer(128)
+    iov = IoVec(ctypes.addressof(buf), size)
+    m = MMsgHdr()
+    m.hdr.name = ctypes.addressof(addr)
+    m.hdr.namelen = 128
+    m.hdr.iov = ctypes.pointer(iov)
+    m.hdr.iovlen = 1
+    n = libc.recvmmsg(sock.fileno(), ctypes.byref(m), 1, 0, None)
+    if n != 1:
+        raise OSError(ctypes.get_errno(), "recvmmsg")
+    return buf.raw[:m.len]
+
+
 def dns_response(qid, name, ip):
     q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
     hdr = struct.pack(">HHHHHH", qid, 0x8180, 1, 1, 0, 0)
@@ -383,6 +413,13 @@ class Catalogue:
             cli.recvmsg(512)
             e = s.wait_for(mine("dns_query", query="two.example.test"), "dns_query (recvmsg)")
             check_equal(e["data"]["response"], ["10.4.5.6"], "response")
+            # recvmmsg
+            cli.sendto(dns_query(0x2346, "three.example.test"), ("127.0.0.1", 53))
+            q, peer = srv.recvfrom(512)
+            srv.sendto(dns_response(0x2346, "three.example.test", "10.4.5.7"), peer)
+            recvmmsg_one(cli)
+            e = s.wait_for(mine("dns_query", query="three.example.test"), "dns_query (recvmmsg)")
+            check_equal(e["data"]["response"], ["10.4.5.7"], "response")
             # a malformed answer (compression loop) is reported, not a crash
             bad = struct.pack(">HHHHHH", 0x3456, 0x8180, 1, 0, 0, 0) + b"\xc0\x0c" + struct.pack(">HH", 1, 1)
             cli.sendto(dns_query(0x3456, "x.test"), ("127.0.0.1", 53))

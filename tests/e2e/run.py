@@ -227,6 +227,34 @@ class Suite:
         assert full.endswith(exe["path"]), exe["path"][:80]
         assert 4000 < len(exe["path"]) <= 4095, len(exe["path"])
 
+    def test_exec_fileless(self, s):
+        """Fileless execution: a memfd, and a file unlinked before its exec
+        through its fd. The exe says so (deleted)."""
+        with open(TRUE, "rb") as f:
+            image = f.read()
+        mfd = os.memfd_create("kn-e2e-fileless", 0)
+        os.write(mfd, image)
+        gone = copy_exe(TRUE, self.path("gone_before_exec"))
+        gfd = os.open(gone, os.O_RDONLY)
+        os.unlink(gone)
+        pids = []
+        for fd, argv0 in ((mfd, "fileless-memfd"), (gfd, "fileless-unlinked")):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    os.execve(fd, [argv0], {})
+                finally:
+                    os._exit(127)
+            os.waitpid(pid, 0)
+            pids.append(pid)
+        os.close(mfd)
+        os.close(gfd)
+        e = s.wait_for(of_pid("execve", pids[0]), "execve of a memfd")
+        check_equal(e["data"]["exe"], {"path": "/memfd:kn-e2e-fileless", "deleted": True}, "exe of a memfd")
+        check_equal(e["data"]["command_line"], "fileless-memfd", "command_line")
+        e = s.wait_for(of_pid("execve", pids[1]), "execve of an unlinked file")
+        check_equal(e["data"]["exe"], {"path": gone, "deleted": True}, "exe of an unlinked file")
+
     def test_fork(self, s):
         pid = os.fork()
         if pid == 0:
@@ -310,6 +338,27 @@ class Suite:
                     "parent_command_line")
         check_equal(e["info"]["parent_task"]["tgid"], pre.pid, "parent_task.tgid")
         assert d["ancestors"].endswith("|%s|%s" % (PYTHON, pre_sh)), d["ancestors"]
+
+    def test_memory_flat(self, s):
+        """Entries of dead processes are freed: resident memory does not
+        grow with the number of processes that came and went. Each process
+        has a 4 KiB command line: 2000 kept entries would be 8 MiB."""
+        marker = copy_exe(TRUE, self.path("flat_marker"))
+        arg = "M" * 4096
+
+        def storm_and_rss(n):
+            p = self.spawn([SH, "-c", "i=0; while [ $i -lt %d ]; do %s %s; i=$((i+1)); done" % (n, marker, arg)])
+            p.wait(120)
+            s.wait_count(exec_of(marker), storm_and_rss.total + n, "execve of the storm", timeout=30)
+            storm_and_rss.total += n
+            with open("/proc/%d/status" % s.proc.pid) as f:
+                return next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+        storm_and_rss.total = 0
+        storm_and_rss(1000)  # warm up: buffers reach their working size
+        first = storm_and_rss(2000)
+        second = storm_and_rss(2000)
+        assert second - first < 2048, "RSS grew by %d KiB over 2000 processes (%d -> %d)" % (
+            second - first, first, second)
 
     def test_own_events_absent(self, s):
         own = s.find_all(lambda e: e["info"]["task"]["tgid"] == s.proc.pid and not name_is(e, "start"))
@@ -403,6 +452,7 @@ def main():
     signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("suite timeout")))
     signal.alarm(SUITE_TIMEOUT)
     work = os.path.realpath(tempfile.mkdtemp(prefix="kunai-e2e-", dir="/tmp"))
+    tracefs_before = os.path.exists("/sys/kernel/tracing/events")
     suite = Suite(kunai, work)
     r = Runner()
     sensor = None
@@ -422,7 +472,7 @@ def main():
         time.sleep(0.2)
         sensor = Sensor(kunai, work, ["--include", "all"]).start()
         for name in ["test_exec_argv", "test_exec_argv_truncated", "test_exec_script", "test_exec_deep_path",
-                     "test_exec_path_truncated", "test_fork", "test_thread", "test_exit_code", "test_killed",
+                     "test_exec_path_truncated", "test_exec_fileless", "test_fork", "test_thread", "test_exit_code", "test_killed",
                      "test_ancestry_chain"]:
             if want(name):
                 r.run(name, getattr(suite, name), sensor)
@@ -432,6 +482,8 @@ def main():
                 r.run(name, getattr(cat, name), sensor)
         if want("test_preexisting_parent"):
             r.run("test_preexisting_parent", suite.test_preexisting_parent, sensor, pre, pre_sh, after)
+        if want("test_memory_flat"):
+            r.run("test_memory_flat", suite.test_memory_flat, sensor)
         if want("test_own_events_absent"):
             r.run("test_own_events_absent", suite.test_own_events_absent, sensor)
         if want("test_stop_mid_storm"):
@@ -450,6 +502,9 @@ def main():
             sensor.kill()
         suite.cleanup()
         shutil.rmtree(work, ignore_errors=True)
+        # a sensor that was killed leaves the tracefs it mounted
+        if not tracefs_before and os.path.exists("/sys/kernel/tracing/events"):
+            subprocess.run(["umount", "/sys/kernel/tracing"], timeout=30)
     return r.summary()
 
 
