@@ -11,11 +11,10 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
-import tempfile
 import time
+
+import benchlib
 
 
 def storm(driver, n, prog):
@@ -29,13 +28,8 @@ def main():
     ap.add_argument("--execs", type=int, default=5000)
     ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args()
-    if os.geteuid() != 0:
-        sys.exit("the benchmark runs the sensor: run it as root")
-    work = tempfile.mkdtemp(prefix="kunai-bench-")
+    work, driver = benchlib.setup("exec_storm")
     try:
-        driver = os.path.join(work, "exec_storm")
-        subprocess.run(["cc", "-O2", "-o", driver, os.path.join(os.path.dirname(__file__), "exec_storm.c")],
-                       check=True)
         prog = os.path.join(work, "bench_true")  # a unique exe, to count its events
         shutil.copy(os.path.realpath("/bin/true"), prog)
         os.chmod(prog, 0o755)
@@ -44,15 +38,10 @@ def main():
         for r in range(a.rounds):
             base1 = storm(driver, a.execs, prog)
             out = os.path.join(work, "events-%d.jsonl" % r)
-            k = subprocess.Popen([a.kunai, "run", "--no-stdout", "--output", out],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not (os.path.exists(out) and os.path.getsize(out) > 0):
-                time.sleep(0.05)
+            k = benchlib.Sensor(a.kunai, out)
             with_s = storm(driver, a.execs, prog)
             time.sleep(1.5)  # let the sensor drain and report losses
-            k.send_signal(signal.SIGTERM)
-            rc = k.wait(30)
+            rc = k.stop()
             base2 = storm(driver, a.execs, prog)
             seen = lost = 0
             with open(out) as f:

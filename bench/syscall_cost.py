@@ -9,11 +9,9 @@ ratios (with / without; 1.00 = free).
 import argparse
 import os
 import shutil
-import signal
 import subprocess
-import sys
-import tempfile
-import time
+
+import benchlib
 
 MODES = [("getppid", 2000000), ("pread", 1000000), ("openclose", 300000)]
 
@@ -28,13 +26,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("sensor_args", nargs="*", help="extra arguments for kunai run")
     a = ap.parse_args()
-    if os.geteuid() != 0:
-        sys.exit("the benchmark runs the sensor: run it as root")
-    work = tempfile.mkdtemp(prefix="kunai-bench-")
+    work, driver = benchlib.setup("syscalls")
     try:
-        driver = os.path.join(work, "syscalls")
-        subprocess.run(["cc", "-O2", "-o", driver, os.path.join(os.path.dirname(__file__), "syscalls.c")],
-                       check=True)
         f = os.path.join(work, "data")
         with open(f, "wb") as fh:
             fh.write(b"x" * 4096)
@@ -44,14 +37,9 @@ def main():
         for r in range(a.rounds):
             base = {m: run(driver, m, n, f) for m, n in MODES}
             out = os.path.join(work, "events.jsonl")
-            k = subprocess.Popen([a.kunai, "run", "--no-stdout", "--output", out] + a.sensor_args,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not (os.path.exists(out) and os.path.getsize(out) > 0):
-                time.sleep(0.05)
+            k = benchlib.Sensor(a.kunai, out, a.sensor_args)
             withs = {m: run(driver, m, n, f) for m, n in MODES}
-            k.send_signal(signal.SIGTERM)
-            k.wait(60)
+            k.stop()
             os.unlink(out)
             line = []
             for m, _ in MODES:

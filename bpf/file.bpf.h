@@ -61,29 +61,10 @@ static __always_inline int open_exit(long ret)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_openat")
-int kn_exit_openat(struct trace_event_raw_sys_exit *ctx)
-{
-	return open_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_open")
-int kn_exit_open(struct trace_event_raw_sys_exit *ctx)
-{
-	return open_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_openat2")
-int kn_exit_openat2(struct trace_event_raw_sys_exit *ctx)
-{
-	return open_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_creat")
-int kn_exit_creat(struct trace_event_raw_sys_exit *ctx)
-{
-	return open_exit(ctx->ret);
-}
+SYS_EXIT(openat, open_exit)
+SYS_EXIT(open, open_exit)
+SYS_EXIT(openat2, open_exit)
+SYS_EXIT(creat, open_exit)
 
 SYS_ENTER(mknod, KN_SC_MKNOD, 3)
 SYS_ENTER(mknodat, KN_SC_MKNODAT, 4)
@@ -118,17 +99,8 @@ static __always_inline int mknod_exit(long ret)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_mknod")
-int kn_exit_mknod(struct trace_event_raw_sys_exit *ctx)
-{
-	return mknod_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_mknodat")
-int kn_exit_mknodat(struct trace_event_raw_sys_exit *ctx)
-{
-	return mknod_exit(ctx->ret);
-}
+SYS_EXIT(mknod, mknod_exit)
+SYS_EXIT(mknodat, mknod_exit)
 
 /* ---- file_rename ---------------------------------------------------- */
 
@@ -157,23 +129,9 @@ static __always_inline int rename_exit(long ret)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_rename")
-int kn_exit_rename(struct trace_event_raw_sys_exit *ctx)
-{
-	return rename_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_renameat")
-int kn_exit_renameat(struct trace_event_raw_sys_exit *ctx)
-{
-	return rename_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_renameat2")
-int kn_exit_renameat2(struct trace_event_raw_sys_exit *ctx)
-{
-	return rename_exit(ctx->ret);
-}
+SYS_EXIT(rename, rename_exit)
+SYS_EXIT(renameat, rename_exit)
+SYS_EXIT(renameat2, rename_exit)
 
 /* ---- file_unlink ---------------------------------------------------- */
 
@@ -204,17 +162,8 @@ static __always_inline int unlink_exit(long ret)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_unlink")
-int kn_exit_unlink(struct trace_event_raw_sys_exit *ctx)
-{
-	return unlink_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_unlinkat")
-int kn_exit_unlinkat(struct trace_event_raw_sys_exit *ctx)
-{
-	return unlink_exit(ctx->ret);
-}
+SYS_EXIT(unlink, unlink_exit)
+SYS_EXIT(unlinkat, unlink_exit)
 
 /* ---- chmod, chown, setxattr ----------------------------------------- */
 
@@ -310,25 +259,18 @@ static __always_inline int attr_exit(long ret)
 	return 0;
 }
 
-#define ATTR_EXIT(name)                                                   \
-	SEC("tp/syscalls/sys_exit_" #name)                                \
-	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)          \
-	{                                                                 \
-		return attr_exit(ctx->ret);                               \
-	}
-
-ATTR_EXIT(chmod)
-ATTR_EXIT(fchmod)
-ATTR_EXIT(fchmodat)
-ATTR_EXIT(fchmodat2)
-ATTR_EXIT(chown)
-ATTR_EXIT(lchown)
-ATTR_EXIT(fchown)
-ATTR_EXIT(fchownat)
-ATTR_EXIT(setxattr)
-ATTR_EXIT(lsetxattr)
-ATTR_EXIT(fsetxattr)
-ATTR_EXIT(setxattrat)
+SYS_EXIT(chmod, attr_exit)
+SYS_EXIT(fchmod, attr_exit)
+SYS_EXIT(fchmodat, attr_exit)
+SYS_EXIT(fchmodat2, attr_exit)
+SYS_EXIT(chown, attr_exit)
+SYS_EXIT(lchown, attr_exit)
+SYS_EXIT(fchown, attr_exit)
+SYS_EXIT(fchownat, attr_exit)
+SYS_EXIT(setxattr, attr_exit)
+SYS_EXIT(lsetxattr, attr_exit)
+SYS_EXIT(fsetxattr, attr_exit)
+SYS_EXIT(setxattrat, attr_exit)
 
 /* ---- mount ---------------------------------------------------------- */
 

@@ -53,17 +53,8 @@ static __always_inline int module_exit(long ret)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_init_module")
-int kn_exit_init_module(struct trace_event_raw_sys_exit *ctx)
-{
-	return module_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_finit_module")
-int kn_exit_finit_module(struct trace_event_raw_sys_exit *ctx)
-{
-	return module_exit(ctx->ret);
-}
+SYS_EXIT(init_module, module_exit)
+SYS_EXIT(finit_module, module_exit)
 
 /* ---- bpf_prog_load -------------------------------------------------- */
 

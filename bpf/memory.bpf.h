@@ -63,16 +63,7 @@ static __always_inline int mprotect_exit(long ret)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_mprotect")
-int kn_exit_mprotect(struct trace_event_raw_sys_exit *ctx)
-{
-	return mprotect_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_pkey_mprotect")
-int kn_exit_pkey_mprotect(struct trace_event_raw_sys_exit *ctx)
-{
-	return mprotect_exit(ctx->ret);
-}
+SYS_EXIT(mprotect, mprotect_exit)
+SYS_EXIT(pkey_mprotect, mprotect_exit)
 
 #endif

@@ -145,17 +145,8 @@ static __always_inline int accept_exit(long ret)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_accept")
-int kn_exit_accept(struct trace_event_raw_sys_exit *ctx)
-{
-	return accept_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_accept4")
-int kn_exit_accept4(struct trace_event_raw_sys_exit *ctx)
-{
-	return accept_exit(ctx->ret);
-}
+SYS_EXIT(accept, accept_exit)
+SYS_EXIT(accept4, accept_exit)
 
 /* ---- send_data ------------------------------------------------------ */
 
@@ -201,17 +192,8 @@ static __always_inline int send_exit(long ret)
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_sendto")
-int kn_exit_sendto(struct trace_event_raw_sys_exit *ctx)
-{
-	return send_exit(ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_sendmsg")
-int kn_exit_sendmsg(struct trace_event_raw_sys_exit *ctx)
-{
-	return send_exit(ctx->ret);
-}
+SYS_EXIT(sendto, send_exit)
+SYS_EXIT(sendmsg, send_exit)
 
 /* ---- dns_query ------------------------------------------------------ */
 

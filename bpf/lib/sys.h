@@ -271,6 +271,14 @@ static __always_inline void sys_emit(struct kn_sys *e)
 	kn_emit(e, e->hdr.size, e->hdr.type);
 }
 
+/* The exit of syscall `name` handled by handler(long ret). */
+#define SYS_EXIT(name, handler)                                              \
+	SEC("tp/syscalls/sys_exit_" #name)                                   \
+	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)             \
+	{                                                                    \
+		return handler(ctx->ret);                                    \
+	}
+
 #define SYS_ENTER(name, sc, nargs)                                           \
 	SEC("tp/syscalls/sys_enter_" #name)                                  \
 	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)           \
