@@ -239,60 +239,48 @@ static __always_inline void dns_from_msghdr(struct kn_stash *st, struct sock *sk
 	dns_emit(st, sk, iov.iov_base, len, m.msg_name);
 }
 
-SEC("tp/syscalls/sys_exit_recvfrom")
-int kn_exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
-{
-	struct kn_stash st;
-	struct sock *sk;
-
-	if (sys_unstash(&st) || ctx->ret <= 0)
-		return 0;
-	sk = file_sock(fd_file((long)st.args[0]));
-	if (is_inet(sk))
-		dns_emit(&st, sk, (const void *)st.args[1], ctx->ret, (const void *)st.args[4]);
-	return 0;
-}
-
-SEC("tp/syscalls/sys_exit_recvmsg")
-int kn_exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
-{
-	struct kn_stash st;
-	struct sock *sk;
-
-	if (sys_unstash(&st) || ctx->ret <= 0)
-		return 0;
-	sk = file_sock(fd_file((long)st.args[0]));
-	if (is_inet(sk))
-		dns_from_msghdr(&st, sk, (const void *)st.args[1], ctx->ret);
-	return 0;
-}
-
 #define KN_MMSG_MAX 4
 
-SEC("tp/syscalls/sys_exit_recvmmsg")
-int kn_exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
+/* The exit of every receive: recvfrom, recvmsg, recvmmsg (its first
+ * KN_MMSG_MAX messages) and read on a DNS socket. */
+static __always_inline int recv_exit(long ret)
 {
-	struct mmsghdr *v;
 	struct kn_stash st;
+	struct mmsghdr *v;
 	struct sock *sk;
-	long n = ctx->ret;
 
-	if (sys_unstash(&st) || n <= 0)
+	if (sys_unstash(&st) || ret <= 0)
 		return 0;
 	sk = file_sock(fd_file((long)st.args[0]));
 	if (!is_inet(sk))
 		return 0;
-	v = (struct mmsghdr *)st.args[1];
-	for (int i = 0; i < KN_MMSG_MAX; i++) {
-		unsigned int len = 0;
+	switch (st.sc) {
+	case KN_SC_RECVFROM:
+		dns_emit(&st, sk, (const void *)st.args[1], ret, (const void *)st.args[4]);
+		break;
+	case KN_SC_RECVMSG:
+		dns_from_msghdr(&st, sk, (const void *)st.args[1], ret);
+		break;
+	case KN_SC_RECVMMSG:
+		v = (struct mmsghdr *)st.args[1];
+		for (int i = 0; i < KN_MMSG_MAX; i++) {
+			unsigned int len = 0;
 
-		if (i >= n)
-			break;
-		bpf_probe_read_user(&len, sizeof(len), &v[i].msg_len);
-		dns_from_msghdr(&st, sk, &v[i].msg_hdr, len);
+			if (i >= ret)
+				break;
+			bpf_probe_read_user(&len, sizeof(len), &v[i].msg_len);
+			dns_from_msghdr(&st, sk, &v[i].msg_hdr, len);
+		}
+		break;
+	default: /* read */
+		dns_emit(&st, sk, (const void *)st.args[1], ret, NULL);
 	}
 	return 0;
 }
+
+SYS_EXIT(recvfrom, recv_exit)
+SYS_EXIT(recvmsg, recv_exit)
+SYS_EXIT(recvmmsg, recv_exit)
 
 /* read() on a socket connected to port 53 (TCP resolvers, some UDP ones).
  * The entry filters, so that other reads cost one map lookup at exit. */
@@ -309,15 +297,7 @@ int kn_enter_read_dns(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_exit_read")
 int kn_exit_read_dns(struct trace_event_raw_sys_exit *ctx)
 {
-	struct kn_stash st;
-	struct sock *sk;
-
-	if (sys_unstash(&st) || ctx->ret <= 0)
-		return 0;
-	sk = file_sock(fd_file((long)st.args[0]));
-	if (is_inet(sk))
-		dns_emit(&st, sk, (const void *)st.args[1], ctx->ret, NULL);
-	return 0;
+	return recv_exit(ctx->ret);
 }
 
 #endif
