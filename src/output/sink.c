@@ -51,6 +51,20 @@ int sinks_add_file(struct sinks *ss, const char *path, char *err, size_t errlen)
 		close(fd);
 		return -EINVAL;
 	}
+	/* A file someone else made (say in /tmp) could be read by them; a
+	 * second name could be a file we must not append to. */
+	if (st.st_uid != geteuid()) {
+		snprintf(err, errlen, "output %s is owned by uid %u, not by this user: refusing it", path,
+			 (unsigned)st.st_uid);
+		close(fd);
+		return -EPERM;
+	}
+	if (st.st_nlink != 1) {
+		snprintf(err, errlen, "output %s has %lu names (hard links): refusing it", path,
+			 (unsigned long)st.st_nlink);
+		close(fd);
+		return -EPERM;
+	}
 	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600)) {
 		rc = -errno;
 		snprintf(err, errlen, "cannot make output %s private (0600): %s", path, strerror(errno));

@@ -80,6 +80,29 @@ class Suite:
         check_equal(r.returncode, 1, "exit code as non-root")
         check_equal(r.stderr, b"kunai: must run as root: it loads eBPF programs into the kernel.\n", "stderr")
 
+    def test_cli_output_refused(self):
+        """An output someone else owns, a second name of another file, or a
+        symbolic link is refused; a file of ours is made private (0600)."""
+        theirs = self.path("theirs.jsonl")
+        open(theirs, "w").close()
+        os.chown(theirs, 65534, 65534)
+        r = subprocess.run([self.kunai, "run", "--output", theirs], capture_output=True, timeout=10)
+        check_equal(r.returncode, 1, "exit code for a file owned by another user")
+        check_equal(r.stderr, ("kunai: output %s is owned by uid 65534, not by this user: refusing it\n" %
+                               theirs).encode(), "stderr")
+        target = self.path("precious")
+        open(target, "w").close()
+        os.link(target, self.path("linked.jsonl"))
+        r = subprocess.run([self.kunai, "run", "--output", self.path("linked.jsonl")], capture_output=True,
+                           timeout=10)
+        check_equal(r.returncode, 1, "exit code for a hard link")
+        assert b"has 2 names (hard links)" in r.stderr, r.stderr
+        os.symlink(target, self.path("symlink.jsonl"))
+        r = subprocess.run([self.kunai, "run", "--output", self.path("symlink.jsonl")], capture_output=True,
+                           timeout=10)
+        check_equal(r.returncode, 1, "exit code for a symbolic link")
+        check_equal(os.path.getsize(target), 0, "size of the file behind the links")
+
     def test_cli_list_events(self):
         for argv in ([self.kunai, "--list-events"], [self.kunai, "config", "--list-events"]):
             r = subprocess.run(argv, capture_output=True, timeout=10)
@@ -416,8 +439,12 @@ class Suite:
     def test_event_loss(self):
         """A stopped reader and a 1 MiB ring buffer: losses are counted per
         type and reported, never silent."""
-        s = Sensor(self.kunai, self.work, ["--ringbuf-size", "1"], name="loss").start()
+        s = Sensor(self.kunai, self.work, ["--ringbuf-size", "1"], name="loss")
+        with open(s.out, "w") as f:  # an existing output of ours, too open
+            os.fchmod(f.fileno(), 0o644)
+        s.start()
         try:
+            check_equal(stat.S_IMODE(os.stat(s.out).st_mode), 0o600, "mode of an existing output")
             marker = copy_exe(TRUE, self.path("loss_marker"))
             n = 40
             os.kill(s.proc.pid, signal.SIGSTOP)
@@ -462,7 +489,8 @@ def main():
 
     try:
         for name in ["test_cli_help_version", "test_cli_usage_errors", "test_cli_not_root", "test_cli_bad_output",
-                     "test_cli_list_events", "test_cli_unknown_event", "test_excluded_not_attached"]:
+                     "test_cli_output_refused", "test_cli_list_events", "test_cli_unknown_event",
+                     "test_excluded_not_attached"]:
             if want(name):
                 r.run(name, getattr(suite, name))
         # A process that exists before the sensor starts.
