@@ -12,7 +12,7 @@ int main(int argc, char **argv)
 {
 	const char *prog = argc > 2 ? argv[2] : "/bin/true";
 	long n = argc > 1 ? atol(argv[1]) : 2000;
-	char *args[] = { (char *)prog, NULL };
+	char *args[] = {(char *)prog, NULL};
 	struct timespec a, b;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);

@@ -196,17 +196,12 @@ static __always_inline int attr_exit(long ret)
 	case KN_SC_CHMOD:
 	case KN_SC_FCHMOD:
 	case KN_SC_FCHMODAT:
-	case KN_SC_FCHMODAT2:
-		type = KN_CHMOD;
-		break;
+	case KN_SC_FCHMODAT2: type = KN_CHMOD; break;
 	case KN_SC_CHOWN:
 	case KN_SC_LCHOWN:
 	case KN_SC_FCHOWN:
-	case KN_SC_FCHOWNAT:
-		type = KN_CHOWN;
-		break;
-	default:
-		type = KN_SETXATTR;
+	case KN_SC_FCHOWNAT: type = KN_CHOWN; break;
+	default: type = KN_SETXATTR;
 	}
 	e = sys_begin(type, &st, ret);
 	if (!e)
@@ -374,11 +369,11 @@ static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int w
 	return 0;
 }
 
-#define RW_ENTER(name, write, sc)                                         \
-	SEC("tp/syscalls/sys_enter_" #name)                               \
-	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)        \
-	{                                                                 \
-		return rw_enter(ctx, write, sc);                          \
+#define RW_ENTER(name, write, sc)                                  \
+	SEC("tp/syscalls/sys_enter_" #name)                        \
+	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx) \
+	{                                                          \
+		return rw_enter(ctx, write, sc);                   \
 	}
 
 RW_ENTER(read, 0, KN_SC_READ)

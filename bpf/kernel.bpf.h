@@ -44,7 +44,8 @@ static __always_inline int module_exit(long ret)
 
 		bpf_probe_read_kernel(&first, sizeof(first), &modules);
 		if (first) {
-			struct module *m = (struct module *)((void *)first - bpf_core_field_offset(struct module, list));
+			struct module *m =
+				(struct module *)((void *)first - bpf_core_field_offset(struct module, list));
 
 			sys_put_str(e, &e->str[2], m->name, 0);
 		}

@@ -198,8 +198,7 @@ SYS_EXIT(sendmsg, send_exit)
 /* ---- dns_query ------------------------------------------------------ */
 
 /* Emit one received DNS message of len bytes at buf, if the peer is port 53. */
-static __always_inline void dns_emit(struct kn_stash *st, struct sock *sk, const void *buf, long len,
-				     const void *uaddr)
+static __always_inline void dns_emit(struct kn_stash *st, struct sock *sk, const void *buf, long len, const void *uaddr)
 {
 	struct kn_addr peer = {};
 	struct kn_sys *e;
@@ -255,12 +254,8 @@ static __always_inline int recv_exit(long ret)
 	if (!is_inet(sk))
 		return 0;
 	switch (st.sc) {
-	case KN_SC_RECVFROM:
-		dns_emit(&st, sk, (const void *)st.args[1], ret, (const void *)st.args[4]);
-		break;
-	case KN_SC_RECVMSG:
-		dns_from_msghdr(&st, sk, (const void *)st.args[1], ret);
-		break;
+	case KN_SC_RECVFROM: dns_emit(&st, sk, (const void *)st.args[1], ret, (const void *)st.args[4]); break;
+	case KN_SC_RECVMSG: dns_from_msghdr(&st, sk, (const void *)st.args[1], ret); break;
 	case KN_SC_RECVMMSG:
 		v = (struct mmsghdr *)st.args[1];
 		for (int i = 0; i < KN_MMSG_MAX; i++) {
@@ -272,8 +267,7 @@ static __always_inline int recv_exit(long ret)
 			dns_from_msghdr(&st, sk, &v[i].msg_hdr, len);
 		}
 		break;
-	default: /* read */
-		dns_emit(&st, sk, (const void *)st.args[1], ret, NULL);
+	default: /* read */ dns_emit(&st, sk, (const void *)st.args[1], ret, NULL);
 	}
 	return 0;
 }

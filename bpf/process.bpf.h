@@ -30,8 +30,7 @@
 #define CLONE_NEWNET 0x40000000
 
 /* Store a path item of a record at *off; advance *off past its NUL. */
-static __always_inline void rec_put_path(char *rec, u32 *off, struct kn_str *s, struct dentry *d,
-					 struct vfsmount *m)
+static __always_inline void rec_put_path(char *rec, u32 *off, struct kn_str *s, struct dentry *d, struct vfsmount *m)
 {
 	u32 o = *off & KN_SCRATCH_OFF_MASK;
 
@@ -81,8 +80,7 @@ int BPF_PROG(kn_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	e->filename.len = n - 1;
 	off = o + n;
 
-	rec_put_path(rec, &off, &e->cwd, BPF_CORE_READ(task, fs, pwd.dentry),
-		     BPF_CORE_READ(task, fs, pwd.mnt));
+	rec_put_path(rec, &off, &e->cwd, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt));
 
 	/* argv as the new process sees it, from its mm. */
 	arg_start = BPF_CORE_READ(task, mm, arg_start);

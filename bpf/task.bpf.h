@@ -93,8 +93,7 @@ int kn_enter_ptrace(struct trace_event_raw_sys_enter *ctx)
 {
 	long req = (long)ctx->args[0];
 
-	if (req != KN_PTRACE_ATTACH && req != KN_PTRACE_SEIZE && req != KN_PTRACE_POKETEXT &&
-	    req != KN_PTRACE_POKEDATA)
+	if (req != KN_PTRACE_ATTACH && req != KN_PTRACE_SEIZE && req != KN_PTRACE_POKETEXT && req != KN_PTRACE_POKEDATA)
 		return 0;
 	return sys_stash(ctx, KN_SC_PTRACE, 4);
 }

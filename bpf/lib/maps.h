@@ -11,7 +11,6 @@
 #define KN_SCRATCH_OFF_MASK (32768 - 1)
 #define KN_SCRATCH_SIZE (32768 + KN_ARGV_MAX + KN_PATH_MAX)
 
-
 /* One ring buffer for every event; its size is set by userland before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -80,8 +79,6 @@ static __always_inline int kn_is_self(u32 tgid)
 {
 	return tgid == kn_self_tgid;
 }
-
-
 
 /* Event types that are on (bit per enum kn_type): programs shared by
  * several types (read / read_config...) check it. */

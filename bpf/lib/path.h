@@ -101,8 +101,7 @@ static long walk_step(u32 i, void *_ctx)
  * NUL-terminated to dst (at least KN_PATH_MAX bytes). Returns the length
  * without NUL and sets *flags.
  */
-static __always_inline u32 path_resolve(char *dst, struct dentry *dentry, struct vfsmount *vfsmnt,
-					u32 *flags)
+static __always_inline u32 path_resolve(char *dst, struct dentry *dentry, struct vfsmount *vfsmnt, u32 *flags)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct walk_ctx c = {};

@@ -228,7 +228,8 @@ static __always_inline void addr_from_sock(struct kn_addr *a, struct sock *sk, i
 	else
 		a->port = BPF_CORE_READ(sk, __sk_common.skc_num);
 	if (fam == KN_AF_INET) {
-		u32 ip = remote ? BPF_CORE_READ(sk, __sk_common.skc_daddr) : BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		u32 ip = remote ? BPF_CORE_READ(sk, __sk_common.skc_daddr)
+				: BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
 
 		__builtin_memcpy(a->addr, &ip, 4);
 	} else if (fam == KN_AF_INET6) {
@@ -272,18 +273,18 @@ static __always_inline void sys_emit(struct kn_sys *e)
 }
 
 /* The exit of syscall `name` handled by handler(long ret). */
-#define SYS_EXIT(name, handler)                                              \
-	SEC("tp/syscalls/sys_exit_" #name)                                   \
-	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)             \
-	{                                                                    \
-		return handler(ctx->ret);                                    \
+#define SYS_EXIT(name, handler)                                  \
+	SEC("tp/syscalls/sys_exit_" #name)                       \
+	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx) \
+	{                                                        \
+		return handler(ctx->ret);                        \
 	}
 
-#define SYS_ENTER(name, sc, nargs)                                           \
-	SEC("tp/syscalls/sys_enter_" #name)                                  \
-	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)           \
-	{                                                                    \
-		return sys_stash(ctx, sc, nargs);                            \
+#define SYS_ENTER(name, sc, nargs)                                 \
+	SEC("tp/syscalls/sys_enter_" #name)                        \
+	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx) \
+	{                                                          \
+		return sys_stash(ctx, sc, nargs);                  \
 	}
 
 #endif

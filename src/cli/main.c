@@ -7,40 +7,39 @@
 #include "event/types.h"
 #include "sensor/sensor.h"
 
-static const char usage_text[] =
-	"Usage: kunai [run] [OPTIONS]\n"
-	"       kunai config --list-events\n"
-	"       kunai --help | --version\n"
-	"\n"
-	"Kunai is a security event sensor for Linux: eBPF probes report what\n"
-	"executes, forks and exits, which files and sockets it touches, what\n"
-	"changes the kernel, as JSON lines (one event per line).\n"
-	"\n"
-	"Commands:\n"
-	"  run                  load the probes and write events until SIGINT or\n"
-	"                       SIGTERM (the default command); needs root\n"
-	"  config --list-events print every event: id, name, default on/off\n"
-	"\n"
-	"Options of run:\n"
-	"  -o, --output PATH    also write events to PATH (created 0600, appended;\n"
-	"                       may be given up to 7 times)\n"
-	"      --no-stdout      do not write events to standard output\n"
-	"      --ringbuf-size N kernel ring buffer size in MiB, a power of two\n"
-	"                       (default 16)\n"
-	"      --include NAMES  turn these events on (comma-separated names, or all)\n"
-	"      --exclude NAMES  turn these events off (applied after --include)\n"
-	"      --list-events    print every event with its id and default, and exit\n"
-	"      --send-data-min N  send_data: smallest send reported, in bytes\n"
-	"                       (default 512)\n"
-	"      --output-queue N MiB an output that does not keep up (a full pipe)\n"
-	"                       may hold back; beyond, its lines are dropped and\n"
-	"                       counted in event_loss (default 16)\n"
-	"  -v, --verbose        log more to standard error (twice: libbpf debug)\n"
-	"  -h, --help           show this help\n"
-	"  -V, --version        show the version\n"
-	"\n"
-	"Exit status: 0 after a clean stop, 1 when the sensor cannot run (not root,\n"
-	"no BTF, probes refused, output not writable), 2 on a usage error.\n";
+static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
+				 "       kunai config --list-events\n"
+				 "       kunai --help | --version\n"
+				 "\n"
+				 "Kunai is a security event sensor for Linux: eBPF probes report what\n"
+				 "executes, forks and exits, which files and sockets it touches, what\n"
+				 "changes the kernel, as JSON lines (one event per line).\n"
+				 "\n"
+				 "Commands:\n"
+				 "  run                  load the probes and write events until SIGINT or\n"
+				 "                       SIGTERM (the default command); needs root\n"
+				 "  config --list-events print every event: id, name, default on/off\n"
+				 "\n"
+				 "Options of run:\n"
+				 "  -o, --output PATH    also write events to PATH (created 0600, appended;\n"
+				 "                       may be given up to 7 times)\n"
+				 "      --no-stdout      do not write events to standard output\n"
+				 "      --ringbuf-size N kernel ring buffer size in MiB, a power of two\n"
+				 "                       (default 16)\n"
+				 "      --include NAMES  turn these events on (comma-separated names, or all)\n"
+				 "      --exclude NAMES  turn these events off (applied after --include)\n"
+				 "      --list-events    print every event with its id and default, and exit\n"
+				 "      --send-data-min N  send_data: smallest send reported, in bytes\n"
+				 "                       (default 512)\n"
+				 "      --output-queue N MiB an output that does not keep up (a full pipe)\n"
+				 "                       may hold back; beyond, its lines are dropped and\n"
+				 "                       counted in event_loss (default 16)\n"
+				 "  -v, --verbose        log more to standard error (twice: libbpf debug)\n"
+				 "  -h, --help           show this help\n"
+				 "  -V, --version        show the version\n"
+				 "\n"
+				 "Exit status: 0 after a clean stop, 1 when the sensor cannot run (not root,\n"
+				 "no BTF, probes refused, output not writable), 2 on a usage error.\n";
 
 static void usage(FILE *f)
 {
@@ -72,20 +71,20 @@ static int list_events(void)
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "no-stdout", no_argument, NULL, 'N' },
-		{ "ringbuf-size", required_argument, NULL, 'R' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "include", required_argument, NULL, 'I' },
-		{ "exclude", required_argument, NULL, 'E' },
-		{ "list-events", no_argument, NULL, 'L' },
-		{ "send-data-min", required_argument, NULL, 'S' },
-		{ "output-queue", required_argument, NULL, 'Q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		{"output", required_argument, NULL, 'o'},
+		{"no-stdout", no_argument, NULL, 'N'},
+		{"ringbuf-size", required_argument, NULL, 'R'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"include", required_argument, NULL, 'I'},
+		{"exclude", required_argument, NULL, 'E'},
+		{"list-events", no_argument, NULL, 'L'},
+		{"send-data-min", required_argument, NULL, 'S'},
+		{"output-queue", required_argument, NULL, 'Q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
 	};
-	struct sensor_opts o = { .ringbuf_mb = 16, .send_min = 512, .queue_mb = 16 };
+	struct sensor_opts o = {.ringbuf_mb = 16, .send_min = 512, .queue_mb = 16};
 	const char *include = NULL, *exclude = NULL;
 	char err[2048];
 	int c;
@@ -110,36 +109,28 @@ int main(int argc, char **argv)
 				return usage_error("too many outputs (at most %s)", "7");
 			o.outputs[o.n_outputs++] = optarg;
 			break;
-		case 'N':
-			o.no_stdout = true;
-			break;
+		case 'N': o.no_stdout = true; break;
 		case 'R': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
 
 			if (*end || v == 0 || v > 4096 || (v & (v - 1)))
-				return usage_error("--ringbuf-size: '%s' is not a power of two between 1 and 4096 (MiB)",
-						   optarg);
+				return usage_error(
+					"--ringbuf-size: '%s' is not a power of two between 1 and 4096 (MiB)", optarg);
 			o.ringbuf_mb = (uint32_t)v;
 			break;
 		}
-		case 'v':
-			o.verbose++;
-			break;
-		case 'I':
-			include = optarg;
-			break;
-		case 'E':
-			exclude = optarg;
-			break;
-		case 'L':
-			return list_events();
+		case 'v': o.verbose++; break;
+		case 'I': include = optarg; break;
+		case 'E': exclude = optarg; break;
+		case 'L': return list_events();
 		case 'Q': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
 
 			if (*end || !*optarg || v == 0 || v > 4096)
-				return usage_error("--output-queue: '%s' is not a size between 1 and 4096 (MiB)", optarg);
+				return usage_error("--output-queue: '%s' is not a size between 1 and 4096 (MiB)",
+						   optarg);
 			o.queue_mb = (uint32_t)v;
 			break;
 		}
@@ -152,16 +143,10 @@ int main(int argc, char **argv)
 			o.send_min = (uint32_t)v;
 			break;
 		}
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("kunai %s\n", KUNAI_VERSION);
-			return 0;
-		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("kunai %s\n", KUNAI_VERSION); return 0;
+		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

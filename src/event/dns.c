@@ -124,7 +124,7 @@ static const char *rd_answer(struct rd *r, struct dns_answer *a)
 			return "AAAA record of wrong length";
 		inet_ntop(AF_INET6, r->b + r->pos, a->value, sizeof(a->value));
 	} else if (a->type == 5 || a->type == 2 || a->type == 12) {
-		struct rd sub = { r->b, rdstart + rdlen, r->pos };
+		struct rd sub = {r->b, rdstart + rdlen, r->pos};
 		char name[DNS_NAME_MAX];
 
 		if ((err = rd_name(&sub, name)))
@@ -137,7 +137,7 @@ static const char *rd_answer(struct rd *r, struct dns_answer *a)
 
 int dns_parse(const unsigned char *buf, size_t len, int stream, struct dns_msg *m)
 {
-	struct rd r = { buf, len, 0 };
+	struct rd r = {buf, len, 0};
 	uint16_t qd, an, ns, ar;
 	const char *err;
 
@@ -155,8 +155,8 @@ int dns_parse(const unsigned char *buf, size_t len, int stream, struct dns_msg *
 		r.len = (size_t)l < len - 2 ? (size_t)l : len - 2;
 		r.pos = 0;
 	}
-	if (rd_u16(&r, &m->id) || rd_u16(&r, &m->flags) || rd_u16(&r, &qd) || rd_u16(&r, &an) ||
-	    rd_u16(&r, &ns) || rd_u16(&r, &ar)) {
+	if (rd_u16(&r, &m->id) || rd_u16(&r, &m->flags) || rd_u16(&r, &qd) || rd_u16(&r, &an) || rd_u16(&r, &ns) ||
+	    rd_u16(&r, &ar)) {
 		m->error = "header cut short";
 		return -1;
 	}

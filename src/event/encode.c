@@ -85,7 +85,7 @@ static void write_task(struct encoder *e, struct json *j, const char *key, const
 }
 
 void write_info(struct encoder *e, struct json *j, uint32_t id, const char *name, uint64_t ktime,
-		       const struct kn_task *task, const struct kn_task *parent)
+		const struct kn_task *task, const struct kn_task *parent)
 {
 	char uuid[KN_UUID_STR], ts[40];
 
@@ -152,8 +152,8 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 	struct proc *p, *pp;
 
 	if (size < sizeof(*x) || item_get(rec, size, sizeof(*x), &x->exe, &exe) ||
-	    item_get(rec, size, sizeof(*x), &x->filename, &fname) ||
-	    item_get(rec, size, sizeof(*x), &x->cwd, &cwd) || item_get(rec, size, sizeof(*x), &x->argv, &argv))
+	    item_get(rec, size, sizeof(*x), &x->filename, &fname) || item_get(rec, size, sizeof(*x), &x->cwd, &cwd) ||
+	    item_get(rec, size, sizeof(*x), &x->argv, &argv))
 		return -1;
 
 	strbuf_reset(&e->cmd);
@@ -284,18 +284,11 @@ int encode_record(struct encoder *e, const void *rec, size_t size, struct strbuf
 	json_obj_begin(&j, NULL);
 	switch (h->type) {
 	case KN_EXECVE:
-	case KN_EXECVE_SCRIPT:
-		rc = encode_exec(e, rec, size, &j);
-		break;
-	case KN_CLONE:
-		rc = encode_clone(e, rec, size, &j);
-		break;
+	case KN_EXECVE_SCRIPT: rc = encode_exec(e, rec, size, &j); break;
+	case KN_CLONE: rc = encode_clone(e, rec, size, &j); break;
 	case KN_EXIT:
-	case KN_EXIT_GROUP:
-		rc = encode_exit(e, rec, size, &j);
-		break;
-	default:
-		rc = encode_sys(e, rec, size, &j);
+	case KN_EXIT_GROUP: rc = encode_exit(e, rec, size, &j); break;
+	default: rc = encode_sys(e, rec, size, &j);
 	}
 	if (rc) {
 		out->len = mark;

@@ -49,8 +49,8 @@ int procfs_stat(const char *procroot, uint32_t pid, uint32_t *ppid, uint64_t *st
 	/* fields 3.. : state ppid pgrp session tty tpgid flags minflt cminflt
 	 * majflt cmajflt utime stime cutime cstime priority nice threads
 	 * itrealvalue starttime */
-	if (sscanf(p + 2, "%*c %u %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-		   &pp, &start) != 2)
+	if (sscanf(p + 2, "%*c %u %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", &pp,
+		   &start) != 2)
 		return -1;
 	*ppid = pp;
 	*start_ns = (uint64_t)start * KN_USER_HZ_NS;

@@ -46,8 +46,6 @@ size_t proctable_ancestors(struct proctable *pt, uint32_t tgid, struct strbuf *o
 /* Call fn on every entry; entries for which it returns non-zero are removed. */
 size_t proctable_sweep(struct proctable *pt, int (*dead)(const struct proc *, void *), void *arg);
 
-
-
 /* /proc gives start times in USER_HZ ticks: start times are compared and
  * reported at that precision everywhere, so a process seeded from /proc and
  * the same process seen by the kernel side agree. */

@@ -76,7 +76,7 @@ void json_escape(struct strbuf *out, const void *data, size_t len)
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 
 			strbuf_add(out, e, 6);
 			i++;
@@ -89,7 +89,7 @@ void json_escape(struct strbuf *out, const void *data, size_t len)
 			continue;
 		}
 		{
-			char e[6] = { '\\', 'u', 'd', 'c', hex[c >> 4], hex[c & 15] };
+			char e[6] = {'\\', 'u', 'd', 'c', hex[c >> 4], hex[c & 15]};
 
 			strbuf_add(out, e, 6);
 			i++;

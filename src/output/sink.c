@@ -114,7 +114,7 @@ static int sink_flush(struct sink *s)
 
 static void sink_write(struct sinks *ss, struct sink *s, const char *line, size_t len)
 {
-	struct iovec iov[2] = { { (void *)line, len }, { "\n", 1 } };
+	struct iovec iov[2] = {{(void *)line, len}, {"\n", 1}};
 	size_t done = 0;
 
 	if (s->dead) {

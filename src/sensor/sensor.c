@@ -138,7 +138,7 @@ static int on_record(void *ctx, void *data, size_t size)
 
 static void loss_check(struct sensor *s)
 {
-	uint64_t totals[KN_TYPE_MAX] = { 0 }, delta[KN_TYPE_MAX], lost, now, read, dropped = 0;
+	uint64_t totals[KN_TYPE_MAX] = {0}, delta[KN_TYPE_MAX], lost, now, read, dropped = 0;
 	struct output_drop drops[SINKS_MAX];
 	uint64_t *vals = calloc((size_t)s->ncpus, sizeof(uint64_t));
 	int fd = bpf_map__fd(s->skel->maps.kn_loss);
@@ -177,8 +177,7 @@ static int needs_tracefs(struct kunai_bpf *skel, uint64_t enabled)
 {
 	struct bpf_program *p;
 
-	bpf_object__for_each_program(p, skel->obj)
-	{
+	bpf_object__for_each_program (p, skel->obj) {
 		const char *sec = bpf_program__section_name(p);
 
 		if ((probe_types(bpf_program__name(p), NULL) & enabled) &&
@@ -216,12 +215,12 @@ static int probes_load(struct sensor *s)
 	probes_select(s->skel->obj, o->enabled, o->verbose);
 	err = kunai_bpf__load(s->skel);
 	if (err) {
-		fprintf(stderr, "kunai: loading the probes into the kernel failed: %s (run with -v for the verifier log)\n",
+		fprintf(stderr,
+			"kunai: loading the probes into the kernel failed: %s (run with -v for the verifier log)\n",
 			strerror(-err));
 		return -1;
 	}
-	bpf_object__for_each_program(p, s->skel->obj)
-	{
+	bpf_object__for_each_program (p, s->skel->obj) {
 		struct bpf_link *l;
 
 		if (!bpf_program__autoload(p))
@@ -231,8 +230,9 @@ static int probes_load(struct sensor *s)
 			bool core = false;
 
 			probe_types(bpf_program__name(p), &core);
-			fprintf(stderr, "kunai: %sattaching %s (%s) failed: %s\n", core ? "" : "notice: ",
-				bpf_program__name(p), bpf_program__section_name(p), strerror(errno));
+			fprintf(stderr, "kunai: %sattaching %s (%s) failed: %s\n",
+				core ? "" : "notice: ", bpf_program__name(p), bpf_program__section_name(p),
+				strerror(errno));
 			if (core)
 				return -1;
 			continue;
@@ -321,9 +321,9 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 int sensor_run(const struct sensor_opts *o)
 {
 	struct sensor s;
-	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
-	struct start_info si = { KUNAI_VERSION, NULL, NULL };
+	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
+	struct itimerspec its = {{1, 0}, {1, 0}};
+	struct start_info si = {KUNAI_VERSION, NULL, NULL};
 	char err[512], exe[4096];
 	sigset_t mask;
 	int sfd = -1, tfd = -1, rc = 1;

@@ -59,7 +59,7 @@ void base64_encode(const unsigned char *in, size_t len, char *out)
 
 double shannon_entropy(const unsigned char *data, size_t len)
 {
-	size_t count[256] = { 0 };
+	size_t count[256] = {0};
 	double e = 0;
 
 	if (!len)

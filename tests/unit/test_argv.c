@@ -71,9 +71,9 @@ static void test_path_absolute(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_simple),	      cmocka_unit_test(test_spaces_inside_args),
+		cmocka_unit_test(test_simple),		cmocka_unit_test(test_spaces_inside_args),
 		cmocka_unit_test(test_empty_args_kept), cmocka_unit_test(test_truncated_area),
-		cmocka_unit_test(test_empty),	      cmocka_unit_test(test_path_absolute),
+		cmocka_unit_test(test_empty),		cmocka_unit_test(test_path_absolute),
 	};
 
 	return cmocka_run_group_tests_name("argv", tests, NULL, NULL);

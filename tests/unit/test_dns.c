@@ -14,11 +14,71 @@
 
 /* example.test A 10.1.2.3, answer name compressed to the question. */
 static const unsigned char answer[] = {
-	0x12, 0x34, 0x81, 0x80, 0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00,
-	7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0, 0x00, 0x01, 0x00, 0x01,
-	0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x04, 10, 1, 2, 3,
+	0x12,
+	0x34,
+	0x81,
+	0x80,
+	0x00,
+	0x01,
+	0x00,
+	0x02,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	7,
+	'e',
+	'x',
+	'a',
+	'm',
+	'p',
+	'l',
+	'e',
+	4,
+	't',
+	'e',
+	's',
+	't',
+	0,
+	0x00,
+	0x01,
+	0x00,
+	0x01,
+	0xc0,
+	0x0c,
+	0x00,
+	0x01,
+	0x00,
+	0x01,
+	0x00,
+	0x00,
+	0x00,
+	0x3c,
+	0x00,
+	0x04,
+	10,
+	1,
+	2,
+	3,
 	/* a CNAME answer whose target is "www" + pointer to example.test */
-	0xc0, 0x0c, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x06, 3, 'w', 'w', 'w', 0xc0, 0x0c,
+	0xc0,
+	0x0c,
+	0x00,
+	0x05,
+	0x00,
+	0x01,
+	0x00,
+	0x00,
+	0x00,
+	0x3c,
+	0x00,
+	0x06,
+	3,
+	'w',
+	'w',
+	'w',
+	0xc0,
+	0x0c,
 };
 
 static void test_answer(void **state)
@@ -72,11 +132,11 @@ static void test_truncated_everywhere(void **state)
 static void test_compression_loop(void **state)
 {
 	/* a question name that points at itself */
-	unsigned char loop[] = { 0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 1, 0, 1 };
+	unsigned char loop[] = {0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 1, 0, 1};
 	/* two pointers pointing at each other */
-	unsigned char pingpong[] = { 0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0e, 0xc0, 0x0c, 0, 1, 0, 1 };
+	unsigned char pingpong[] = {0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0e, 0xc0, 0x0c, 0, 1, 0, 1};
 	/* a pointer out of the message */
-	unsigned char out[] = { 0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0xff, 0, 1, 0, 1 };
+	unsigned char out[] = {0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0xff, 0, 1, 0, 1};
 	struct dns_msg m;
 
 	assert_int_equal(dns_parse(loop, sizeof(loop), 0, &m), -1);
@@ -144,9 +204,12 @@ static void test_fuzz(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_answer),		cmocka_unit_test(test_tcp_framing),
-		cmocka_unit_test(test_truncated_everywhere), cmocka_unit_test(test_compression_loop),
-		cmocka_unit_test(test_bad_rdata),	cmocka_unit_test(test_long_name_rejected),
+		cmocka_unit_test(test_answer),
+		cmocka_unit_test(test_tcp_framing),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_compression_loop),
+		cmocka_unit_test(test_bad_rdata),
+		cmocka_unit_test(test_long_name_rejected),
 		cmocka_unit_test(test_fuzz),
 	};
 

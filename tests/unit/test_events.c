@@ -68,8 +68,7 @@ static void test_probe_map(void **state)
 	assert_int_equal(probe_types("kn_enter_openat", &core), T(KN_FILE_CREATE));
 	assert_false(core);
 	assert_int_equal(probe_types("kn_exit_renameat2", NULL), T(KN_FILE_RENAME));
-	assert_int_equal(probe_types("kn_enter_write", NULL),
-			 T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE));
+	assert_int_equal(probe_types("kn_enter_write", NULL), T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE));
 	assert_int_equal(probe_types("kn_exit_read_dns", NULL), T(KN_DNS_QUERY));
 	assert_int_equal(probe_types("kn_sched_exec", &core), T(KN_EXECVE) | T(KN_EXECVE_SCRIPT));
 	assert_true(core);
@@ -109,9 +108,9 @@ static void test_entropy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ids_and_names), cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_ids_and_names),	cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_include_exclude), cmocka_unit_test(test_probe_map),
-		cmocka_unit_test(test_hashes),	     cmocka_unit_test(test_entropy),
+		cmocka_unit_test(test_hashes),		cmocka_unit_test(test_entropy),
 	};
 
 	return cmocka_run_group_tests_name("events", tests, NULL, NULL);

@@ -125,9 +125,9 @@ static void test_guuid(void **state)
 
 static void test_loss_deltas(void **state)
 {
-	struct loss l = { 0 };
-	uint64_t totals[KN_TYPE_MAX] = { 0 }, delta[KN_TYPE_MAX];
-	uint64_t percpu[3] = { 4, 0, 6 };
+	struct loss l = {0};
+	uint64_t totals[KN_TYPE_MAX] = {0}, delta[KN_TYPE_MAX];
+	uint64_t percpu[3] = {4, 0, 6};
 
 	assert_int_equal(loss_update(&l, totals, delta), 0);
 	totals[KN_EXECVE] = 5;
@@ -150,9 +150,12 @@ static void test_loss_deltas(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fork_exec_exit), cmocka_unit_test(test_ancestors),
-		cmocka_unit_test(test_reused_tgid_is_reset), cmocka_unit_test(test_bounded),
-		cmocka_unit_test(test_sweep), cmocka_unit_test(test_guuid),
+		cmocka_unit_test(test_fork_exec_exit),
+		cmocka_unit_test(test_ancestors),
+		cmocka_unit_test(test_reused_tgid_is_reset),
+		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_guuid),
 		cmocka_unit_test(test_loss_deltas),
 	};
 
