@@ -17,42 +17,36 @@
 
 /* ---- file_create ---------------------------------------------------- */
 
-SEC("tp/syscalls/sys_enter_openat")
-int kn_enter_openat(struct trace_event_raw_sys_enter *ctx)
-{
-	/* Only an open that may create is worth its exit. */
-	return (ctx->args[2] & O_CREAT) ? sys_stash(ctx, KN_SC_OPENAT, 4) : 0;
-}
-
-SEC("tp/syscalls/sys_enter_open")
-int kn_enter_open(struct trace_event_raw_sys_enter *ctx)
-{
-	return (ctx->args[1] & O_CREAT) ? sys_stash(ctx, KN_SC_OPEN, 3) : 0;
-}
-
-SEC("tp/syscalls/sys_enter_openat2")
-int kn_enter_openat2(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int open_exit(struct kn_args *st, long ret)
 {
 	struct open_how how = {};
-
-	bpf_probe_read_user(&how, sizeof(how.flags), (void *)ctx->args[2]);
-	return (how.flags & O_CREAT) ? sys_stash(ctx, KN_SC_OPENAT2, 4) : 0;
-}
-
-SYS_ENTER(creat, KN_SC_CREAT, 2)
-
-static __always_inline int open_exit(long ret)
-{
-	struct kn_stash st;
 	struct kn_sys *e;
 	struct file *f;
+	u64 flags;
 
-	if (sys_unstash(&st) || ret < 0)
+	if (ret < 0)
+		return 0;
+	/* Only an open that may create is worth a look at its file. */
+	switch (st->sc) {
+	case KN_SC_OPEN:
+		flags = st->args[1];
+		break;
+	case KN_SC_OPENAT:
+		flags = st->args[2];
+		break;
+	case KN_SC_OPENAT2:
+		bpf_probe_read_user(&how, sizeof(how.flags), (void *)st->args[2]);
+		flags = how.flags;
+		break;
+	default: /* creat */
+		flags = O_CREAT;
+	}
+	if (!(flags & O_CREAT))
 		return 0;
 	f = fd_file(ret);
 	if (!f || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED))
 		return 0;
-	e = sys_begin(KN_FILE_CREATE, &st, ret);
+	e = sys_begin(KN_FILE_CREATE, st, ret);
 	if (!e)
 		return 0;
 	sys_put_file(e, &e->str[0], f);
@@ -61,36 +55,32 @@ static __always_inline int open_exit(long ret)
 	return 0;
 }
 
-SYS_EXIT(openat, open_exit)
-SYS_EXIT(open, open_exit)
-SYS_EXIT(openat2, open_exit)
-SYS_EXIT(creat, open_exit)
+SYS_EXIT(openat, KN_SC_OPENAT, open_exit)
+SYS_EXIT(open, KN_SC_OPEN, open_exit)
+SYS_EXIT(openat2, KN_SC_OPENAT2, open_exit)
+SYS_EXIT(creat, KN_SC_CREAT, open_exit)
 
-SYS_ENTER(mknod, KN_SC_MKNOD, 3)
-SYS_ENTER(mknodat, KN_SC_MKNODAT, 4)
-
-static __always_inline int mknod_exit(long ret)
+static __always_inline int mknod_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 	long dfd = KN_AT_FDCWD;
 	const char *name;
 	u64 mode;
 
-	if (sys_unstash(&st) || ret < 0)
+	if (ret < 0)
 		return 0;
-	if (st.sc == KN_SC_MKNODAT) {
-		dfd = (long)st.args[0];
-		name = (const char *)st.args[1];
-		mode = st.args[2];
+	if (st->sc == KN_SC_MKNODAT) {
+		dfd = (long)st->args[0];
+		name = (const char *)st->args[1];
+		mode = st->args[2];
 	} else {
-		name = (const char *)st.args[0];
-		mode = st.args[1];
+		name = (const char *)st->args[0];
+		mode = st->args[1];
 	}
 	/* a regular file: S_IFREG, or no type at all */
 	if ((mode & KN_S_IFMT) != 0 && (mode & KN_S_IFMT) != KN_S_IFREG)
 		return 0;
-	e = sys_begin(KN_FILE_CREATE, &st, ret);
+	e = sys_begin(KN_FILE_CREATE, st, ret);
 	if (!e)
 		return 0;
 	sys_put_at(e, 0, dfd, name);
@@ -99,100 +89,69 @@ static __always_inline int mknod_exit(long ret)
 	return 0;
 }
 
-SYS_EXIT(mknod, mknod_exit)
-SYS_EXIT(mknodat, mknod_exit)
+SYS_EXIT(mknod, KN_SC_MKNOD, mknod_exit)
+SYS_EXIT(mknodat, KN_SC_MKNODAT, mknod_exit)
 
 /* ---- file_rename ---------------------------------------------------- */
 
-SYS_ENTER(rename, KN_SC_RENAME, 2)
-SYS_ENTER(renameat, KN_SC_RENAMEAT, 4)
-SYS_ENTER(renameat2, KN_SC_RENAMEAT2, 5)
-
-static __always_inline int rename_exit(long ret)
+static __always_inline int rename_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 
-	if (sys_unstash(&st))
-		return 0;
-	e = sys_begin(KN_FILE_RENAME, &st, ret);
+	e = sys_begin(KN_FILE_RENAME, st, ret);
 	if (!e)
 		return 0;
-	if (st.sc == KN_SC_RENAME) {
-		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[0]);
-		sys_put_at(e, 2, KN_AT_FDCWD, (const char *)st.args[1]);
+	if (st->sc == KN_SC_RENAME) {
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
+		sys_put_at(e, 2, KN_AT_FDCWD, (const char *)st->args[1]);
 	} else {
-		sys_put_at(e, 0, (long)st.args[0], (const char *)st.args[1]);
-		sys_put_at(e, 2, (long)st.args[2], (const char *)st.args[3]);
+		sys_put_at(e, 0, (long)st->args[0], (const char *)st->args[1]);
+		sys_put_at(e, 2, (long)st->args[2], (const char *)st->args[3]);
 	}
 	sys_emit(e);
 	return 0;
 }
 
-SYS_EXIT(rename, rename_exit)
-SYS_EXIT(renameat, rename_exit)
-SYS_EXIT(renameat2, rename_exit)
+SYS_EXIT(rename, KN_SC_RENAME, rename_exit)
+SYS_EXIT(renameat, KN_SC_RENAMEAT, rename_exit)
+SYS_EXIT(renameat2, KN_SC_RENAMEAT2, rename_exit)
 
 /* ---- file_unlink ---------------------------------------------------- */
 
-SYS_ENTER(unlink, KN_SC_UNLINK, 1)
-
-SEC("tp/syscalls/sys_enter_unlinkat")
-int kn_enter_unlinkat(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int unlink_exit(struct kn_args *st, long ret)
 {
-	/* unlinkat(AT_REMOVEDIR) is rmdir, not a file unlink */
-	return (ctx->args[2] & AT_REMOVEDIR) ? 0 : sys_stash(ctx, KN_SC_UNLINKAT, 3);
-}
-
-static __always_inline int unlink_exit(long ret)
-{
-	struct kn_stash st;
 	struct kn_sys *e;
 
-	if (sys_unstash(&st))
+	/* unlinkat(AT_REMOVEDIR) is rmdir, not a file unlink */
+	if (st->sc == KN_SC_UNLINKAT && (st->args[2] & AT_REMOVEDIR))
 		return 0;
-	e = sys_begin(KN_FILE_UNLINK, &st, ret);
+
+	e = sys_begin(KN_FILE_UNLINK, st, ret);
 	if (!e)
 		return 0;
-	if (st.sc == KN_SC_UNLINK)
-		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[0]);
+	if (st->sc == KN_SC_UNLINK)
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
 	else
-		sys_put_at(e, 0, (long)st.args[0], (const char *)st.args[1]);
+		sys_put_at(e, 0, (long)st->args[0], (const char *)st->args[1]);
 	sys_emit(e);
 	return 0;
 }
 
-SYS_EXIT(unlink, unlink_exit)
-SYS_EXIT(unlinkat, unlink_exit)
+SYS_EXIT(unlink, KN_SC_UNLINK, unlink_exit)
+SYS_EXIT(unlinkat, KN_SC_UNLINKAT, unlink_exit)
 
 /* ---- chmod, chown, setxattr ----------------------------------------- */
-
-SYS_ENTER(chmod, KN_SC_CHMOD, 2)
-SYS_ENTER(fchmod, KN_SC_FCHMOD, 2)
-SYS_ENTER(fchmodat, KN_SC_FCHMODAT, 3)
-SYS_ENTER(fchmodat2, KN_SC_FCHMODAT2, 4)
-SYS_ENTER(chown, KN_SC_CHOWN, 3)
-SYS_ENTER(lchown, KN_SC_LCHOWN, 3)
-SYS_ENTER(fchown, KN_SC_FCHOWN, 3)
-SYS_ENTER(fchownat, KN_SC_FCHOWNAT, 5)
-SYS_ENTER(setxattr, KN_SC_SETXATTR, 5)
-SYS_ENTER(lsetxattr, KN_SC_LSETXATTR, 5)
-SYS_ENTER(fsetxattr, KN_SC_FSETXATTR, 5)
-SYS_ENTER(setxattrat, KN_SC_SETXATTRAT, 6)
 
 /*
  * Attribute changes. str[0..1]: the file (base + name, or the fd's file in
  * str[0]); extra[0..1]: mode, or uid and gid; str[2]: the attribute name.
  */
-static __always_inline int attr_exit(long ret)
+static __always_inline int attr_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 	u32 type;
 
-	if (sys_unstash(&st))
-		return 0;
-	switch (st.sc) {
+	switch (st->sc) {
 	case KN_SC_CHMOD:
 	case KN_SC_FCHMOD:
 	case KN_SC_FCHMODAT:
@@ -203,94 +162,90 @@ static __always_inline int attr_exit(long ret)
 	case KN_SC_FCHOWNAT: type = KN_CHOWN; break;
 	default: type = KN_SETXATTR;
 	}
-	e = sys_begin(type, &st, ret);
+	e = sys_begin(type, st, ret);
 	if (!e)
 		return 0;
-	switch (st.sc) {
+	switch (st->sc) {
 	case KN_SC_CHMOD:
-		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[0]);
-		e->extra[0] = st.args[1];
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
+		e->extra[0] = st->args[1];
 		break;
 	case KN_SC_FCHMOD:
-		sys_put_file(e, &e->str[0], fd_file((long)st.args[0]));
-		e->extra[0] = st.args[1];
+		sys_put_file(e, &e->str[0], fd_file((long)st->args[0]));
+		e->extra[0] = st->args[1];
 		break;
 	case KN_SC_FCHMODAT:
 	case KN_SC_FCHMODAT2:
-		sys_put_at(e, 0, (long)st.args[0], (const char *)st.args[1]);
-		e->extra[0] = st.args[2];
+		sys_put_at(e, 0, (long)st->args[0], (const char *)st->args[1]);
+		e->extra[0] = st->args[2];
 		break;
 	case KN_SC_CHOWN:
 	case KN_SC_LCHOWN:
-		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[0]);
-		e->extra[0] = st.args[1];
-		e->extra[1] = st.args[2];
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
+		e->extra[0] = st->args[1];
+		e->extra[1] = st->args[2];
 		break;
 	case KN_SC_FCHOWN:
-		sys_put_file(e, &e->str[0], fd_file((long)st.args[0]));
-		e->extra[0] = st.args[1];
-		e->extra[1] = st.args[2];
+		sys_put_file(e, &e->str[0], fd_file((long)st->args[0]));
+		e->extra[0] = st->args[1];
+		e->extra[1] = st->args[2];
 		break;
 	case KN_SC_FCHOWNAT:
-		sys_put_at(e, 0, (long)st.args[0], (const char *)st.args[1]);
-		e->extra[0] = st.args[2];
-		e->extra[1] = st.args[3];
+		sys_put_at(e, 0, (long)st->args[0], (const char *)st->args[1]);
+		e->extra[0] = st->args[2];
+		e->extra[1] = st->args[3];
 		break;
 	case KN_SC_SETXATTR:
 	case KN_SC_LSETXATTR:
-		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[0]);
-		sys_put_str(e, &e->str[2], (const char *)st.args[1], 1);
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
+		sys_put_str(e, &e->str[2], (const char *)st->args[1], 1);
 		break;
 	case KN_SC_FSETXATTR:
-		sys_put_file(e, &e->str[0], fd_file((long)st.args[0]));
-		sys_put_str(e, &e->str[2], (const char *)st.args[1], 1);
+		sys_put_file(e, &e->str[0], fd_file((long)st->args[0]));
+		sys_put_str(e, &e->str[2], (const char *)st->args[1], 1);
 		break;
 	case KN_SC_SETXATTRAT:
-		sys_put_at(e, 0, (long)st.args[0], (const char *)st.args[1]);
-		sys_put_str(e, &e->str[2], (const char *)st.args[3], 1);
+		sys_put_at(e, 0, (long)st->args[0], (const char *)st->args[1]);
+		sys_put_str(e, &e->str[2], (const char *)st->args[3], 1);
 		break;
 	}
 	sys_emit(e);
 	return 0;
 }
 
-SYS_EXIT(chmod, attr_exit)
-SYS_EXIT(fchmod, attr_exit)
-SYS_EXIT(fchmodat, attr_exit)
-SYS_EXIT(fchmodat2, attr_exit)
-SYS_EXIT(chown, attr_exit)
-SYS_EXIT(lchown, attr_exit)
-SYS_EXIT(fchown, attr_exit)
-SYS_EXIT(fchownat, attr_exit)
-SYS_EXIT(setxattr, attr_exit)
-SYS_EXIT(lsetxattr, attr_exit)
-SYS_EXIT(fsetxattr, attr_exit)
-SYS_EXIT(setxattrat, attr_exit)
+SYS_EXIT(chmod, KN_SC_CHMOD, attr_exit)
+SYS_EXIT(fchmod, KN_SC_FCHMOD, attr_exit)
+SYS_EXIT(fchmodat, KN_SC_FCHMODAT, attr_exit)
+SYS_EXIT(fchmodat2, KN_SC_FCHMODAT2, attr_exit)
+SYS_EXIT(chown, KN_SC_CHOWN, attr_exit)
+SYS_EXIT(lchown, KN_SC_LCHOWN, attr_exit)
+SYS_EXIT(fchown, KN_SC_FCHOWN, attr_exit)
+SYS_EXIT(fchownat, KN_SC_FCHOWNAT, attr_exit)
+SYS_EXIT(setxattr, KN_SC_SETXATTR, attr_exit)
+SYS_EXIT(lsetxattr, KN_SC_LSETXATTR, attr_exit)
+SYS_EXIT(fsetxattr, KN_SC_FSETXATTR, attr_exit)
+SYS_EXIT(setxattrat, KN_SC_SETXATTRAT, attr_exit)
 
 /* ---- mount ---------------------------------------------------------- */
 
-SYS_ENTER(mount, KN_SC_MOUNT, 5)
-
-SEC("tp/syscalls/sys_exit_mount")
-int kn_exit_mount(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int mount_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 
-	if (sys_unstash(&st))
-		return 0;
-	e = sys_begin(KN_MOUNT, &st, ctx->ret);
+	e = sys_begin(KN_MOUNT, st, ret);
 	if (!e)
 		return 0;
-	sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st.args[1]); /* target */
-	if (st.args[0])
-		sys_put_str(e, &e->str[2], (const char *)st.args[0], 1); /* source */
-	if (st.args[2])
-		sys_put_str(e, &e->str[3], (const char *)st.args[2], 1); /* fs type */
-	e->extra[0] = st.args[3]; /* flags */
+	sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[1]); /* target */
+	if (st->args[0])
+		sys_put_str(e, &e->str[2], (const char *)st->args[0], 1); /* source */
+	if (st->args[2])
+		sys_put_str(e, &e->str[3], (const char *)st->args[2], 1); /* fs type */
+	e->extra[0] = st->args[3]; /* flags */
 	sys_emit(e);
 	return 0;
 }
+
+SYS_EXIT(mount, KN_SC_MOUNT, mount_exit)
 
 /* ---- read, write, write_close --------------------------------------- */
 

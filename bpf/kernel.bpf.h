@@ -19,25 +19,19 @@
  * kernel without modules. */
 extern const void modules __ksym __weak;
 
-SYS_ENTER(init_module, KN_SC_INIT_MODULE, 3)
-SYS_ENTER(finit_module, KN_SC_FINIT_MODULE, 3)
-
-static __always_inline int module_exit(long ret)
+static __always_inline int module_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 
-	if (sys_unstash(&st))
-		return 0;
-	e = sys_begin(KN_INIT_MODULE, &st, ret);
+	e = sys_begin(KN_INIT_MODULE, st, ret);
 	if (!e)
 		return 0;
 	/* str[0]: parameters, str[1]: the module file, str[2]: the name */
-	if (st.sc == KN_SC_INIT_MODULE) {
-		sys_put_str(e, &e->str[0], (const char *)st.args[2], 1);
+	if (st->sc == KN_SC_INIT_MODULE) {
+		sys_put_str(e, &e->str[0], (const char *)st->args[2], 1);
 	} else {
-		sys_put_str(e, &e->str[0], (const char *)st.args[1], 1);
-		sys_put_file(e, &e->str[1], fd_file((long)st.args[0]));
+		sys_put_str(e, &e->str[0], (const char *)st->args[1], 1);
+		sys_put_file(e, &e->str[1], fd_file((long)st->args[0]));
 	}
 	if (ret == 0 && &modules) {
 		struct list_head *first = NULL;
@@ -54,31 +48,22 @@ static __always_inline int module_exit(long ret)
 	return 0;
 }
 
-SYS_EXIT(init_module, module_exit)
-SYS_EXIT(finit_module, module_exit)
+SYS_EXIT(init_module, KN_SC_INIT_MODULE, module_exit)
+SYS_EXIT(finit_module, KN_SC_FINIT_MODULE, module_exit)
 
 /* ---- bpf_prog_load -------------------------------------------------- */
 
-SEC("tp/syscalls/sys_enter_bpf")
-int kn_enter_bpf(struct trace_event_raw_sys_enter *ctx)
-{
-	return ctx->args[0] == KN_BPF_CMD_PROG_LOAD ? sys_stash(ctx, KN_SC_BPF, 3) : 0;
-}
-
 /* extra[0]: id, [1]: type, [2]: tag; str[0]: name, [1]: attach function,
  * [2]: ksym. A failed load: type and name from the caller's attributes. */
-SEC("tp/syscalls/sys_exit_bpf")
-int kn_exit_bpf(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int bpf_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 	struct bpf_prog *prog;
 	struct file *f;
-	long ret = ctx->ret;
 
-	if (sys_unstash(&st))
+	if (st->args[0] != KN_BPF_CMD_PROG_LOAD)
 		return 0;
-	e = sys_begin(KN_BPF_PROG_LOAD, &st, ret);
+	e = sys_begin(KN_BPF_PROG_LOAD, st, ret);
 	if (!e)
 		return 0;
 	f = ret >= 0 ? fd_file(ret) : NULL;
@@ -95,44 +80,36 @@ int kn_exit_bpf(struct trace_event_raw_sys_exit *ctx)
 	} else {
 		union bpf_attr attr = {};
 
-		bpf_probe_read_user(&attr, sizeof(attr.prog_name) + 64, (void *)st.args[1]);
+		bpf_probe_read_user(&attr, sizeof(attr.prog_name) + 64, (void *)st->args[1]);
 		e->extra[1] = attr.prog_type;
-		sys_put_str(e, &e->str[0], (char *)st.args[1] + __builtin_offsetof(union bpf_attr, prog_name), 1);
+		sys_put_str(e, &e->str[0], (char *)st->args[1] + __builtin_offsetof(union bpf_attr, prog_name), 1);
 	}
 	sys_emit(e);
 	return 0;
 }
 
-/* ---- bpf_socket_filter ---------------------------------------------- */
+SYS_EXIT(bpf, KN_SC_BPF, bpf_exit)
 
-SEC("tp/syscalls/sys_enter_setsockopt")
-int kn_enter_setsockopt(struct trace_event_raw_sys_enter *ctx)
-{
-	if (ctx->args[1] != KN_SOL_SOCKET || (ctx->args[2] != KN_SO_ATTACH_FILTER && ctx->args[2] != KN_SO_ATTACH_BPF))
-		return 0;
-	return sys_stash(ctx, KN_SC_SETSOCKOPT, 5);
-}
+/* ---- bpf_socket_filter ---------------------------------------------- */
 
 /* extra[0]: classic filter length (instructions), [1]: eBPF program id;
  * data: the classic filter's instructions. */
-SEC("tp/syscalls/sys_exit_setsockopt")
-int kn_exit_setsockopt(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int setsockopt_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 	struct file *f;
 
-	if (sys_unstash(&st))
+	if (st->args[1] != KN_SOL_SOCKET || (st->args[2] != KN_SO_ATTACH_FILTER && st->args[2] != KN_SO_ATTACH_BPF))
 		return 0;
-	e = sys_begin(KN_BPF_SOCKET_FILTER, &st, ctx->ret);
+	e = sys_begin(KN_BPF_SOCKET_FILTER, st, ret);
 	if (!e)
 		return 0;
-	f = fd_file((long)st.args[0]);
+	f = fd_file((long)st->args[0]);
 	sock_fill(&e->sock, file_sock(f));
-	if (st.args[2] == KN_SO_ATTACH_FILTER) {
+	if (st->args[2] == KN_SO_ATTACH_FILTER) {
 		struct sock_fprog fp = {};
 
-		bpf_probe_read_user(&fp, sizeof(fp), (void *)st.args[3]);
+		bpf_probe_read_user(&fp, sizeof(fp), (void *)st->args[3]);
 		e->extra[0] = fp.len;
 		sys_put_data(e, fp.filter, (u64)fp.len * 8, 1);
 	} else {
@@ -140,7 +117,7 @@ int kn_exit_setsockopt(struct trace_event_raw_sys_exit *ctx)
 		struct file *pf;
 		struct bpf_prog *prog;
 
-		bpf_probe_read_user(&pfd, sizeof(pfd), (void *)st.args[3]);
+		bpf_probe_read_user(&pfd, sizeof(pfd), (void *)st->args[3]);
 		pf = fd_file(pfd);
 		prog = pf ? BPF_CORE_READ(pf, private_data) : NULL;
 		if (prog)
@@ -149,5 +126,7 @@ int kn_exit_setsockopt(struct trace_event_raw_sys_exit *ctx)
 	sys_emit(e);
 	return 0;
 }
+
+SYS_EXIT(setsockopt, KN_SC_SETSOCKOPT, setsockopt_exit)
 
 #endif

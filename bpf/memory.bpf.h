@@ -13,57 +13,38 @@
 #define KN_PROT_EXEC 0x4
 #define KN_MAP_ANONYMOUS 0x20
 
-SEC("tp/syscalls/sys_enter_mmap")
-int kn_enter_mmap(struct trace_event_raw_sys_enter *ctx)
-{
-	if (!(ctx->args[2] & KN_PROT_EXEC) || (ctx->args[3] & KN_MAP_ANONYMOUS) || (long)ctx->args[4] < 0)
-		return 0;
-	return sys_stash(ctx, KN_SC_MMAP, 6);
-}
-
 /* str[0]: the mapped file; args: addr, len, prot, flags, fd, offset. */
-SEC("tp/syscalls/sys_exit_mmap")
-int kn_exit_mmap(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int mmap_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 
-	if (sys_unstash(&st) || (unsigned long)ctx->ret >= (unsigned long)-4095)
+	if ((unsigned long)ret >= (unsigned long)-4095)
 		return 0;
-	e = sys_begin(KN_MMAP_EXEC, &st, ctx->ret);
+	if (!(st->args[2] & KN_PROT_EXEC) || (st->args[3] & KN_MAP_ANONYMOUS) || (long)st->args[4] < 0)
+		return 0;
+	e = sys_begin(KN_MMAP_EXEC, st, ret);
 	if (!e)
 		return 0;
-	sys_put_file(e, &e->str[0], fd_file((long)st.args[4]));
+	sys_put_file(e, &e->str[0], fd_file((long)st->args[4]));
 	sys_emit(e);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_enter_mprotect")
-int kn_enter_mprotect(struct trace_event_raw_sys_enter *ctx)
-{
-	return (ctx->args[2] & KN_PROT_EXEC) ? sys_stash(ctx, KN_SC_MPROTECT, 3) : 0;
-}
+SYS_EXIT(mmap, KN_SC_MMAP, mmap_exit)
 
-SEC("tp/syscalls/sys_enter_pkey_mprotect")
-int kn_enter_pkey_mprotect(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int mprotect_exit(struct kn_args *st, long ret)
 {
-	return (ctx->args[2] & KN_PROT_EXEC) ? sys_stash(ctx, KN_SC_PKEY_MPROTECT, 4) : 0;
-}
-
-static __always_inline int mprotect_exit(long ret)
-{
-	struct kn_stash st;
 	struct kn_sys *e;
 
-	if (sys_unstash(&st) || ret < 0)
+	if (ret < 0 || !(st->args[2] & KN_PROT_EXEC))
 		return 0;
-	e = sys_begin(KN_MPROTECT_EXEC, &st, ret);
+	e = sys_begin(KN_MPROTECT_EXEC, st, ret);
 	if (e)
 		sys_emit(e);
 	return 0;
 }
 
-SYS_EXIT(mprotect, mprotect_exit)
-SYS_EXIT(pkey_mprotect, mprotect_exit)
+SYS_EXIT(mprotect, KN_SC_MPROTECT, mprotect_exit)
+SYS_EXIT(pkey_mprotect, KN_SC_PKEY_MPROTECT, mprotect_exit)
 
 #endif

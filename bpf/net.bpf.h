@@ -41,27 +41,20 @@ struct {
 	__type(value, struct kn_sys);
 } kn_pending_connect SEC(".maps");
 
-SYS_ENTER(connect, KN_SC_CONNECT, 3)
-
-SEC("tp/syscalls/sys_exit_connect")
-int kn_exit_connect(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int connect_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 	struct sock *sk;
-	long ret = ctx->ret;
 
-	if (sys_unstash(&st))
-		return 0;
-	sk = file_sock(fd_file((long)st.args[0]));
+	sk = file_sock(fd_file((long)st->args[0]));
 	if (!is_inet(sk))
 		return 0;
-	e = sys_begin(KN_CONNECT, &st, ret);
+	e = sys_begin(KN_CONNECT, st, ret);
 	if (!e)
 		return 0;
 	sock_fill(&e->sock, sk);
 	if (ret != 0 || !e->sock.dst.port)
-		addr_from_user(&e->sock.dst, (void *)st.args[1]);
+		addr_from_user(&e->sock.dst, (void *)st->args[1]);
 	if (ret == -KN_EINPROGRESS && e->sock.type == KN_SOCK_STREAM) {
 		u64 key = (u64)sk;
 		u16 state;
@@ -91,6 +84,8 @@ int kn_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	sys_emit(e);
 	return 0;
 }
+
+SYS_EXIT(connect, KN_SC_CONNECT, connect_exit)
 
 /* May run in softirq, interrupting a syscall program on this CPU: it must
  * not touch the per-CPU scratch; the parked event is finished in place. */
@@ -123,21 +118,17 @@ int BPF_PROG(kn_inet_sock_set_state, const struct sock *sk, const int oldstate, 
 
 /* ---- accept --------------------------------------------------------- */
 
-SYS_ENTER(accept, KN_SC_ACCEPT, 3)
-SYS_ENTER(accept4, KN_SC_ACCEPT4, 4)
-
-static __always_inline int accept_exit(long ret)
+static __always_inline int accept_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 	struct sock *sk;
 
-	if (sys_unstash(&st) || ret < 0)
+	if (ret < 0)
 		return 0;
 	sk = file_sock(fd_file(ret));
 	if (!is_inet(sk))
 		return 0;
-	e = sys_begin(KN_ACCEPT, &st, ret);
+	e = sys_begin(KN_ACCEPT, st, ret);
 	if (!e)
 		return 0;
 	sock_fill(&e->sock, sk);
@@ -145,34 +136,30 @@ static __always_inline int accept_exit(long ret)
 	return 0;
 }
 
-SYS_EXIT(accept, accept_exit)
-SYS_EXIT(accept4, accept_exit)
+SYS_EXIT(accept, KN_SC_ACCEPT, accept_exit)
+SYS_EXIT(accept4, KN_SC_ACCEPT4, accept_exit)
 
 /* ---- send_data ------------------------------------------------------ */
 
-SYS_ENTER(sendto, KN_SC_SENDTO, 6)
-SYS_ENTER(sendmsg, KN_SC_SENDMSG, 3)
-
-static __always_inline int send_exit(long ret)
+static __always_inline int send_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 	struct sock *sk;
 	const void *buf = NULL, *uaddr = NULL;
 
-	if (sys_unstash(&st) || ret < 0 || (u64)ret < kn_send_min)
+	if (ret < 0 || (u64)ret < kn_send_min)
 		return 0;
-	sk = file_sock(fd_file((long)st.args[0]));
+	sk = file_sock(fd_file((long)st->args[0]));
 	if (!is_inet(sk))
 		return 0;
-	if (st.sc == KN_SC_SENDTO) {
-		buf = (const void *)st.args[1];
-		uaddr = (const void *)st.args[4];
+	if (st->sc == KN_SC_SENDTO) {
+		buf = (const void *)st->args[1];
+		uaddr = (const void *)st->args[4];
 	} else {
 		struct user_msghdr m = {};
 		struct iovec iov = {};
 
-		bpf_probe_read_user(&m, sizeof(m), (void *)st.args[1]);
+		bpf_probe_read_user(&m, sizeof(m), (void *)st->args[1]);
 		uaddr = m.msg_name;
 		if (m.msg_iovlen && !bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov)) {
 			buf = iov.iov_base;
@@ -180,7 +167,7 @@ static __always_inline int send_exit(long ret)
 				ret = iov.iov_len; /* the first buffer only */
 		}
 	}
-	e = sys_begin(KN_SEND_DATA, &st, ret);
+	e = sys_begin(KN_SEND_DATA, st, ret);
 	if (!e)
 		return 0;
 	sock_fill(&e->sock, sk);
@@ -192,13 +179,13 @@ static __always_inline int send_exit(long ret)
 	return 0;
 }
 
-SYS_EXIT(sendto, send_exit)
-SYS_EXIT(sendmsg, send_exit)
+SYS_EXIT(sendto, KN_SC_SENDTO, send_exit)
+SYS_EXIT(sendmsg, KN_SC_SENDMSG, send_exit)
 
 /* ---- dns_query ------------------------------------------------------ */
 
 /* Emit one received DNS message of len bytes at buf, if the peer is port 53. */
-static __always_inline void dns_emit(struct kn_stash *st, struct sock *sk, const void *buf, long len, const void *uaddr)
+static __always_inline void dns_emit(struct kn_args *st, struct sock *sk, const void *buf, long len, const void *uaddr)
 {
 	struct kn_addr peer = {};
 	struct kn_sys *e;
@@ -220,11 +207,7 @@ static __always_inline void dns_emit(struct kn_stash *st, struct sock *sk, const
 	sys_emit(e);
 }
 
-SYS_ENTER(recvfrom, KN_SC_RECVFROM, 6)
-SYS_ENTER(recvmsg, KN_SC_RECVMSG, 3)
-SYS_ENTER(recvmmsg, KN_SC_RECVMMSG, 4)
-
-static __always_inline void dns_from_msghdr(struct kn_stash *st, struct sock *sk, const void *umsg, long len)
+static __always_inline void dns_from_msghdr(struct kn_args *st, struct sock *sk, const void *umsg, long len)
 {
 	struct user_msghdr m = {};
 	struct iovec iov = {};
@@ -242,56 +225,57 @@ static __always_inline void dns_from_msghdr(struct kn_stash *st, struct sock *sk
 
 /* The exit of every receive: recvfrom, recvmsg, recvmmsg (its first
  * KN_MMSG_MAX messages) and read on a DNS socket. */
-static __always_inline int recv_exit(long ret)
+static __always_inline int recv_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct mmsghdr *v;
 	struct sock *sk;
 
-	if (sys_unstash(&st) || ret <= 0)
+	if (ret <= 0)
 		return 0;
-	sk = file_sock(fd_file((long)st.args[0]));
+	sk = file_sock(fd_file((long)st->args[0]));
 	if (!is_inet(sk))
 		return 0;
-	switch (st.sc) {
-	case KN_SC_RECVFROM: dns_emit(&st, sk, (const void *)st.args[1], ret, (const void *)st.args[4]); break;
-	case KN_SC_RECVMSG: dns_from_msghdr(&st, sk, (const void *)st.args[1], ret); break;
+	switch (st->sc) {
+	case KN_SC_RECVFROM: dns_emit(st, sk, (const void *)st->args[1], ret, (const void *)st->args[4]); break;
+	case KN_SC_RECVMSG: dns_from_msghdr(st, sk, (const void *)st->args[1], ret); break;
 	case KN_SC_RECVMMSG:
-		v = (struct mmsghdr *)st.args[1];
+		v = (struct mmsghdr *)st->args[1];
 		for (int i = 0; i < KN_MMSG_MAX; i++) {
 			unsigned int len = 0;
 
 			if (i >= ret)
 				break;
 			bpf_probe_read_user(&len, sizeof(len), &v[i].msg_len);
-			dns_from_msghdr(&st, sk, &v[i].msg_hdr, len);
+			dns_from_msghdr(st, sk, &v[i].msg_hdr, len);
 		}
 		break;
-	default: /* read */ dns_emit(&st, sk, (const void *)st.args[1], ret, NULL);
+	default: /* read */ dns_emit(st, sk, (const void *)st->args[1], ret, NULL);
 	}
 	return 0;
 }
 
-SYS_EXIT(recvfrom, recv_exit)
-SYS_EXIT(recvmsg, recv_exit)
-SYS_EXIT(recvmmsg, recv_exit)
+SYS_EXIT(recvfrom, KN_SC_RECVFROM, recv_exit)
+SYS_EXIT(recvmsg, KN_SC_RECVMSG, recv_exit)
+SYS_EXIT(recvmmsg, KN_SC_RECVMMSG, recv_exit)
 
-/* read() on a socket connected to port 53 (TCP resolvers, some UDP ones).
- * The entry filters, so that other reads cost one map lookup at exit. */
-SEC("tp/syscalls/sys_enter_read")
-int kn_enter_read_dns(struct trace_event_raw_sys_enter *ctx)
-{
-	struct sock *sk = file_sock(fd_file((long)ctx->args[0]));
-
-	if (!is_inet(sk) || __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport)) != KN_DNS_PORT)
-		return 0;
-	return sys_stash(ctx, KN_SC_READ, 3);
-}
-
+/* read() on a socket: a DNS answer when the peer is port 53 (TCP
+ * resolvers, some UDP ones). Named apart from the read events' programs. */
 SEC("tp/syscalls/sys_exit_read")
 int kn_exit_read_dns(struct trace_event_raw_sys_exit *ctx)
 {
-	return recv_exit(ctx->ret);
+	struct pt_regs *regs;
+	struct kn_args a;
+	struct sock *sk;
+
+	if (ctx->ret <= 0 || kn_is_self(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	/* every read() comes here: the cheapest test first */
+	regs = sys_regs();
+	sk = file_sock(fd_file((long)KN_SYSARG(regs, 0)));
+	if (!is_inet(sk) || __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport)) != KN_DNS_PORT)
+		return 0;
+	sys_args(&a, KN_SC_READ);
+	return recv_exit(&a, ctx->ret);
 }
 
 #endif

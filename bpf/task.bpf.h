@@ -18,109 +18,70 @@
 #define KN_PTRACE_ATTACH 16
 #define KN_PTRACE_SEIZE 0x4206
 
-SYS_ENTER(prctl, KN_SC_PRCTL, 5)
-
 /* args: option, arg2..arg5; str[0]: the name of PR_SET_NAME. */
-SEC("tp/syscalls/sys_exit_prctl")
-int kn_exit_prctl(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int prctl_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 
-	if (sys_unstash(&st))
-		return 0;
-	e = sys_begin(KN_PRCTL, &st, ctx->ret);
+	e = sys_begin(KN_PRCTL, st, ret);
 	if (!e)
 		return 0;
-	if (st.args[0] == KN_PR_SET_NAME)
-		sys_put_str(e, &e->str[0], (const char *)st.args[1], 1);
+	if (st->args[0] == KN_PR_SET_NAME)
+		sys_put_str(e, &e->str[0], (const char *)st->args[1], 1);
 	sys_emit(e);
 	return 0;
 }
 
-/* kill(pid, 0) only asks whether a process exists: not a signal. */
-SEC("tp/syscalls/sys_enter_kill")
-int kn_enter_kill(struct trace_event_raw_sys_enter *ctx)
-{
-	return ctx->args[1] ? sys_stash(ctx, KN_SC_KILL, 2) : 0;
-}
+SYS_EXIT(prctl, KN_SC_PRCTL, prctl_exit)
 
-SEC("tp/syscalls/sys_enter_tkill")
-int kn_enter_tkill(struct trace_event_raw_sys_enter *ctx)
+/* args: pid, signal (tgkill: tgid, tid, signal). kill(pid, 0) only asks
+ * whether a process exists: not a signal, not reported. */
+static __always_inline int kill_exit(struct kn_args *st, long ret)
 {
-	return ctx->args[1] ? sys_stash(ctx, KN_SC_TKILL, 2) : 0;
-}
-
-SEC("tp/syscalls/sys_enter_tgkill")
-int kn_enter_tgkill(struct trace_event_raw_sys_enter *ctx)
-{
-	return ctx->args[2] ? sys_stash(ctx, KN_SC_TGKILL, 3) : 0;
-}
-
-static __always_inline int args_exit(u32 type, long ret)
-{
-	struct kn_stash st;
 	struct kn_sys *e;
 
-	if (sys_unstash(&st))
+	if (!st->args[st->sc == KN_SC_TGKILL ? 2 : 1])
 		return 0;
-	e = sys_begin(type, &st, ret);
+	e = sys_begin(KN_KILL, st, ret);
 	if (e)
 		sys_emit(e);
 	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_kill")
-int kn_exit_kill(struct trace_event_raw_sys_exit *ctx)
-{
-	return args_exit(KN_KILL, ctx->ret);
-}
+SYS_EXIT(kill, KN_SC_KILL, kill_exit)
+SYS_EXIT(tkill, KN_SC_TKILL, kill_exit)
+SYS_EXIT(tgkill, KN_SC_TGKILL, kill_exit)
 
-SEC("tp/syscalls/sys_exit_tkill")
-int kn_exit_tkill(struct trace_event_raw_sys_exit *ctx)
+/* args: request, pid, addr, data; attach, seize and memory pokes only. */
+static __always_inline int ptrace_exit(struct kn_args *st, long ret)
 {
-	return args_exit(KN_KILL, ctx->ret);
-}
-
-SEC("tp/syscalls/sys_exit_tgkill")
-int kn_exit_tgkill(struct trace_event_raw_sys_exit *ctx)
-{
-	return args_exit(KN_KILL, ctx->ret);
-}
-
-SEC("tp/syscalls/sys_enter_ptrace")
-int kn_enter_ptrace(struct trace_event_raw_sys_enter *ctx)
-{
-	long req = (long)ctx->args[0];
+	long req = (long)st->args[0];
+	struct kn_sys *e;
 
 	if (req != KN_PTRACE_ATTACH && req != KN_PTRACE_SEIZE && req != KN_PTRACE_POKETEXT && req != KN_PTRACE_POKEDATA)
 		return 0;
-	return sys_stash(ctx, KN_SC_PTRACE, 4);
+	e = sys_begin(KN_PTRACE, st, ret);
+	if (e)
+		sys_emit(e);
+	return 0;
 }
 
-SEC("tp/syscalls/sys_exit_ptrace")
-int kn_exit_ptrace(struct trace_event_raw_sys_exit *ctx)
-{
-	return args_exit(KN_PTRACE, ctx->ret);
-}
+SYS_EXIT(ptrace, KN_SC_PTRACE, ptrace_exit)
 
-SYS_ENTER(memfd_create, KN_SC_MEMFD_CREATE, 2)
-
-SEC("tp/syscalls/sys_exit_memfd_create")
-int kn_exit_memfd_create(struct trace_event_raw_sys_exit *ctx)
+/* str[0]: the name; args: name pointer, flags. */
+static __always_inline int memfd_create_exit(struct kn_args *st, long ret)
 {
-	struct kn_stash st;
 	struct kn_sys *e;
 
-	if (sys_unstash(&st))
-		return 0;
-	e = sys_begin(KN_MEMFD_CREATE, &st, ctx->ret);
+	e = sys_begin(KN_MEMFD_CREATE, st, ret);
 	if (!e)
 		return 0;
-	sys_put_str(e, &e->str[0], (const char *)st.args[0], 1);
+	sys_put_str(e, &e->str[0], (const char *)st->args[0], 1);
 	sys_emit(e);
 	return 0;
 }
+
+SYS_EXIT(memfd_create, KN_SC_MEMFD_CREATE, memfd_create_exit)
 
 /* io_uring: the submission tracepoint is io_uring_submit_req since 6.3
  * (struct io_kiocb *req) and io_uring_submit_sqe before (opcode is its 5th

@@ -11,6 +11,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 #include "kunai/wire.h"
 #include "maps.h"
 #include "path.h"
@@ -23,58 +24,46 @@
 #define KN_AF_INET 2
 #define KN_AF_INET6 10
 
-struct kn_stash {
+/* A syscall's arguments, read at its exit from the task's saved user
+ * registers: one program per syscall (no entry program, no map between
+ * them), and the values are the ones the kernel acted on. */
+struct kn_args {
 	u64 args[6];
 	u32 sc;
 	u32 _pad;
 };
 
-/* Arguments between a syscall's entry and exit, per thread. LRU: a thread
- * that dies inside a syscall leaves an entry that ages out. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, u64);
-	__type(value, struct kn_stash);
-} kn_stash SEC(".maps");
+/* Plain (fault-safe) loads from the BTF pt_regs where the layout is known;
+ * helper reads elsewhere. */
+#if defined(__TARGET_ARCH_x86)
+#define KN_SYSARG(r, n)                                                                                    \
+	((n) == 0 ? (r)->di : (n) == 1 ? (r)->si : (n) == 2 ? (r)->dx : (n) == 3 ? (r)->r10 : (r)->r8)
+#elif defined(__TARGET_ARCH_arm64)
+#define KN_SYSARG(r, n) ((n) == 0 ? (r)->orig_x0 : (r)->regs[(n)])
+#else
+#define KN_SYSARG(r, n)                                                                                    \
+	((n) == 0 ? PT_REGS_PARM1_CORE_SYSCALL(r) :                                                        \
+	 (n) == 1 ? PT_REGS_PARM2_CORE_SYSCALL(r) :                                                        \
+	 (n) == 2 ? PT_REGS_PARM3_CORE_SYSCALL(r) :                                                        \
+	 (n) == 3 ? PT_REGS_PARM4_CORE_SYSCALL(r) : PT_REGS_PARM5_CORE_SYSCALL(r))
+#endif
 
-/* Stash the first nargs arguments: a program may not read past the
- * tracepoint's record (the attach is refused with EACCES). */
-static __always_inline int sys_stash(struct trace_event_raw_sys_enter *ctx, u32 sc, int nargs)
+static __always_inline struct pt_regs *sys_regs(void)
 {
-	struct kn_stash st = {};
-	u64 id = bpf_get_current_pid_tgid();
-
-	if (kn_is_self(id >> 32))
-		return 0;
-	st.sc = sc;
-	if (nargs > 0)
-		st.args[0] = ctx->args[0];
-	if (nargs > 1)
-		st.args[1] = ctx->args[1];
-	if (nargs > 2)
-		st.args[2] = ctx->args[2];
-	if (nargs > 3)
-		st.args[3] = ctx->args[3];
-	if (nargs > 4)
-		st.args[4] = ctx->args[4];
-	if (nargs > 5)
-		st.args[5] = ctx->args[5];
-	bpf_map_update_elem(&kn_stash, &id, &st, BPF_ANY);
-	return 0;
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 }
 
-/* Take the stashed arguments (copied to *st). Returns 0 when found. */
-static __always_inline int sys_unstash(struct kn_stash *st)
+static __always_inline void sys_args(struct kn_args *a, u32 sc)
 {
-	u64 id = bpf_get_current_pid_tgid();
-	struct kn_stash *s = bpf_map_lookup_elem(&kn_stash, &id);
+	struct pt_regs *regs = sys_regs();
 
-	if (!s)
-		return -1;
-	__builtin_memcpy(st, s, sizeof(*st));
-	bpf_map_delete_elem(&kn_stash, &id);
-	return 0;
+	a->sc = sc;
+	a->args[0] = KN_SYSARG(regs, 0);
+	a->args[1] = KN_SYSARG(regs, 1);
+	a->args[2] = KN_SYSARG(regs, 2);
+	a->args[3] = KN_SYSARG(regs, 3);
+	a->args[4] = KN_SYSARG(regs, 4);
+	a->args[5] = 0; /* no syscall watched here needs its sixth */
 }
 
 /* The file behind fd in the current task. The BTF task pointer makes the
@@ -112,7 +101,7 @@ static __always_inline struct sock *file_sock(struct file *f)
 }
 
 /* Begin a kn_sys record for the current task. NULL when no scratch. */
-static __always_inline struct kn_sys *sys_begin(u32 type, struct kn_stash *st, long ret)
+static __always_inline struct kn_sys *sys_begin(u32 type, struct kn_args *st, long ret)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct kn_sys *e = kn_scratch_get();
@@ -272,19 +261,17 @@ static __always_inline void sys_emit(struct kn_sys *e)
 	kn_emit(e, e->hdr.size, e->hdr.type);
 }
 
-/* The exit of syscall `name` handled by handler(long ret). */
-#define SYS_EXIT(name, handler)                                  \
-	SEC("tp/syscalls/sys_exit_" #name)                       \
-	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx) \
-	{                                                        \
-		return handler(ctx->ret);                        \
-	}
-
-#define SYS_ENTER(name, sc, nargs)                                 \
-	SEC("tp/syscalls/sys_enter_" #name)                        \
-	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx) \
-	{                                                          \
-		return sys_stash(ctx, sc, nargs);                  \
+/* The exit of syscall `name`: handler(struct kn_args *, long ret). */
+#define SYS_EXIT(name, sc, handler)                                          \
+	SEC("tp/syscalls/sys_exit_" #name)                                   \
+	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)             \
+	{                                                                    \
+		struct kn_args a;                                            \
+                                                                             \
+		if (kn_is_self(bpf_get_current_pid_tgid() >> 32))            \
+			return 0;                                            \
+		sys_args(&a, sc);                                            \
+		return handler(&a, ctx->ret);                                \
 	}
 
 #endif

@@ -141,7 +141,7 @@ class Suite:
             import json
             names = {p.get("name") for p in json.loads(out.stdout) if p.get("id") in ids}
             assert "kn_exit_unlink" in names, sorted(names)
-            for n in ("kn_enter_openat", "kn_exit_openat", "kn_enter_creat", "kn_exit_fchmodat"):
+            for n in ("kn_exit_openat", "kn_exit_creat", "kn_exit_mknodat", "kn_exit_fchmodat", "kn_exit_chmod"):
                 assert n not in names, n
             p = self.path("excluded_create")
             open(p, "w").close()
