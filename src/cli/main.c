@@ -38,6 +38,9 @@ static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
 				 "  -h, --help           show this help\n"
 				 "  -V, --version        show the version\n"
 				 "\n"
+				 "Signals: SIGINT and SIGTERM stop (buffered events are written first);\n"
+				 "SIGHUP reopens the --output files (after log rotation moved them).\n"
+				 "\n"
 				 "Exit status: 0 after a clean stop, 1 when the sensor cannot run (not root,\n"
 				 "no BTF, probes refused, output not writable), 2 on a usage error.\n";
 

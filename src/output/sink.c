@@ -35,7 +35,9 @@ int sinks_add_fd(struct sinks *ss, int fd, const char *name)
 	return 0;
 }
 
-int sinks_add_file(struct sinks *ss, const char *path, char *err, size_t errlen)
+/* Open an output file: created 0600, appended; an existing one must be a
+ * regular file of ours with one name, and is made private. */
+static int file_open(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	int fd, rc;
@@ -71,12 +73,23 @@ int sinks_add_file(struct sinks *ss, const char *path, char *err, size_t errlen)
 		close(fd);
 		return rc;
 	}
+	return fd;
+}
+
+int sinks_add_file(struct sinks *ss, const char *path, char *err, size_t errlen)
+{
+	int fd = file_open(path, err, errlen), rc;
+
+	if (fd < 0)
+		return fd;
 	rc = sinks_add_fd(ss, fd, path);
 	if (rc) {
 		snprintf(err, errlen, "too many outputs (at most %d)", SINKS_MAX);
 		close(fd);
+		return rc;
 	}
-	return rc;
+	ss->s[ss->n - 1].is_file = 1;
+	return 0;
 }
 
 static void sink_failed(struct sink *s, int err)
@@ -163,6 +176,32 @@ void sinks_write(struct sinks *ss, const char *line, size_t len)
 {
 	for (int i = 0; i < ss->n; i++)
 		sink_write(ss, &ss->s[i], line, len);
+}
+
+int sinks_reopen(struct sinks *ss)
+{
+	int failed = 0;
+
+	sinks_drain(ss, 1000);
+	for (int i = 0; i < ss->n; i++) {
+		struct sink *s = &ss->s[i];
+		char err[512];
+		int fd;
+
+		if (!s->is_file)
+			continue;
+		fd = file_open(s->name, err, sizeof(err));
+		if (fd < 0) {
+			fprintf(stderr, "kunai: %s; still writing to the file opened before\n", err);
+			failed++;
+			continue;
+		}
+		close(s->fd);
+		s->fd = fd;
+		s->dead = 0;
+		s->reported = 0;
+	}
+	return failed;
 }
 
 size_t sinks_flush(struct sinks *ss)

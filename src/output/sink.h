@@ -17,6 +17,7 @@
 struct sink {
 	int fd;
 	char name[256];
+	int is_file; /* opened by path: reopened by sinks_reopen */
 	int orig_flags; /* fd flags to restore, -1 when untouched */
 	struct strbuf queue; /* whole lines not yet written, from qoff */
 	size_t qoff;
@@ -40,6 +41,10 @@ int sinks_add_fd(struct sinks *ss, int fd, const char *name);
  * regular file; its mode is tightened to 0600. Returns 0 or -errno, with a
  * sentence in err. */
 int sinks_add_file(struct sinks *ss, const char *path, char *err, size_t errlen);
+/* Reopen the file outputs by their paths (after log rotation moved them).
+ * Held-back lines are written to the old file first. A file that cannot
+ * be reopened keeps the old one, with a message. Returns how many failed. */
+int sinks_reopen(struct sinks *ss);
 void sinks_write(struct sinks *ss, const char *line, size_t len);
 /* Write what sinks hold back, as far as they take it now. Returns the
  * bytes still held back. */

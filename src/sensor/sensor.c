@@ -309,6 +309,11 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 
 				if (read(sfd, &si, sizeof(si)) != sizeof(si))
 					continue;
+				if (si.ssi_signo == SIGHUP) {
+					/* log rotation: the files were moved, reopen them */
+					sinks_reopen(&s->sinks);
+					continue;
+				}
 				if (s->opts->verbose)
 					fprintf(stderr, "kunai: signal %u, stopping\n", si.ssi_signo);
 				close(ep);
@@ -354,6 +359,7 @@ int sensor_run(const struct sensor_opts *o)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);

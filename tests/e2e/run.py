@@ -443,6 +443,32 @@ class Suite:
         assert time.monotonic() - t0 < 25, time.monotonic() - t0
         k.stdout.close()
 
+    def test_sighup_reopens(self):
+        """Log rotation: the output is moved away, SIGHUP, and events go to a
+        new file of the same name (0600), the moved one keeping the old."""
+        s = Sensor(self.kunai, self.work, name="rotate").start()
+        try:
+            rotated = s.out + ".1"
+            os.rename(s.out, rotated)
+            os.kill(s.proc.pid, signal.SIGHUP)
+            deadline = time.monotonic() + 10
+            while not os.path.exists(s.out) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert os.path.exists(s.out), "no new output after SIGHUP"
+            check_equal(stat.S_IMODE(os.stat(s.out).st_mode), 0o600, "mode of the reopened output")
+            marker = copy_exe(TRUE, self.path("rotate_marker"))
+            subprocess.run([marker], timeout=10)
+            fresh = Sensor(self.kunai, self.work, name="rotate")
+            fresh.proc = s.proc
+            fresh.wait_for(exec_of(marker), "execve in the reopened output")
+            with open(rotated) as f:
+                old = f.read()
+            assert '"name":"start"' in old and "rotate_marker" not in old, "the rotated file"
+            check_equal(s.proc.poll(), None, "sensor still running after SIGHUP")
+        finally:
+            rc = s.stop()
+        check_equal(rc, 0, "exit code")
+
     def test_event_loss(self):
         """A stopped reader and a 1 MiB ring buffer: losses are counted per
         type and reported, never silent."""
@@ -526,6 +552,8 @@ def main():
         sensor.kill()
         if want("test_event_loss"):
             r.run("test_event_loss", suite.test_event_loss)
+        if want("test_sighup_reopens"):
+            r.run("test_sighup_reopens", suite.test_sighup_reopens)
         if want("test_stuck_stdout"):
             r.run("test_stuck_stdout", suite.test_stuck_stdout)
     except BaseException as exc:
