@@ -504,6 +504,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kunai", required=True)
     ap.add_argument("-k", dest="only", default=None, help="run the tests whose name contains this")
+    ap.add_argument("--skip", action="append", default=[], help="do not run this test (repeatable)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         print("the end-to-end tests load probes: run them as root")
@@ -518,6 +519,10 @@ def main():
     sensor = None
 
     def want(name):
+        if name in args.skip:
+            print("SKIP %s: --skip" % name)
+            r.skipped += 1
+            return False
         return args.only is None or args.only in name
 
     try:
