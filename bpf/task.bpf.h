@@ -83,10 +83,10 @@ static __always_inline int memfd_create_exit(struct kn_args *st, long ret)
 
 SYS_EXIT(memfd_create, KN_SC_MEMFD_CREATE, memfd_create_exit)
 
-/* io_uring: the submission tracepoint is io_uring_submit_req since 6.3
- * (struct io_kiocb *req) and io_uring_submit_sqe before (opcode is its 5th
- * argument). Userland loads whichever the kernel has. extra[0]: opcode. */
-static __always_inline void uring_emit(u64 opcode, u64 user_data)
+/* io_uring: the submission tracepoint is io_uring_submit_req since 6.3 and
+ * io_uring_submit_sqe before; from 6.0 on both take the request first.
+ * Userland loads whichever the kernel has. extra[0]: opcode. */
+static __always_inline void uring_emit(struct io_kiocb *req)
 {
 	struct kn_sys *e;
 
@@ -95,23 +95,22 @@ static __always_inline void uring_emit(u64 opcode, u64 user_data)
 	e = sys_begin(KN_IO_URING_SQE, NULL, 0);
 	if (!e)
 		return;
-	e->extra[0] = opcode;
-	e->extra[1] = user_data;
+	e->extra[0] = BPF_CORE_READ(req, opcode);
+	e->extra[1] = BPF_CORE_READ(req, cqe.user_data);
 	sys_emit(e);
 }
 
 SEC("tp_btf/io_uring_submit_req")
 int BPF_PROG(kn_io_uring_submit_req, struct io_kiocb *req)
 {
-	uring_emit(BPF_CORE_READ(req, opcode), BPF_CORE_READ(req, cqe.user_data));
+	uring_emit(req);
 	return 0;
 }
 
 SEC("tp_btf/io_uring_submit_sqe")
-int kn_io_uring_submit_sqe(u64 *ctx)
+int BPF_PROG(kn_io_uring_submit_sqe, struct io_kiocb *req)
 {
-	/* (ctx, req, user_data, opcode, flags, force_nonblock, sq_thread) */
-	uring_emit(ctx[3] & 0xff, ctx[2]);
+	uring_emit(req);
 	return 0;
 }
 
