@@ -27,7 +27,7 @@ HDRS       := $(wildcard src/*/*.h) include/kunai/wire.h
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run test unit unit-asan e2e e2e-asan bench clean format
+.PHONY: all deps vm-deps run test unit unit-asan e2e e2e-asan test-vm bench clean format
 
 all: $(BUILD)/kunai
 
@@ -36,6 +36,16 @@ DEPS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcmocka-dev libssl
         make gcc python3 iproute2 util-linux procps
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	   | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# What the test VMs need (tests/vm/run.sh): emulator, initramfs tools.
+VM_DEPS := qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+vm-deps:
+	@missing=$$(for p in $(VM_DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	   | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
@@ -81,6 +91,12 @@ $(BUILD)/asan/%: tests/unit/%.c $(LIB_SRCS) $(HDRS) $(BUILD)/kunai.skel.h
 $(BUILD)/asan/kunai: src/cli/main.c $(LIB_SRCS) $(HDRS) $(BUILD)/kunai.skel.h
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) src/cli/main.c $(LIB_SRCS) -o $@ $(LDLIBS)
+# The end-to-end suite on Debian's 6.1 and 6.12 kernels, in VMs: the same
+# binary, built here, must load and work there (CO-RE).
+test-vm: vm-deps $(BUILD)/kunai
+	tests/vm/run.sh --kernel 6.1 --skip-unavailable
+	tests/vm/run.sh --kernel 6.12 --skip-unavailable
+
 # (resident memory under ASan grows with its quarantine: that test is for the real build)
 e2e-asan: $(BUILD)/asan/kunai
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(PYTHON) tests/e2e/run.py --kunai $(BUILD)/asan/kunai \
@@ -98,6 +114,7 @@ test: deps
 	$(MAKE) unit-asan
 	$(MAKE) e2e
 	$(MAKE) e2e-asan
+	$(MAKE) test-vm
 
 bench: $(BUILD)/kunai
 	$(PYTHON) bench/exec_storm.py --kunai $(BUILD)/kunai --execs 3000 --rounds 3

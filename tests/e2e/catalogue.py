@@ -503,22 +503,28 @@ class Catalogue:
             assert "init_module events cannot happen on this kernel" in s.stderr(), s.stderr()
             raise Skip("kernel without loadable modules (the sensor's notice was checked)")
         release = os.uname().release
-        loaded = {l.split()[0] for l in open("/proc/modules")}
-        for mod in ("dummy", "veth", "vcan", "tun"):
-            if mod in loaded:
-                continue
-            r = subprocess.run(["modprobe", mod], capture_output=True, timeout=30)
-            if r.returncode == 0:
-                try:
-                    e = s.wait_for(lambda e: name_is(e, "init_module") and e["data"]["module_name"] == mod,
-                                   "init_module of " + mod)
-                    check_equal(e["info"]["event"]["id"], 20, "event id")
-                    check_equal(e["data"]["loaded"], True, "loaded")
-                    check_equal(e["data"]["syscall"], "finit_module", "syscall")
-                finally:
-                    subprocess.run(["modprobe", "-r", mod], timeout=30)
-                return
-        raise Skip("no loadable test module for kernel %s" % release)
+        if any(l.split()[0] == "dummy" for l in open("/proc/modules")):
+            raise Skip("the dummy module is loaded already")
+        r = subprocess.run(["modinfo", "-n", "dummy"], capture_output=True, timeout=30)
+        if r.returncode != 0:
+            raise Skip("no dummy module for kernel %s" % release)
+        path = r.stdout.decode().strip()
+        r = subprocess.run(["insmod", path, "numdummies=0"], capture_output=True, timeout=30)
+        check_equal(r.returncode, 0, "insmod: %s" % r.stderr)
+        try:
+            e = s.wait_for(lambda e: name_is(e, "init_module") and e["data"]["module_name"] == "dummy",
+                           "init_module of dummy")
+            d = e["data"]
+            check_equal(e["info"]["event"]["id"], 20, "event id")
+            check_equal((d["loaded"], d["args"]), (True, "numdummies=0"), "loaded, args")
+            # insmod hands the file to finit_module, or an image it
+            # decompressed itself to init_module
+            if d["syscall"] == "finit_module":
+                check_equal(d["file"]["path"], os.path.realpath(path), "module file")
+            else:
+                check_equal(d["syscall"], "init_module", "syscall")
+        finally:
+            subprocess.run(["rmmod", "dummy"], timeout=30)
 
     # ---- memory ------------------------------------------------------------
 

@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Run a command of this project inside a VM booted on another kernel:
-# Debian's packaged kernel (default: the newest linux-image-6.1 of the
-# archive), the host's root file system shared read-only under a tmpfs
-# overlay, software emulation (TCG). Exits with the command's status.
+# Debian's packaged kernel, the host's root file system shared read-only
+# under a tmpfs overlay, software emulation (TCG: no KVM needed). Exits
+# with the command's status.
 #
-#   sudo tests/vm/run.sh [--kernel PACKAGE] [--timeout SECONDS] [COMMAND...]
+#   sudo tests/vm/run.sh [--kernel SERIES|PACKAGE] [--timeout SECONDS]
+#                        [--skip-unavailable] [COMMAND]
 #
-# The default command is the end-to-end suite: tests/vm/inside.sh.
+# SERIES is 6.1 (default) or 6.12: the newest amd64 kernel of that series
+# in the archive. The default command is the end-to-end suite
+# (tests/vm/inside.sh). With --skip-unavailable, a kernel that cannot be
+# had (no package, no download, not x86_64) is a skip, not a failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$(pwd)
-pkg= timeout=1500
+pkg=6.1 timeout=1500 skip_unavailable=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) pkg=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--skip-unavailable) skip_unavailable=1; shift ;;
 	--) shift; break ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -25,14 +30,25 @@ done
 for tool in qemu-system-x86_64 busybox cpio depmod modprobe; do
 	command -v $tool >/dev/null || { echo "run.sh: $tool is missing (make vm-deps)" >&2; exit 1; }
 done
-if [ -z "$pkg" ]; then
-	pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' | sort -V | tail -1)
-	[ -n "$pkg" ] || { echo "run.sh: no linux-image-6.1 package found (apt-get update?)" >&2; exit 1; }
-fi
+unavailable() {
+	if [ -n "$skip_unavailable" ]; then
+		echo "SKIP vm $pkg: $1"
+		exit 0
+	fi
+	echo "run.sh: $1" >&2
+	exit 1
+}
+[ "$(uname -m)" = x86_64 ] || unavailable "the test VM is x86_64 only"
+case "$pkg" in
+6.1) pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' | sort -V | tail -1) ;;
+6.12) pkg=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb[0-9]+-amd64$' | awk '{print $1}' |
+	sort -V | tail -1) ;;
+esac
+[ -n "$pkg" ] || unavailable "no kernel package of that series (apt-get update?)"
 vm=$top/build/vm/$pkg
 if [ ! -d "$vm/root/boot" ]; then
 	mkdir -p "$vm"
-	(cd "$vm" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "run.sh: cannot download $pkg" >&2; exit 1; }
+	(cd "$vm" && apt-get download "$pkg" >/dev/null 2>&1) || unavailable "cannot download $pkg"
 	dpkg-deb -x "$vm"/*.deb "$vm/root"
 	rm -f "$vm"/*.deb
 fi
@@ -49,8 +65,13 @@ cp "$(command -v busybox)" "$ird/bin/busybox"
 for m in virtio_pci 9pnet_virtio 9p overlay; do
 	modprobe -d "$vm/root" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
 done | awk '!seen[$0]++' | while read -r ko; do
-	cp "$ko" "$ird/mods/"
-	basename "$ko" >> "$ird/mods/order"
+	name=$(basename "$ko")
+	case "$ko" in # busybox insmod takes plain modules only
+	*.xz) xz -dc "$ko" > "$ird/mods/${name%.xz}"; name=${name%.xz} ;;
+	*.zst) zstd -qdc "$ko" > "$ird/mods/${name%.zst}"; name=${name%.zst} ;;
+	*) cp "$ko" "$ird/mods/" ;;
+	esac
+	echo "$name" >> "$ird/mods/order"
 done
 cp tests/vm/init "$ird/init"
 chmod +x "$ird/init"
@@ -65,7 +86,8 @@ timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 3072 -smp 2 -nograp
 	-append "console=ttyS0 quiet panic=-1 kn.cmd=$cmd" \
 	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$mods",mount_tag=modules,security_model=none,readonly=on,multidevs=remap \
-	</dev/null 2>&1 | tee "$log" | grep -v '^\[ *[0-9.]*\]' || true
+	</dev/null 2>&1 | tee "$log" | sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
+	grep -avE '^\[ *[0-9.]+\]|SeaBIOS|iPXE|Booting from|Press Ctrl-B|^[[:space:]]*$' || true
 status=$(sed -n 's/^kn-vm-exit=\([0-9]*\).*/\1/p' "$log" | tail -1)
 [ -n "$status" ] || { echo "run.sh: the VM did not finish its command (timeout or crash)" >&2; exit 1; }
 exit "$status"
