@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -28,6 +29,9 @@ void encoder_init(struct encoder *e, struct host *h, struct proctable *pt)
 	strbuf_init(&e->anc);
 	strbuf_init(&e->path);
 	strbuf_init(&e->path2);
+	e->dns = calloc(1, sizeof(*e->dns));
+	if (!e->dns)
+		abort();
 }
 
 void encoder_free(struct encoder *e)
@@ -36,6 +40,7 @@ void encoder_free(struct encoder *e)
 	strbuf_free(&e->anc);
 	strbuf_free(&e->path);
 	strbuf_free(&e->path2);
+	free(e->dns);
 }
 
 int item_get(const void *rec, size_t size, size_t fixed, const struct kn_str *ks, struct item *it)
@@ -224,22 +229,21 @@ static int encode_clone(struct encoder *e, const void *rec, size_t size, struct 
 	return 0;
 }
 
-const char *signal_name(unsigned sig)
+const char *signal_name(unsigned sig, char buf[SIGNAME_MAX])
 {
-	static char other[16];
 	const char *abbrev;
 
 	if (sig >= (unsigned)SIGRTMIN && sig <= (unsigned)SIGRTMAX) {
-		snprintf(other, sizeof(other), "SIGRTMIN+%u", sig - (unsigned)SIGRTMIN);
-		return other;
+		snprintf(buf, SIGNAME_MAX, "SIGRTMIN+%u", sig - (unsigned)SIGRTMIN);
+		return buf;
 	}
 	abbrev = sigabbrev_np((int)sig);
 	if (!abbrev) {
-		snprintf(other, sizeof(other), "SIG%u", sig);
-		return other;
+		snprintf(buf, SIGNAME_MAX, "SIG%u", sig);
+		return buf;
 	}
-	snprintf(other, sizeof(other), "SIG%s", abbrev);
-	return other;
+	snprintf(buf, SIGNAME_MAX, "SIG%s", abbrev);
+	return buf;
 }
 
 static int encode_exit(struct encoder *e, const void *rec, size_t size, struct json *j)
@@ -255,7 +259,9 @@ static int encode_exit(struct encoder *e, const void *rec, size_t size, struct j
 	write_proc_fields(e, j, proctable_get(e->pt, h->task.tgid), h->task.tgid);
 	json_u64(j, "error_code", (x->code >> 8) & 0xff);
 	if (sig) {
-		json_str(j, "signal", signal_name(sig));
+		char sn[SIGNAME_MAX];
+
+		json_str(j, "signal", signal_name(sig, sn));
 		json_bool(j, "core_dumped", (x->code & 0x80) != 0);
 	}
 	json_obj_end(j);

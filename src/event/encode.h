@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "event/dns.h"
 #include "kunai/wire.h"
 #include "model/proctable.h"
 #include "sensor/host.h"
@@ -18,6 +19,7 @@ struct encoder {
 	uint64_t batch;
 	uint64_t malformed; /* records that failed validation */
 	struct strbuf cmd, anc, path, path2;
+	struct dns_msg *dns; /* the DNS answer being reported */
 };
 
 void encoder_init(struct encoder *e, struct host *h, struct proctable *pt);

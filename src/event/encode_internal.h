@@ -18,7 +18,9 @@ void write_info(struct encoder *e, struct json *j, uint32_t id, const char *name
 void write_file(struct json *j, const char *key, const char *path, size_t len, uint32_t flags);
 /* ancestors, command_line, exe of the process tgid */
 void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, uint32_t tgid);
-const char *signal_name(unsigned sig);
+#define SIGNAME_MAX 24
+/* "SIGKILL", "SIGRTMIN+3"... written in buf. */
+const char *signal_name(unsigned sig, char buf[SIGNAME_MAX]);
 /* Everything that is a struct kn_sys. */
 int encode_sys(struct encoder *e, const void *rec, size_t size, struct json *j);
 

@@ -731,7 +731,9 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		unsigned sig = (unsigned)(x->sc == KN_SC_TGKILL ? x->args[2] : x->args[1]);
 
 		json_str(j, "syscall", sc_name(x->sc));
-		json_str(j, "signal", signal_name(sig));
+		char sn[SIGNAME_MAX];
+
+		json_str(j, "signal", signal_name(sig, sn));
 		write_target(enc, j, (uint32_t)x->args[0]);
 		json_bool(j, "success", x->ret == 0);
 		break;
@@ -773,16 +775,15 @@ int encode_sys(struct encoder *enc, const void *rec, size_t size, struct json *j
 	ti = kn_type_info(x->hdr.type);
 	if (x->hdr.type == KN_DNS_QUERY) {
 		struct item data;
-		static struct dns_msg m;
 
 		if (item_get(x, size, sizeof(*x), &x->data, &data))
 			return -1;
-		dns_parse((const unsigned char *)data.s, data.len, x->sock.type == KN_SOCK_STREAM, &m);
-		if (!m.is_response && !m.error)
+		dns = enc->dns;
+		dns_parse((const unsigned char *)data.s, data.len, x->sock.type == KN_SOCK_STREAM, dns);
+		if (!dns->is_response && !dns->error)
 			return -2; /* a query, not an answer: nothing to report */
-		dns = &m;
 		/* One event per question: all but the last go out here. */
-		for (int q = 0; q + 1 < m.nquestions; q++) {
+		for (int q = 0; q + 1 < dns->nquestions; q++) {
 			rc = write_sys_data(enc, x, size, j, dns, q);
 			if (rc)
 				return rc;
@@ -792,7 +793,7 @@ int encode_sys(struct encoder *enc, const void *rec, size_t size, struct json *j
 			json_init(j, j->out);
 			json_obj_begin(j, NULL);
 		}
-		rc = write_sys_data(enc, x, size, j, dns, m.nquestions ? m.nquestions - 1 : -1);
+		rc = write_sys_data(enc, x, size, j, dns, dns->nquestions ? dns->nquestions - 1 : -1);
 	} else {
 		rc = write_sys_data(enc, x, size, j, NULL, -1);
 	}

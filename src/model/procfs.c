@@ -59,8 +59,7 @@ int procfs_stat(const char *procroot, uint32_t pid, uint32_t *ppid, uint64_t *st
 
 size_t procfs_seed(struct proctable *pt, const char *procroot)
 {
-	static char area[KN_ARGV_MAX];
-	char path[PATH_MAX], exe[PATH_MAX];
+	char path[PATH_MAX], exe[PATH_MAX], *area;
 	struct strbuf cmd;
 	struct dirent *de;
 	size_t count = 0;
@@ -68,6 +67,11 @@ size_t procfs_seed(struct proctable *pt, const char *procroot)
 
 	if (!d)
 		return 0;
+	area = malloc(KN_ARGV_MAX);
+	if (!area) {
+		closedir(d);
+		return 0;
+	}
 	strbuf_init(&cmd);
 	while ((de = readdir(d))) {
 		uint32_t pid, ppid;
@@ -88,7 +92,7 @@ size_t procfs_seed(struct proctable *pt, const char *procroot)
 		n = readlink(path, exe, sizeof(exe) - 1);
 		exe[n > 0 ? n : 0] = 0;
 		snprintf(path, sizeof(path), "%s/%u/cmdline", procroot, pid);
-		n = read_file(path, area, sizeof(area));
+		n = read_file(path, area, KN_ARGV_MAX);
 		strbuf_reset(&cmd);
 		if (n > 0)
 			argv_to_cmdline(area, (size_t)n, &cmd);
@@ -96,6 +100,7 @@ size_t procfs_seed(struct proctable *pt, const char *procroot)
 		count++;
 	}
 	strbuf_free(&cmd);
+	free(area);
 	closedir(d);
 	return count;
 }
