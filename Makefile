@@ -14,7 +14,7 @@ ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
               -D_GNU_SOURCE -DKUNAI_VERSION=\"$(VERSION)\" -Iinclude -Isrc -I$(BUILD)
-LDLIBS     := -lbpf -lelf -lz -lcrypto -lm
+LDLIBS     := -lbpf -lelf -lz -lcrypto -lm -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
               -Iinclude -I$(BUILD) -Ibpf
 

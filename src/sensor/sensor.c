@@ -1,12 +1,14 @@
 #include "sensor/sensor.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -253,6 +255,27 @@ static void probes_detach(struct sensor *s)
 	s->nlinks = 0;
 }
 
+/* Detaching takes seconds (see probes_detach): it runs in a thread while
+ * the loop goes on reading the ring buffer, so that a stop under load
+ * loses nothing; the thread says it is done on an eventfd. */
+struct detacher {
+	struct sensor *s;
+	int efd;
+	pthread_t th;
+	int started;
+};
+
+static void *detach_thread(void *arg)
+{
+	struct detacher *d = arg;
+	uint64_t one = 1;
+
+	probes_detach(d->s);
+	if (write(d->efd, &one, sizeof(one)) < 0)
+		return NULL;
+	return NULL;
+}
+
 static void drain(struct sensor *s)
 {
 	/* Links are gone: what is in the ring buffer is all there will be. */
@@ -266,10 +289,14 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 {
 	struct epoll_event ev, evs[8];
 	int ep = epoll_create1(EPOLL_CLOEXEC), rbfd = ring_buffer__epoll_fd(s->rb);
+	struct detacher d = {s, eventfd(0, EFD_CLOEXEC), 0, 0};
 	unsigned ticks = 0;
+	int rc = 0;
 
-	if (ep < 0)
-		return -errno;
+	if (ep < 0 || d.efd < 0) {
+		rc = -errno;
+		goto out;
+	}
 	ev.events = EPOLLIN;
 	ev.data.fd = sfd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev);
@@ -277,6 +304,8 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 	epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev);
 	ev.data.fd = rbfd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, rbfd, &ev);
+	ev.data.fd = d.efd;
+	epoll_ctl(ep, EPOLL_CTL_ADD, d.efd, &ev);
 	for (;;) {
 		/* Outputs holding lines back are retried every few ms. */
 		int n = epoll_wait(ep, evs, 8, sinks_flush(&s->sinks) ? 10 : -1);
@@ -284,8 +313,8 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			close(ep);
-			return -errno;
+			rc = -errno;
+			goto out;
 		}
 		for (int i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
@@ -316,11 +345,26 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 				}
 				if (s->opts->verbose)
 					fprintf(stderr, "kunai: signal %u, stopping\n", si.ssi_signo);
-				close(ep);
-				return 0;
+				if (d.started)
+					continue; /* stopping already */
+				if (pthread_create(&d.th, NULL, detach_thread, &d)) {
+					probes_detach(s); /* no thread: detach here */
+					goto out;
+				}
+				d.started = 1;
+			} else if (fd == d.efd) {
+				goto out; /* detached: what is buffered is all there is */
 			}
 		}
 	}
+out:
+	if (d.started)
+		pthread_join(d.th, NULL);
+	if (d.efd >= 0)
+		close(d.efd);
+	if (ep >= 0)
+		close(ep);
+	return rc;
 }
 
 int sensor_run(const struct sensor_opts *o)
