@@ -172,6 +172,9 @@ struct kn_exec {
 	struct kn_str argv; /* NUL-separated, from the new mm */
 	u32 argc;
 	u32 old_pid;
+	u64 exe_ino; /* identity of bprm->file, to check the file userland hashes */
+	u32 exe_dev;
+	u32 _pad;
 	/* tail: exe, filename, cwd, argv */
 };
 

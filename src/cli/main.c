@@ -31,6 +31,8 @@ static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
 				 "      --list-events    print every event with its id and default, and exit\n"
 				 "      --send-data-min N  send_data: smallest send reported, in bytes\n"
 				 "                       (default 512)\n"
+				 "      --hash-max-size N  largest executable hashed, in MiB (default 256);\n"
+				 "                       0: file objects without digests\n"
 				 "      --output-queue N MiB an output that does not keep up (a full pipe)\n"
 				 "                       may hold back; beyond, its lines are dropped and\n"
 				 "                       counted in event_loss (default 16)\n"
@@ -83,11 +85,12 @@ int main(int argc, char **argv)
 		{"list-events", no_argument, NULL, 'L'},
 		{"send-data-min", required_argument, NULL, 'S'},
 		{"output-queue", required_argument, NULL, 'Q'},
+		{"hash-max-size", required_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	struct sensor_opts o = {.ringbuf_mb = 16, .send_min = 512, .queue_mb = 16};
+	struct sensor_opts o = {.ringbuf_mb = 16, .send_min = 512, .queue_mb = 16, .hash_max_mb = 256};
 	const char *include = NULL, *exclude = NULL;
 	char err[2048];
 	int c;
@@ -127,6 +130,15 @@ int main(int argc, char **argv)
 		case 'I': include = optarg; break;
 		case 'E': exclude = optarg; break;
 		case 'L': return list_events();
+		case 'H': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v > 65536)
+				return usage_error("--hash-max-size: '%s' is not a size between 0 and 65536 (MiB)", optarg);
+			o.hash_max_mb = (uint32_t)v;
+			break;
+		}
 		case 'Q': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);

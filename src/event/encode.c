@@ -144,6 +144,37 @@ void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, 
 	json_obj_end(j);
 }
 
+/* A file object that will carry digests: the placeholder, and the request. */
+static void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len,
+			      uint32_t flags, uint32_t tgid, int by_exe, uint64_t ino, uint32_t dev)
+{
+	struct file_req *r;
+
+	if (!e->hash_files || (flags & KN_PATH_ERROR) || e->nreqs >= 2) {
+		write_file(j, key, path, len, flags);
+		return;
+	}
+	json_obj_begin(j, key);
+	json_strn(j, "path", path, len);
+	if (flags & KN_TRUNCATED)
+		json_bool(j, "truncated", true);
+	if (flags & KN_PATH_DELETED)
+		json_bool(j, "deleted", true);
+	r = &e->reqs[e->nreqs++];
+	r->off = j->out->len;
+	strbuf_adds(j->out, FILE_HASH_PLACEHOLDER);
+	r->tgid = tgid;
+	r->by_exe = by_exe;
+	r->ino = ino;
+	r->dev = dev;
+	len = strnlen(path, len);
+	if (len >= sizeof(r->path))
+		len = sizeof(r->path) - 1;
+	memcpy(r->path, path, len);
+	r->path[len] = 0;
+	json_obj_end(j);
+}
+
 static int encode_exec(struct encoder *e, const void *rec, size_t size, struct json *j)
 {
 	const struct kn_exec *x = rec;
@@ -190,9 +221,12 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 	if (argv.flags & KN_PATH_ERROR)
 		json_str(j, "command_line_error", "argv unreadable");
 	json_u64(j, "argc", x->argc);
-	write_file(j, "exe", exe_path, exe_len, exe_flags);
+	/* The binary that runs is the kernel's /proc/PID/exe; a script is
+	 * known by its path only (its file was released before the hook). */
+	write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, h->task.tgid, !script, x->exe_ino, x->exe_dev);
 	if (script)
-		write_file(j, "interpreter", exe.s, exe.len, exe.flags);
+		write_file_hashed(e, j, "interpreter", exe.s, exe.len, exe.flags, h->task.tgid, 1, x->exe_ino,
+				  x->exe_dev);
 	json_strn(j, "cwd", cwd.s, cwd.len);
 	json_obj_end(j);
 	write_info(e, j, ti->id, ti->name, h->ktime, &h->task, &h->parent);
@@ -282,6 +316,7 @@ int encode_record(struct encoder *e, const void *rec, size_t size, struct strbuf
 	size_t mark = out->len;
 	int rc;
 
+	e->nreqs = 0;
 	if (size < sizeof(*h) || h->size != size || !kn_type_info(h->type)) {
 		e->malformed++;
 		return -1;
@@ -300,6 +335,7 @@ int encode_record(struct encoder *e, const void *rec, size_t size, struct strbuf
 		out->len = mark;
 		if (out->buf)
 			out->buf[mark] = 0;
+		e->nreqs = 0;
 		if (rc == -2)
 			return 1; /* nothing to report */
 		e->malformed++;

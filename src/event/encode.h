@@ -2,6 +2,7 @@
 #ifndef KN_ENCODE_H
 #define KN_ENCODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,18 @@
 #include "util/strbuf.h"
 #include "util/users.h"
 
+/* A file object whose digests userland is to add: at `off` in the line the
+ * placeholder FILE_HASH_PLACEHOLDER stands for them. */
+#define FILE_HASH_PLACEHOLDER ",\"__hash__\":0"
+struct file_req {
+	size_t off;
+	uint32_t tgid; /* /proc/TGID/exe is the kernel's reference, when by_exe */
+	int by_exe;
+	uint64_t ino; /* the kernel's identity of the file, when by_exe */
+	uint32_t dev; /* kernel dev_t (major << 20 | minor) */
+	char path[KN_PATH_MAX];
+};
+
 struct encoder {
 	struct host *host;
 	struct proctable *pt;
@@ -20,6 +33,9 @@ struct encoder {
 	uint64_t malformed; /* records that failed validation */
 	struct strbuf cmd, anc, path, path2;
 	struct dns_msg *dns; /* the DNS answer being reported */
+	bool hash_files; /* leave placeholders for file digests */
+	int nreqs; /* file_reqs of the record just encoded */
+	struct file_req reqs[2];
 };
 
 void encoder_init(struct encoder *e, struct host *h, struct proctable *pt);

@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "enrich/files.h"
 #include "event/encode.h"
 #include "event/types.h"
 #include "kunai.skel.h"
@@ -41,6 +42,7 @@ struct sensor {
 	struct host host;
 	struct proctable pt;
 	struct encoder enc;
+	struct files files;
 	struct loss loss;
 	struct strbuf line;
 	int ncpus;
@@ -101,6 +103,15 @@ static void emit_line(struct sensor *s)
 	strbuf_shrink(&s->line, 1 << 20);
 }
 
+/* A complete event line, from the encoder or from the file digests. */
+static void emit_event(void *ctx, const char *line, size_t len)
+{
+	struct sensor *s = ctx;
+
+	sinks_write(&s->sinks, line, len);
+	s->written++;
+}
+
 static void handle_record(struct sensor *s, void *data, size_t size)
 {
 	const struct kn_header *h = data;
@@ -123,7 +134,9 @@ static void handle_record(struct sensor *s, void *data, size_t size)
 		return;
 	}
 	if (rc == 0 && (s->opts->enabled & bit))
-		emit_line(s);
+		files_submit(&s->files, &s->line, &s->enc, emit_event, s);
+	strbuf_reset(&s->line);
+	strbuf_shrink(&s->line, 1 << 20);
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -306,6 +319,10 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 	epoll_ctl(ep, EPOLL_CTL_ADD, rbfd, &ev);
 	ev.data.fd = d.efd;
 	epoll_ctl(ep, EPOLL_CTL_ADD, d.efd, &ev);
+	if (files_fd(&s->files) >= 0) {
+		ev.data.fd = files_fd(&s->files);
+		epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	}
 	for (;;) {
 		/* Outputs holding lines back are retried every few ms. */
 		int n = epoll_wait(ep, evs, 8, sinks_flush(&s->sinks) ? 10 : -1);
@@ -329,6 +346,7 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 				if (read(tfd, &exp, sizeof(exp)) < 0)
 					continue;
 				loss_check(s);
+				files_poll(&s->files, true, emit_event, s);
 				if (++ticks % SWEEP_EVERY == 0) {
 					host_refresh(&s->host);
 					procfs_sweep(&s->pt, "/proc");
@@ -354,6 +372,8 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 				d.started = 1;
 			} else if (fd == d.efd) {
 				goto out; /* detached: what is buffered is all there is */
+			} else if (fd == files_fd(&s->files)) {
+				files_poll(&s->files, false, emit_event, s);
 			}
 		}
 	}
@@ -424,6 +444,11 @@ int sensor_run(const struct sensor_opts *o)
 	}
 	host_init(&s.host);
 	encoder_init(&s.enc, &s.host, &s.pt);
+	s.enc.hash_files = o->hash_max_mb > 0;
+	if (files_init(&s.files, s.enc.hash_files, (uint64_t)o->hash_max_mb << 20)) {
+		fprintf(stderr, "kunai: cannot start the hashing threads\n");
+		goto out;
+	}
 	if (probes_load(&s))
 		goto out;
 	/* Seed after attaching: a process that starts in between is seen by
@@ -444,6 +469,7 @@ int sensor_run(const struct sensor_opts *o)
 	rc = event_loop(&s, sfd, tfd) ? 1 : 0;
 	probes_detach(&s);
 	drain(&s);
+	files_flush(&s.files, SINK_DRAIN_MS, emit_event, &s);
 	sinks_drain(&s.sinks, SINK_DRAIN_MS);
 	if (o->verbose)
 		fprintf(stderr, "kunai: %llu events read, %llu lost, %llu malformed\n",
@@ -455,6 +481,7 @@ out:
 	kunai_bpf__destroy(s.skel);
 	if (s.tracefs_mounted)
 		umount2(TRACEFS, MNT_DETACH);
+	files_free(&s.files);
 	if (s.enc.host)
 		encoder_free(&s.enc);
 	if (s.pt.buckets)

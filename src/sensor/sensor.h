@@ -14,6 +14,7 @@ struct sensor_opts {
 	uint64_t enabled; /* event types on (1 << enum kn_type) */
 	uint32_t send_min; /* send_data: smallest send reported, bytes */
 	uint32_t queue_mb; /* MiB an output may hold back before dropping lines */
+	uint32_t hash_max_mb; /* files larger are not hashed; 0: no digests at all */
 	int verbose;
 };
 

@@ -175,6 +175,21 @@ class Skip(Exception):
     pass
 
 
+def file_object(path, data=None, **extra):
+    """The file object of an execve exe: path, flags, digests and size of
+    the content (read from path unless given)."""
+    import hashlib
+    if data is None:
+        with open(path, "rb") as f:
+            data = f.read()
+    obj = {"path": path}
+    obj.update(extra)
+    obj.update({"md5": hashlib.md5(data).hexdigest(), "sha1": hashlib.sha1(data).hexdigest(),
+                "sha256": hashlib.sha256(data).hexdigest(), "sha512": hashlib.sha512(data).hexdigest(),
+                "size": len(data), "error": None})
+    return obj
+
+
 def copy_exe(src, dst):
     shutil.copy(src, dst)
     os.chmod(dst, 0o755)

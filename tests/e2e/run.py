@@ -13,7 +13,7 @@ import time
 import shutil
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kunai_e2e import Runner, Sensor, Skip, check_equal, copy_exe, decode, name_is  # noqa: E402
+from kunai_e2e import Runner, Sensor, Skip, check_equal, copy_exe, decode, file_object, name_is  # noqa: E402
 import catalogue  # noqa: E402
 
 SUITE_TIMEOUT = 600
@@ -173,7 +173,7 @@ class Suite:
         check_equal(decode(d["command_line"]), b" ".join(args), "command_line")
         check_equal(d["argc"], len(args), "argc")
         assert "command_line_truncated" not in d, d.keys()
-        check_equal(d["exe"], {"path": marker}, "exe")
+        check_equal(d["exe"], file_object(marker), "exe")
         check_equal(d["parent_exe"], PYTHON, "parent_exe")
         check_equal(d["cwd"], os.path.realpath(os.getcwd()), "cwd")
         check_equal(e["info"]["event"]["id"], 1, "event id")
@@ -203,8 +203,8 @@ class Suite:
         e = s.wait_for(exec_of(script, "execve_script"), "execve_script")
         d = e["data"]
         check_equal(e["info"]["event"]["id"], 2, "event id")
-        check_equal(d["exe"], {"path": script}, "exe (the script)")
-        check_equal(d["interpreter"], {"path": SH}, "interpreter")
+        check_equal(d["exe"], file_object(script), "exe (the script)")
+        check_equal(d["interpreter"], file_object(SH), "interpreter")
         check_equal(d["command_line"], "/bin/sh ./script.sh arg1", "command_line")
         check_equal(d["cwd"], self.work, "cwd")
         check_equal(e["info"]["task"]["tgid"], p.pid, "task.tgid")
@@ -216,7 +216,7 @@ class Suite:
         p = self.spawn([marker])
         p.wait(10)
         e = s.wait_for(exec_of(marker), "execve at a 150-component path")
-        check_equal(e["data"]["exe"], {"path": marker}, "exe of 150 components")
+        check_equal(e["data"]["exe"], file_object(marker), "exe of 150 components")
 
     def test_exec_path_truncated(self, s):
         # 20 components of 250 bytes: longer than PATH_MAX, reached by cd.
@@ -252,31 +252,36 @@ class Suite:
 
     def test_exec_fileless(self, s):
         """Fileless execution: a memfd, and a file unlinked before its exec
-        through its fd. The exe says so (deleted)."""
-        with open(TRUE, "rb") as f:
+        through its fd. The exe says so (deleted), and is hashed through the
+        kernel's own reference while the process lives."""
+        with open(SLEEP, "rb") as f:
             image = f.read()
         mfd = os.memfd_create("kn-e2e-fileless", 0)
         os.write(mfd, image)
-        gone = copy_exe(TRUE, self.path("gone_before_exec"))
+        gone = copy_exe(SLEEP, self.path("gone_before_exec"))
         gfd = os.open(gone, os.O_RDONLY)
         os.unlink(gone)
         pids = []
-        for fd, argv0 in ((mfd, "fileless-memfd"), (gfd, "fileless-unlinked")):
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    os.execve(fd, [argv0], {})
-                finally:
-                    os._exit(127)
-            os.waitpid(pid, 0)
-            pids.append(pid)
-        os.close(mfd)
-        os.close(gfd)
-        e = s.wait_for(of_pid("execve", pids[0]), "execve of a memfd")
-        check_equal(e["data"]["exe"], {"path": "/memfd:kn-e2e-fileless", "deleted": True}, "exe of a memfd")
-        check_equal(e["data"]["command_line"], "fileless-memfd", "command_line")
-        e = s.wait_for(of_pid("execve", pids[1]), "execve of an unlinked file")
-        check_equal(e["data"]["exe"], {"path": gone, "deleted": True}, "exe of an unlinked file")
+        try:
+            for fd, argv0 in ((mfd, "fileless-memfd"), (gfd, "fileless-unlinked")):
+                pid = os.fork()
+                if pid == 0:
+                    try:
+                        os.execve(fd, [argv0, "60"], {})
+                    finally:
+                        os._exit(127)
+                pids.append(pid)
+            os.close(mfd)
+            os.close(gfd)
+            e = s.wait_for(of_pid("execve", pids[0]), "execve of a memfd")
+            check_equal(e["data"]["exe"], file_object("/memfd:kn-e2e-fileless", image, deleted=True), "exe of a memfd")
+            check_equal(e["data"]["command_line"], "fileless-memfd 60", "command_line")
+            e = s.wait_for(of_pid("execve", pids[1]), "execve of an unlinked file")
+            check_equal(e["data"]["exe"], file_object(gone, image, deleted=True), "exe of an unlinked file")
+        finally:
+            for pid in pids:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
 
     def test_fork(self, s):
         pid = os.fork()

@@ -1,0 +1,284 @@
+#include "enrich/files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output/json.h"
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int files_init(struct files *f, bool enabled, uint64_t max_size)
+{
+	memset(f, 0, sizeof(*f));
+	strbuf_init(&f->tmp);
+	f->enabled = enabled;
+	if (!enabled)
+		return 0;
+	return hasher_start(&f->hasher, max_size);
+}
+
+void files_free(struct files *f)
+{
+	if (f->enabled)
+		hasher_stop(&f->hasher);
+	for (unsigned i = 0; i < f->npending; i++) {
+		strbuf_free(&f->pending[i]->line);
+		free(f->pending[i]);
+	}
+	f->npending = 0;
+	strbuf_free(&f->tmp);
+}
+
+int files_fd(const struct files *f)
+{
+	return f->enabled ? f->hasher.efd : -1;
+}
+
+/* Open a path as something to read only when it is a regular file: O_PATH
+ * first (opening a device or a FIFO for reading could block or act). */
+static int open_regular(const char *path)
+{
+	char proc[64];
+	struct stat st;
+	int p = open(path, O_PATH | O_CLOEXEC), fd;
+
+	if (p < 0)
+		return -errno;
+	if (fstat(p, &st) || !S_ISREG(st.st_mode)) {
+		close(p);
+		return -EINVAL;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", p);
+	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	close(p);
+	return fd < 0 ? -errno : fd;
+}
+
+static bool same_file(int fd, const struct file_req *r)
+{
+	struct stat st;
+
+	return !fstat(fd, &st) && st.st_ino == r->ino && major(st.st_dev) == (r->dev >> 20) &&
+	       minor(st.st_dev) == (r->dev & 0xfffff);
+}
+
+/* An open fd on the file the kernel used, or NULL with *why. */
+static int open_req(const struct file_req *r, const char **why)
+{
+	char proc[64];
+	int fd;
+
+	if (r->by_exe) {
+		/* the kernel's own reference, while the process lives */
+		snprintf(proc, sizeof(proc), "/proc/%u/exe", r->tgid);
+		fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd >= 0 && same_file(fd, r))
+			return fd;
+		if (fd >= 0)
+			close(fd);
+		fd = open_regular(r->path);
+		if (fd >= 0 && same_file(fd, r))
+			return fd;
+		if (fd >= 0) {
+			close(fd);
+			*why = "changed since the kernel saw it";
+			return -1;
+		}
+		*why = "gone";
+		return -1;
+	}
+	fd = open_regular(r->path);
+	if (fd < 0)
+		*why = fd == -EINVAL ? "not a regular file" : "gone";
+	return fd;
+}
+
+static void write_info(struct strbuf *out, const struct file_info *fi)
+{
+	struct json j;
+
+	json_init(&j, out);
+	j.first[0] = false; /* members follow the path: commas first */
+	if (fi->error) {
+		json_null(&j, "md5");
+		json_null(&j, "sha1");
+		json_null(&j, "sha256");
+		json_null(&j, "sha512");
+	} else {
+		json_str(&j, "md5", fi->h.md5);
+		json_str(&j, "sha1", fi->h.sha1);
+		json_str(&j, "sha256", fi->h.sha256);
+		json_str(&j, "sha512", fi->h.sha512);
+	}
+	if (fi->size || !fi->error)
+		json_u64(&j, "size", fi->size);
+	else
+		json_null(&j, "size");
+	json_str(&j, "error", fi->error);
+}
+
+/* The line with its placeholders replaced, written out. */
+static void complete(struct files *f, const char *line, size_t len, const struct pending_slot *slots, int n,
+		     files_emit_fn emit, void *ctx)
+{
+	static const size_t plen = sizeof(FILE_HASH_PLACEHOLDER) - 1;
+	size_t at = 0;
+
+	strbuf_reset(&f->tmp);
+	for (int i = 0; i < n; i++) {
+		if (slots[i].off < at || slots[i].off + plen > len)
+			continue; /* cannot happen: offsets come in order */
+		strbuf_add(&f->tmp, line + at, slots[i].off - at);
+		write_info(&f->tmp, &slots[i].info);
+		at = slots[i].off + plen;
+	}
+	strbuf_add(&f->tmp, line + at, len - at);
+	emit(ctx, f->tmp.buf, f->tmp.len);
+	strbuf_shrink(&f->tmp, 1 << 20);
+}
+
+void files_submit(struct files *f, struct strbuf *line, const struct encoder *e, files_emit_fn emit, void *ctx)
+{
+	struct pending_slot slots[2];
+	struct pending_event *p;
+	int waiting = 0;
+
+	if (!f->enabled || !e->nreqs) {
+		emit(ctx, line->buf, line->len);
+		return;
+	}
+	memset(slots, 0, sizeof(slots));
+	for (int i = 0; i < e->nreqs; i++) {
+		const char *why = NULL;
+		struct file_key k;
+		int fd;
+
+		slots[i].off = e->reqs[i].off;
+		fd = open_req(&e->reqs[i], &why);
+		if (fd < 0 || file_key_of(fd, &k)) {
+			slots[i].info.error = why ? why : "cannot read";
+			slots[i].done = true;
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		if (hasher_cached(&f->hasher, &k, &slots[i].info)) {
+			close(fd);
+			slots[i].done = true;
+			continue;
+		}
+		if (f->npending >= FILES_PENDING_MAX ||
+		    hasher_submit(&f->hasher, fd, &k, (f->next_id << 1) | (uint64_t)i)) {
+			slots[i].info.error = "too many files waiting to be hashed";
+			slots[i].done = true;
+			continue;
+		}
+		waiting++;
+	}
+	if (!waiting) {
+		complete(f, line->buf, line->len, slots, e->nreqs, emit, ctx);
+		return;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		abort();
+	p->id = f->next_id++;
+	p->deadline = mono_ns() + FILES_BUDGET_NS;
+	strbuf_init(&p->line);
+	strbuf_add(&p->line, line->buf, line->len);
+	p->nslots = e->nreqs;
+	memcpy(p->slot, slots, sizeof(slots));
+	f->pending[f->npending++] = p;
+}
+
+static void pending_done(struct files *f, unsigned i, files_emit_fn emit, void *ctx)
+{
+	struct pending_event *p = f->pending[i];
+
+	complete(f, p->line.buf, p->line.len, p->slot, p->nslots, emit, ctx);
+	strbuf_free(&p->line);
+	free(p);
+	/* keep the order of the rest: events that wait go out oldest first */
+	memmove(&f->pending[i], &f->pending[i + 1], (f->npending - i - 1) * sizeof(f->pending[0]));
+	f->npending--;
+}
+
+void files_poll(struct files *f, bool expire, files_emit_fn emit, void *ctx)
+{
+	struct hash_job job;
+	uint64_t cnt, now;
+
+	if (!f->enabled)
+		return;
+	if (read(f->hasher.efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+		return;
+	while (hasher_take(&f->hasher, &job)) {
+		uint64_t id = job.tag >> 1;
+		int s = (int)(job.tag & 1);
+
+		for (unsigned i = 0; i < f->npending; i++) {
+			struct pending_event *p = f->pending[i];
+			bool all = true;
+
+			if (p->id != id)
+				continue;
+			p->slot[s].info = job.info;
+			p->slot[s].done = true;
+			for (int k = 0; k < p->nslots; k++)
+				all = all && p->slot[k].done;
+			if (all)
+				pending_done(f, i, emit, ctx);
+			break;
+		}
+	}
+	if (!expire)
+		return;
+	now = mono_ns();
+	for (unsigned i = 0; i < f->npending;) {
+		struct pending_event *p = f->pending[i];
+
+		if (p->deadline > now) {
+			i++;
+			continue;
+		}
+		for (int k = 0; k < p->nslots; k++) {
+			if (!p->slot[k].done) {
+				p->slot[k].info.error = "not hashed in time";
+				p->slot[k].done = true;
+			}
+		}
+		f->timed_out++;
+		pending_done(f, i, emit, ctx);
+	}
+}
+
+void files_flush(struct files *f, int timeout_ms, files_emit_fn emit, void *ctx)
+{
+	uint64_t end = mono_ns() + (uint64_t)timeout_ms * 1000000ULL;
+
+	while (f->enabled && f->npending && mono_ns() < end) {
+		struct pollfd p = {f->hasher.efd, POLLIN, 0};
+
+		poll(&p, 1, 50);
+		files_poll(f, false, emit, ctx);
+	}
+	for (unsigned i = 0; i < f->npending; i++) {
+		for (int k = 0; k < f->pending[i]->nslots; k++)
+			f->pending[i]->deadline = 0;
+	}
+	files_poll(f, true, emit, ctx);
+}

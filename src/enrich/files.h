@@ -1,0 +1,61 @@
+/*
+ * Digests in the file objects of events. An encoded line with file requests
+ * (placeholders, see encode.h) is completed at once when every file is in
+ * the cache (the usual case), or waits, bounded in number and in time, for
+ * the hashing threads; nothing here blocks the event loop. Events are
+ * written when complete, so a waiting one may come after later events.
+ */
+#ifndef KN_FILES_H
+#define KN_FILES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "enrich/hasher.h"
+#include "event/encode.h"
+#include "util/strbuf.h"
+
+#define FILES_PENDING_MAX 4096
+#define FILES_BUDGET_NS (5ULL * 1000000000ULL) /* an event waits at most this */
+
+typedef void (*files_emit_fn)(void *ctx, const char *line, size_t len);
+
+struct pending_slot {
+	size_t off;
+	bool done;
+	struct file_info info;
+};
+
+struct pending_event {
+	uint64_t id;
+	uint64_t deadline; /* CLOCK_MONOTONIC ns */
+	struct strbuf line;
+	int nslots;
+	struct pending_slot slot[2];
+};
+
+struct files {
+	bool enabled;
+	struct hasher hasher;
+	struct pending_event *pending[FILES_PENDING_MAX];
+	unsigned npending;
+	uint64_t next_id;
+	uint64_t timed_out; /* events written before their digests came */
+	struct strbuf tmp;
+};
+
+/* enabled false: file objects keep their path only. */
+int files_init(struct files *f, bool enabled, uint64_t max_size);
+void files_free(struct files *f);
+/* The eventfd to poll for finished digests (-1 when disabled). */
+int files_fd(const struct files *f);
+/* Complete `line` (encoded with e->reqs) now, or keep it: emit is called
+ * for it when it is complete. */
+void files_submit(struct files *f, struct strbuf *line, const struct encoder *e, files_emit_fn emit, void *ctx);
+/* Take finished digests and write the events they complete; with expire,
+ * also those whose budget ran out (their missing digests say why). */
+void files_poll(struct files *f, bool expire, files_emit_fn emit, void *ctx);
+/* At the end: wait up to timeout_ms for the digests, then write everything. */
+void files_flush(struct files *f, int timeout_ms, files_emit_fn emit, void *ctx);
+
+#endif

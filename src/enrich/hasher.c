@@ -1,0 +1,256 @@
+#include "enrich/hasher.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+int file_key_of(int fd, struct file_key *k)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	memset(k, 0, sizeof(*k));
+	k->dev = st.st_dev;
+	k->ino = st.st_ino;
+	k->size = (uint64_t)st.st_size;
+	k->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	k->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
+	return 0;
+}
+
+static void hex(const unsigned char *d, unsigned n, char *out)
+{
+	static const char x[] = "0123456789abcdef";
+
+	for (unsigned i = 0; i < n; i++) {
+		out[2 * i] = x[d[i] >> 4];
+		out[2 * i + 1] = x[d[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+void file_hash_fd(int fd, uint64_t max_size, struct file_info *out)
+{
+	const EVP_MD *mds[4] = {EVP_md5(), EVP_sha1(), EVP_sha256(), EVP_sha512()};
+	char *dst[4] = {out->h.md5, out->h.sha1, out->h.sha256, out->h.sha512};
+	EVP_MD_CTX *ctx[4] = {0};
+	static const size_t chunk = 1 << 16;
+	unsigned char *buf = NULL;
+	uint64_t total = 0;
+	struct stat st;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		out->error = "not a regular file";
+		return;
+	}
+	out->size = (uint64_t)st.st_size;
+	if (out->size > max_size) {
+		out->error = "too big to hash";
+		return;
+	}
+	buf = malloc(chunk);
+	for (i = 0; i < 4; i++) {
+		ctx[i] = EVP_MD_CTX_new();
+		if (!ctx[i] || !EVP_DigestInit_ex(ctx[i], mds[i], NULL))
+			goto fail;
+	}
+	if (!buf)
+		goto fail;
+	for (;;) {
+		ssize_t n = pread(fd, buf, chunk, (off_t)total);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			out->error = "read failed";
+			goto done;
+		}
+		if (n == 0)
+			break;
+		total += (uint64_t)n;
+		if (total > max_size) {
+			out->error = "too big to hash";
+			goto done;
+		}
+		for (i = 0; i < 4; i++) {
+			if (!EVP_DigestUpdate(ctx[i], buf, (size_t)n))
+				goto fail;
+		}
+	}
+	for (i = 0; i < 4; i++) {
+		unsigned char d[EVP_MAX_MD_SIZE];
+		unsigned dn = 0;
+
+		if (!EVP_DigestFinal_ex(ctx[i], d, &dn))
+			goto fail;
+		hex(d, dn, dst[i]);
+	}
+	out->size = total;
+	goto done;
+fail:
+	out->error = "hashing failed";
+done:
+	if (out->error)
+		memset(&out->h, 0, sizeof(out->h));
+	for (i = 0; i < 4; i++)
+		EVP_MD_CTX_free(ctx[i]);
+	free(buf);
+}
+
+static void *worker(void *arg)
+{
+	struct hasher *h = arg;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		struct hash_job job;
+
+		while (!h->stop && !h->todo_len)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->stop)
+			break;
+		job = h->todo[h->todo_head];
+		h->todo_head = (h->todo_head + 1) % HASHER_QUEUE;
+		h->todo_len--;
+		h->busy++;
+		pthread_mutex_unlock(&h->mu);
+
+		file_hash_fd(job.fd, h->max_size, &job.info);
+		close(job.fd);
+
+		pthread_mutex_lock(&h->mu);
+		h->busy--;
+		/* done has room: a job only enters todo when todo + busy + done
+		 * leave a place for its result */
+		h->done[(h->done_head + h->done_len) % HASHER_QUEUE] = job;
+		h->done_len++;
+		if (write(h->efd, &one, sizeof(one)) < 0) {
+			/* the counter cannot overflow in practice; the loop
+			 * also drains done on its timer */
+		}
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+int hasher_start(struct hasher *h, uint64_t max_size)
+{
+	memset(h, 0, sizeof(*h));
+	h->max_size = max_size;
+	h->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	h->cache = calloc(HASHER_CACHE, sizeof(*h->cache));
+	if (h->efd < 0 || !h->cache)
+		return -ENOMEM;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	for (; h->nthreads < HASHER_THREADS; h->nthreads++) {
+		if (pthread_create(&h->th[h->nthreads], NULL, worker, h))
+			break;
+	}
+	return h->nthreads ? 0 : -EAGAIN;
+}
+
+void hasher_stop(struct hasher *h)
+{
+	if (!h->cache)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->stop = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	for (int i = 0; i < h->nthreads; i++)
+		pthread_join(h->th[i], NULL);
+	for (unsigned i = 0; i < h->todo_len; i++)
+		close(h->todo[(h->todo_head + i) % HASHER_QUEUE].fd);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
+	close(h->efd);
+	free(h->cache);
+	h->cache = NULL;
+}
+
+static size_t cache_slot(const struct file_key *k)
+{
+	uint64_t x = k->dev * 0x9e3779b97f4a7c15ULL ^ k->ino * 0xc2b2ae3d27d4eb4fULL ^ k->size ^
+		     (uint64_t)k->mtime_ns ^ ((uint64_t)k->ctime_ns << 1);
+
+	return (size_t)(x % (HASHER_CACHE / 4)) * 4; /* 4-way buckets */
+}
+
+bool hasher_cached(struct hasher *h, const struct file_key *k, struct file_info *out)
+{
+	size_t b = cache_slot(k);
+
+	for (size_t i = b; i < b + 4; i++) {
+		if (h->cache[i].used && !memcmp(&h->cache[i].key, k, sizeof(*k))) {
+			h->cache[i].used = ++h->clock;
+			*out = h->cache[i].info;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void cache_put(struct hasher *h, const struct file_key *k, const struct file_info *info)
+{
+	size_t b = cache_slot(k), victim = b;
+
+	for (size_t i = b; i < b + 4; i++) {
+		if (!h->cache[i].used || !memcmp(&h->cache[i].key, k, sizeof(*k))) {
+			victim = i;
+			break;
+		}
+		if (h->cache[i].used < h->cache[victim].used)
+			victim = i;
+	}
+	h->cache[victim].key = *k;
+	h->cache[victim].info = *info;
+	h->cache[victim].used = ++h->clock;
+}
+
+int hasher_submit(struct hasher *h, int fd, const struct file_key *k, uint64_t tag)
+{
+	struct hash_job *j;
+
+	pthread_mutex_lock(&h->mu);
+	if (h->todo_len + h->busy + h->done_len >= HASHER_QUEUE) {
+		pthread_mutex_unlock(&h->mu);
+		close(fd);
+		return -1;
+	}
+	j = &h->todo[(h->todo_head + h->todo_len) % HASHER_QUEUE];
+	memset(j, 0, sizeof(*j));
+	j->fd = fd;
+	j->key = *k;
+	j->tag = tag;
+	h->todo_len++;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return 0;
+}
+
+bool hasher_take(struct hasher *h, struct hash_job *out)
+{
+	bool got = false;
+
+	pthread_mutex_lock(&h->mu);
+	if (h->done_len) {
+		*out = h->done[h->done_head];
+		h->done_head = (h->done_head + 1) % HASHER_QUEUE;
+		h->done_len--;
+		got = true;
+	}
+	pthread_mutex_unlock(&h->mu);
+	if (got && (!out->info.error || !strcmp(out->info.error, "too big to hash")))
+		cache_put(h, &out->key, &out->info);
+	return got;
+}

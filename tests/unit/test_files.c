@@ -1,0 +1,187 @@
+/* File digests: hashing, the cache, the placeholders spliced into lines,
+ * and files that are not there or not regular (never a blocking open). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "enrich/files.h"
+
+static char dir[] = "/tmp/kn-unit-files-XXXXXX";
+
+struct sink {
+	char lines[8][2048];
+	int n;
+};
+
+static void collect(void *ctx, const char *line, size_t len)
+{
+	struct sink *k = ctx;
+
+	assert_true(k->n < 8 && len < sizeof(k->lines[0]));
+	memcpy(k->lines[k->n], line, len);
+	k->lines[k->n][len] = 0;
+	k->n++;
+}
+
+static void make_file(const char *name, const char *content, char *path)
+{
+	FILE *f;
+
+	sprintf(path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+/* An encoded line with one file request for path. */
+static void encoded(struct encoder *e, struct strbuf *line, const char *path)
+{
+	memset(e, 0, sizeof(*e));
+	e->hash_files = true;
+	strbuf_reset(line);
+	strbuf_adds(line, "{\"exe\":{\"path\":\"p\"");
+	e->nreqs = 1;
+	e->reqs[0].off = line->len;
+	snprintf(e->reqs[0].path, sizeof(e->reqs[0].path), "%s", path);
+	strbuf_adds(line, FILE_HASH_PLACEHOLDER);
+	strbuf_adds(line, "},\"x\":1}");
+}
+
+#define ABC_HASHES                                                                                          \
+	"\"md5\":\"900150983cd24fb0d6963f7d28e17f72\",\"sha1\":\"a9993e364706816aba3e25717850c26c9cd0d89d\","  \
+	"\"sha256\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\",\"sha512\":"          \
+	"\"ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d" \
+	"4423643ce80e2a9ac94fa54ca49f\",\"size\":3,\"error\":null"
+
+static void test_hash_fd(void **state)
+{
+	struct file_info fi;
+	char path[256];
+	FILE *f;
+
+	make_file("abc", "abc", path);
+	f = fopen(path, "r");
+	file_hash_fd(fileno(f), 1 << 20, &fi);
+	assert_null(fi.error);
+	assert_int_equal(fi.size, 3);
+	assert_string_equal(fi.h.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	file_hash_fd(fileno(f), 2, &fi);
+	assert_string_equal(fi.error, "too big to hash");
+	assert_int_equal(fi.size, 3);
+	assert_string_equal(fi.h.sha256, "");
+	fclose(f);
+}
+
+static void test_spliced_async_then_cached(void **state)
+{
+	struct files f;
+	struct encoder e;
+	struct strbuf line;
+	struct sink k = {0};
+	char path[256];
+
+	make_file("abc2", "abc", path);
+	strbuf_init(&line);
+	assert_int_equal(files_init(&f, true, 1 << 20), 0);
+	encoded(&e, &line, path);
+	files_submit(&f, &line, &e, collect, &k);
+	assert_int_equal(k.n, 0); /* a miss waits for the threads */
+	files_flush(&f, 5000, collect, &k);
+	assert_int_equal(k.n, 1);
+	assert_string_equal(k.lines[0], "{\"exe\":{\"path\":\"p\"," ABC_HASHES "},\"x\":1}");
+	/* the same file again: from the cache, at once */
+	encoded(&e, &line, path);
+	files_submit(&f, &line, &e, collect, &k);
+	assert_int_equal(k.n, 2);
+	assert_string_equal(k.lines[1], k.lines[0]);
+	files_free(&f);
+	strbuf_free(&line);
+}
+
+static void test_not_there_or_not_regular(void **state)
+{
+	struct files f;
+	struct encoder e;
+	struct strbuf line;
+	struct sink k = {0};
+	char fifo[256];
+
+	strbuf_init(&line);
+	assert_int_equal(files_init(&f, true, 1 << 20), 0);
+	encoded(&e, &line, "/nonexistent/kn-unit");
+	files_submit(&f, &line, &e, collect, &k);
+	assert_int_equal(k.n, 1);
+	assert_string_equal(k.lines[0], "{\"exe\":{\"path\":\"p\",\"md5\":null,\"sha1\":null,\"sha256\":null,"
+					"\"sha512\":null,\"size\":null,\"error\":\"gone\"},\"x\":1}");
+	/* a FIFO nobody writes: opening it to read would block */
+	sprintf(fifo, "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	encoded(&e, &line, fifo);
+	files_submit(&f, &line, &e, collect, &k);
+	assert_int_equal(k.n, 2);
+	assert_non_null(strstr(k.lines[1], "\"error\":\"not a regular file\""));
+	/* the kernel's file was replaced: no digests of another file */
+	make_file("swapped", "abc", fifo);
+	encoded(&e, &line, fifo);
+	e.reqs[0].by_exe = 1;
+	e.reqs[0].tgid = 0; /* no such process: by path, and the identity differs */
+	e.reqs[0].ino = 1;
+	files_submit(&f, &line, &e, collect, &k);
+	assert_int_equal(k.n, 3);
+	assert_non_null(strstr(k.lines[2], "\"error\":\"changed since the kernel saw it\""));
+	files_free(&f);
+	strbuf_free(&line);
+}
+
+static void test_disabled_passes_through(void **state)
+{
+	struct files f;
+	struct encoder e;
+	struct strbuf line;
+	struct sink k = {0};
+
+	strbuf_init(&line);
+	assert_int_equal(files_init(&f, false, 0), 0);
+	memset(&e, 0, sizeof(e));
+	strbuf_adds(&line, "{\"a\":1}");
+	files_submit(&f, &line, &e, collect, &k);
+	assert_int_equal(k.n, 1);
+	assert_string_equal(k.lines[0], "{\"a\":1}");
+	assert_int_equal(files_fd(&f), -1);
+	files_free(&f);
+	strbuf_free(&line);
+}
+
+static int setup(void **state)
+{
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hash_fd),
+		cmocka_unit_test(test_spliced_async_then_cached),
+		cmocka_unit_test(test_not_there_or_not_regular),
+		cmocka_unit_test(test_disabled_passes_through),
+	};
+
+	return cmocka_run_group_tests_name("files", tests, setup, teardown);
+}
