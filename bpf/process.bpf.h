@@ -66,8 +66,8 @@ int BPF_PROG(kn_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 
 	off = sizeof(*e);
 	f = BPF_CORE_READ(bprm, file);
-	e->exe_ino = BPF_CORE_READ(f, f_inode, i_ino);
-	e->exe_dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+	e->exe_size = BPF_CORE_READ(f, f_inode, i_size);
+	inode_ctime(BPF_CORE_READ(f, f_inode), &e->exe_ctime_sec, &e->exe_ctime_nsec);
 	rec_put_path(rec, &off, &e->exe, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
 
 	o = off & KN_SCRATCH_OFF_MASK;

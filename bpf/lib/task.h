@@ -53,6 +53,34 @@ static __always_inline void task_fill(struct kn_task *t, struct task_struct *tas
 	bpf_probe_read_kernel_str(t->comm, sizeof(t->comm), &task->comm);
 }
 
+/* The inode's change time moved: struct timespec64 i_ctime (to 6.5),
+ * __i_ctime (6.6 to 6.10), i_ctime_sec and i_ctime_nsec (6.11 on). */
+struct inode___ctime_v61 {
+	struct timespec64 i_ctime;
+} __attribute__((preserve_access_index));
+struct inode___ctime_v66 {
+	struct timespec64 __i_ctime;
+} __attribute__((preserve_access_index));
+
+static __always_inline void inode_ctime(struct inode *i, u64 *sec, u32 *nsec)
+{
+	if (bpf_core_field_exists(struct inode, i_ctime_sec)) {
+		*sec = BPF_CORE_READ(i, i_ctime_sec);
+		/* bit 31 flags multigrain timestamps (6.13 on): not time */
+		*nsec = BPF_CORE_READ(i, i_ctime_nsec) & 0x3fffffff;
+	} else if (bpf_core_field_exists(struct inode___ctime_v66, __i_ctime)) {
+		struct inode___ctime_v66 *o = (void *)i;
+
+		*sec = BPF_CORE_READ(o, __i_ctime.tv_sec);
+		*nsec = BPF_CORE_READ(o, __i_ctime.tv_nsec);
+	} else {
+		struct inode___ctime_v61 *o = (void *)i;
+
+		*sec = BPF_CORE_READ(o, i_ctime.tv_sec);
+		*nsec = BPF_CORE_READ(o, i_ctime.tv_nsec);
+	}
+}
+
 /* Fill the header for `task`; its parent is the task's real parent. */
 static __always_inline void header_fill(struct kn_header *h, u32 type, struct task_struct *task)
 {

@@ -172,8 +172,11 @@ struct kn_exec {
 	struct kn_str argv; /* NUL-separated, from the new mm */
 	u32 argc;
 	u32 old_pid;
-	u64 exe_ino; /* identity of bprm->file, to check the file userland hashes */
-	u32 exe_dev;
+	/* bprm->file's size and change time: userland checks the file it
+	 * hashes against them (inode numbers differ across overlays) */
+	u64 exe_size;
+	u64 exe_ctime_sec;
+	u32 exe_ctime_nsec;
 	u32 _pad;
 	/* tail: exe, filename, cwd, argv */
 };

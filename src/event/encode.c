@@ -146,7 +146,7 @@ void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, 
 
 /* A file object that will carry digests: the placeholder, and the request. */
 static void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len,
-			      uint32_t flags, uint32_t tgid, int by_exe, uint64_t ino, uint32_t dev)
+			      uint32_t flags, uint32_t tgid, int by_exe, const struct kn_exec *x)
 {
 	struct file_req *r;
 
@@ -165,8 +165,8 @@ static void write_file_hashed(struct encoder *e, struct json *j, const char *key
 	strbuf_adds(j->out, FILE_HASH_PLACEHOLDER);
 	r->tgid = tgid;
 	r->by_exe = by_exe;
-	r->ino = ino;
-	r->dev = dev;
+	r->size = x->exe_size;
+	r->ctime_ns = (int64_t)x->exe_ctime_sec * 1000000000LL + x->exe_ctime_nsec;
 	len = strnlen(path, len);
 	if (len >= sizeof(r->path))
 		len = sizeof(r->path) - 1;
@@ -223,10 +223,9 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 	json_u64(j, "argc", x->argc);
 	/* The binary that runs is the kernel's /proc/PID/exe; a script is
 	 * known by its path only (its file was released before the hook). */
-	write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, h->task.tgid, !script, x->exe_ino, x->exe_dev);
+	write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, h->task.tgid, !script, x);
 	if (script)
-		write_file_hashed(e, j, "interpreter", exe.s, exe.len, exe.flags, h->task.tgid, 1, x->exe_ino,
-				  x->exe_dev);
+		write_file_hashed(e, j, "interpreter", exe.s, exe.len, exe.flags, h->task.tgid, 1, x);
 	json_strn(j, "cwd", cwd.s, cwd.len);
 	json_obj_end(j);
 	write_info(e, j, ti->id, ti->name, h->ktime, &h->task, &h->parent);

@@ -20,8 +20,9 @@ struct file_req {
 	size_t off;
 	uint32_t tgid; /* /proc/TGID/exe is the kernel's reference, when by_exe */
 	int by_exe;
-	uint64_t ino; /* the kernel's identity of the file, when by_exe */
-	uint32_t dev; /* kernel dev_t (major << 20 | minor) */
+	/* when by_exe: what the kernel saw of the file, to check what is hashed */
+	uint64_t size;
+	int64_t ctime_ns;
 	char path[KN_PATH_MAX];
 };
 

@@ -134,7 +134,8 @@ static void test_not_there_or_not_regular(void **state)
 	encoded(&e, &line, fifo);
 	e.reqs[0].by_exe = 1;
 	e.reqs[0].tgid = 0; /* no such process: by path, and the identity differs */
-	e.reqs[0].ino = 1;
+	e.reqs[0].size = 3;
+	e.reqs[0].ctime_ns = 1;
 	files_submit(&f, &line, &e, collect, &k);
 	assert_int_equal(k.n, 3);
 	assert_non_null(strstr(k.lines[2], "\"error\":\"changed since the kernel saw it\""));
