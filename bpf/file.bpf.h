@@ -28,18 +28,13 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 		return 0;
 	/* Only an open that may create is worth a look at its file. */
 	switch (st->sc) {
-	case KN_SC_OPEN:
-		flags = st->args[1];
-		break;
-	case KN_SC_OPENAT:
-		flags = st->args[2];
-		break;
+	case KN_SC_OPEN: flags = st->args[1]; break;
+	case KN_SC_OPENAT: flags = st->args[2]; break;
 	case KN_SC_OPENAT2:
 		bpf_probe_read_user(&how, sizeof(how.flags), (void *)st->args[2]);
 		flags = how.flags;
 		break;
-	default: /* creat */
-		flags = O_CREAT;
+	default: /* creat */ flags = O_CREAT;
 	}
 	if (!(flags & O_CREAT))
 		return 0;

@@ -34,14 +34,9 @@ SYS_EXIT(mmap, KN_SC_MMAP, mmap_exit)
 
 static __always_inline int mprotect_exit(struct kn_args *st, long ret)
 {
-	struct kn_sys *e;
-
 	if (ret < 0 || !(st->args[2] & KN_PROT_EXEC))
 		return 0;
-	e = sys_begin(KN_MPROTECT_EXEC, st, ret);
-	if (e)
-		sys_emit(e);
-	return 0;
+	return sys_emit_args(KN_MPROTECT_EXEC, st, ret);
 }
 
 SYS_EXIT(mprotect, KN_SC_MPROTECT, mprotect_exit)

@@ -38,14 +38,9 @@ SYS_EXIT(prctl, KN_SC_PRCTL, prctl_exit)
  * whether a process exists: not a signal, not reported. */
 static __always_inline int kill_exit(struct kn_args *st, long ret)
 {
-	struct kn_sys *e;
-
 	if (!st->args[st->sc == KN_SC_TGKILL ? 2 : 1])
 		return 0;
-	e = sys_begin(KN_KILL, st, ret);
-	if (e)
-		sys_emit(e);
-	return 0;
+	return sys_emit_args(KN_KILL, st, ret);
 }
 
 SYS_EXIT(kill, KN_SC_KILL, kill_exit)
@@ -56,14 +51,10 @@ SYS_EXIT(tgkill, KN_SC_TGKILL, kill_exit)
 static __always_inline int ptrace_exit(struct kn_args *st, long ret)
 {
 	long req = (long)st->args[0];
-	struct kn_sys *e;
 
 	if (req != KN_PTRACE_ATTACH && req != KN_PTRACE_SEIZE && req != KN_PTRACE_POKETEXT && req != KN_PTRACE_POKEDATA)
 		return 0;
-	e = sys_begin(KN_PTRACE, st, ret);
-	if (e)
-		sys_emit(e);
-	return 0;
+	return sys_emit_args(KN_PTRACE, st, ret);
 }
 
 SYS_EXIT(ptrace, KN_SC_PTRACE, ptrace_exit)

@@ -36,16 +36,16 @@ struct kn_args {
 /* Plain (fault-safe) loads from the BTF pt_regs where the layout is known;
  * helper reads elsewhere. */
 #if defined(__TARGET_ARCH_x86)
-#define KN_SYSARG(r, n)                                                                                    \
-	((n) == 0 ? (r)->di : (n) == 1 ? (r)->si : (n) == 2 ? (r)->dx : (n) == 3 ? (r)->r10 : (r)->r8)
+#define KN_SYSARG(r, n) ((n) == 0 ? (r)->di : (n) == 1 ? (r)->si : (n) == 2 ? (r)->dx : (n) == 3 ? (r)->r10 : (r)->r8)
 #elif defined(__TARGET_ARCH_arm64)
 #define KN_SYSARG(r, n) ((n) == 0 ? (r)->orig_x0 : (r)->regs[(n)])
 #else
-#define KN_SYSARG(r, n)                                                                                    \
-	((n) == 0 ? PT_REGS_PARM1_CORE_SYSCALL(r) :                                                        \
-	 (n) == 1 ? PT_REGS_PARM2_CORE_SYSCALL(r) :                                                        \
-	 (n) == 2 ? PT_REGS_PARM3_CORE_SYSCALL(r) :                                                        \
-	 (n) == 3 ? PT_REGS_PARM4_CORE_SYSCALL(r) : PT_REGS_PARM5_CORE_SYSCALL(r))
+#define KN_SYSARG(r, n)                             \
+	((n) == 0   ? PT_REGS_PARM1_CORE_SYSCALL(r) \
+	 : (n) == 1 ? PT_REGS_PARM2_CORE_SYSCALL(r) \
+	 : (n) == 2 ? PT_REGS_PARM3_CORE_SYSCALL(r) \
+	 : (n) == 3 ? PT_REGS_PARM4_CORE_SYSCALL(r) \
+		    : PT_REGS_PARM5_CORE_SYSCALL(r))
 #endif
 
 static __always_inline struct pt_regs *sys_regs(void)
@@ -261,17 +261,27 @@ static __always_inline void sys_emit(struct kn_sys *e)
 	kn_emit(e, e->hdr.size, e->hdr.type);
 }
 
+/* An event of the syscall's arguments and result alone. */
+static __always_inline int sys_emit_args(u32 type, struct kn_args *st, long ret)
+{
+	struct kn_sys *e = sys_begin(type, st, ret);
+
+	if (e)
+		sys_emit(e);
+	return 0;
+}
+
 /* The exit of syscall `name`: handler(struct kn_args *, long ret). */
-#define SYS_EXIT(name, sc, handler)                                          \
-	SEC("tp/syscalls/sys_exit_" #name)                                   \
-	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)             \
-	{                                                                    \
-		struct kn_args a;                                            \
-                                                                             \
-		if (kn_is_self(bpf_get_current_pid_tgid() >> 32))            \
-			return 0;                                            \
-		sys_args(&a, sc);                                            \
-		return handler(&a, ctx->ret);                                \
+#define SYS_EXIT(name, sc, handler)                               \
+	SEC("tp/syscalls/sys_exit_" #name)                        \
+	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)  \
+	{                                                         \
+		struct kn_args a;                                 \
+                                                                  \
+		if (kn_is_self(bpf_get_current_pid_tgid() >> 32)) \
+			return 0;                                 \
+		sys_args(&a, sc);                                 \
+		return handler(&a, ctx->ret);                     \
 	}
 
 #endif

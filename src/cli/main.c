@@ -1,4 +1,5 @@
 /* kunai: command line entry point. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,22 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
+/* A decimal number in [min, max]; 0, or -1 when it is not one. */
+static int parse_u32(const char *arg, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*arg || *arg == '-')
+		return -1;
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
 static int list_events(void)
 {
 	printf("%-5s %-18s %s\n", "id", "name", "default");
@@ -116,48 +133,29 @@ int main(int argc, char **argv)
 			o.outputs[o.n_outputs++] = optarg;
 			break;
 		case 'N': o.no_stdout = true; break;
-		case 'R': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || v == 0 || v > 4096 || (v & (v - 1)))
+		case 'R':
+			if (parse_u32(optarg, 1, 4096, &o.ringbuf_mb) || (o.ringbuf_mb & (o.ringbuf_mb - 1)))
 				return usage_error(
 					"--ringbuf-size: '%s' is not a power of two between 1 and 4096 (MiB)", optarg);
-			o.ringbuf_mb = (uint32_t)v;
 			break;
-		}
 		case 'v': o.verbose++; break;
 		case 'I': include = optarg; break;
 		case 'E': exclude = optarg; break;
 		case 'L': return list_events();
-		case 'H': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || !*optarg || v > 65536)
-				return usage_error("--hash-max-size: '%s' is not a size between 0 and 65536 (MiB)", optarg);
-			o.hash_max_mb = (uint32_t)v;
+		case 'H':
+			if (parse_u32(optarg, 0, 65536, &o.hash_max_mb))
+				return usage_error("--hash-max-size: '%s' is not a size between 0 and 65536 (MiB)",
+						   optarg);
 			break;
-		}
-		case 'Q': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || !*optarg || v == 0 || v > 4096)
+		case 'Q':
+			if (parse_u32(optarg, 1, 4096, &o.queue_mb))
 				return usage_error("--output-queue: '%s' is not a size between 1 and 4096 (MiB)",
 						   optarg);
-			o.queue_mb = (uint32_t)v;
 			break;
-		}
-		case 'S': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || !*optarg || v > 1u << 30)
+		case 'S':
+			if (parse_u32(optarg, 0, 1u << 30, &o.send_min))
 				return usage_error("--send-data-min: '%s' is not a number of bytes", optarg);
-			o.send_min = (uint32_t)v;
 			break;
-		}
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("kunai %s\n", KUNAI_VERSION); return 0;
 		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);

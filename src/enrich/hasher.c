@@ -180,8 +180,8 @@ void hasher_stop(struct hasher *h)
 
 static size_t cache_slot(const struct file_key *k)
 {
-	uint64_t x = k->dev * 0x9e3779b97f4a7c15ULL ^ k->ino * 0xc2b2ae3d27d4eb4fULL ^ k->size ^
-		     (uint64_t)k->mtime_ns ^ ((uint64_t)k->ctime_ns << 1);
+	uint64_t x = k->dev * 0x9e3779b97f4a7c15ULL ^ k->ino * 0xc2b2ae3d27d4eb4fULL ^ k->size ^ (uint64_t)k->mtime_ns ^
+		     ((uint64_t)k->ctime_ns << 1);
 
 	return (size_t)(x % (HASHER_CACHE / 4)) * 4; /* 4-way buckets */
 }

@@ -55,7 +55,7 @@ struct hasher {
 		struct file_key key;
 		struct file_info info;
 		uint64_t used; /* clock of the last use, 0: free */
-	} *cache;
+	} * cache;
 	uint64_t clock;
 };
 

@@ -56,9 +56,9 @@ static void encoded(struct encoder *e, struct strbuf *line, const char *path)
 	strbuf_adds(line, "},\"x\":1}");
 }
 
-#define ABC_HASHES                                                                                          \
-	"\"md5\":\"900150983cd24fb0d6963f7d28e17f72\",\"sha1\":\"a9993e364706816aba3e25717850c26c9cd0d89d\","  \
-	"\"sha256\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\",\"sha512\":"          \
+#define ABC_HASHES                                                                                               \
+	"\"md5\":\"900150983cd24fb0d6963f7d28e17f72\",\"sha1\":\"a9993e364706816aba3e25717850c26c9cd0d89d\","    \
+	"\"sha256\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\",\"sha512\":"            \
 	"\"ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d" \
 	"4423643ce80e2a9ac94fa54ca49f\",\"size\":3,\"error\":null"
 
