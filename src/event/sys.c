@@ -447,12 +447,17 @@ static int sys_path(struct encoder *enc, const struct kn_sys *x, size_t size, in
 
 static void write_path(struct json *j, const char *key, struct strbuf *p, uint32_t flags)
 {
+	char k[48];
+
 	json_strn(j, key, p->buf ? p->buf : "", p->len);
 	if (flags & KN_TRUNCATED) {
-		char k[48];
-
 		snprintf(k, sizeof(k), "%s_truncated", key);
 		json_bool(j, k, true);
+	}
+	if (flags & KN_PATH_ERROR) {
+		/* a name the kernel side could not read: the path is partial */
+		snprintf(k, sizeof(k), "%s_error", key);
+		json_str(j, k, "incomplete");
 	}
 }
 
