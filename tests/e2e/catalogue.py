@@ -197,6 +197,11 @@ class Catalogue:
         e = s.wait_for(mine("file_unlink", path=d + "/never_was"), "failed file_unlink")
         check_equal(e["data"]["success"], False, "success of a failed unlink")
         check_equal(s.find_all(mine("file_unlink", path=d + "/adir")), [], "rmdir reported as an unlink")
+        # a name the kernel side cannot read (a bad pointer): said, not hidden
+        libc.unlink.argtypes = [ctypes.c_void_p]
+        check_equal(libc.unlink(ctypes.c_void_p(8)), -1, "unlink of a bad pointer")
+        e = s.wait_for(lambda e: mine("file_unlink")(e) and "path_error" in e["data"], "file_unlink of a bad name")
+        check_equal((e["data"]["path_error"], e["data"]["success"]), ("incomplete", False), "path_error, success")
 
     def test_write_and_close(self, s):
         p = self.path("written")
