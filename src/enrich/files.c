@@ -182,8 +182,13 @@ void files_submit(struct files *f, struct strbuf *line, const struct encoder *e,
 			slots[i].done = true;
 			continue;
 		}
-		if (f->npending >= FILES_PENDING_MAX ||
-		    hasher_submit(&f->hasher, fd, &k, (f->next_id << 1) | (uint64_t)i)) {
+		if (f->npending >= FILES_PENDING_MAX || f->pending_bytes + line->len > FILES_PENDING_BYTES) {
+			close(fd);
+			slots[i].info.error = "too many files waiting to be hashed";
+			slots[i].done = true;
+			continue;
+		}
+		if (hasher_submit(&f->hasher, fd, &k, (f->next_id << 1) | (uint64_t)i)) {
 			slots[i].info.error = "too many files waiting to be hashed";
 			slots[i].done = true;
 			continue;
@@ -204,6 +209,7 @@ void files_submit(struct files *f, struct strbuf *line, const struct encoder *e,
 	p->nslots = e->nreqs;
 	memcpy(p->slot, slots, sizeof(slots));
 	f->pending[f->npending++] = p;
+	f->pending_bytes += p->line.len;
 }
 
 static void pending_done(struct files *f, unsigned i, files_emit_fn emit, void *ctx)
@@ -211,6 +217,7 @@ static void pending_done(struct files *f, unsigned i, files_emit_fn emit, void *
 	struct pending_event *p = f->pending[i];
 
 	complete(f, p->line.buf, p->line.len, p->slot, p->nslots, emit, ctx);
+	f->pending_bytes -= p->line.len;
 	strbuf_free(&p->line);
 	free(p);
 	/* keep the order of the rest: events that wait go out oldest first */

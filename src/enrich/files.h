@@ -16,6 +16,7 @@
 #include "util/strbuf.h"
 
 #define FILES_PENDING_MAX 4096
+#define FILES_PENDING_BYTES (64u << 20) /* lines held back, in all */
 #define FILES_BUDGET_NS (5ULL * 1000000000ULL) /* an event waits at most this */
 
 typedef void (*files_emit_fn)(void *ctx, const char *line, size_t len);
@@ -39,6 +40,7 @@ struct files {
 	struct hasher hasher;
 	struct pending_event *pending[FILES_PENDING_MAX];
 	unsigned npending;
+	size_t pending_bytes;
 	uint64_t next_id;
 	uint64_t timed_out; /* events written before their digests came */
 	struct strbuf tmp;
