@@ -27,9 +27,6 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || set -- "$top/tests/vm/inside.sh"
 [ "$(id -u)" = 0 ] || { echo "run.sh: run it as root" >&2; exit 1; }
-for tool in qemu-system-x86_64 busybox cpio depmod modprobe; do
-	command -v $tool >/dev/null || { echo "run.sh: $tool is missing (make vm-deps)" >&2; exit 1; }
-done
 unavailable() {
 	if [ -n "$skip_unavailable" ]; then
 		echo "SKIP vm $pkg: $1"
@@ -39,6 +36,9 @@ unavailable() {
 	exit 1
 }
 [ "$(uname -m)" = x86_64 ] || unavailable "the test VM is x86_64 only"
+for tool in qemu-system-x86_64 busybox cpio depmod modprobe xz; do
+	command -v $tool >/dev/null || unavailable "$tool is missing (make vm-deps)"
+done
 case "$pkg" in
 6.1) pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' | sort -V | tail -1) ;;
 6.12) pkg=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb[0-9]+-amd64$' | awk '{print $1}' |
