@@ -4,6 +4,9 @@
 #   sudo make test  install dependencies, build, run the whole test suite
 
 VERSION    := 0.1.0
+# bpftool, depmod, modprobe, insmod live in sbin, which a root shell's PATH
+# may lack
+export PATH := $(PATH):/usr/local/sbin:/usr/sbin:/sbin
 BUILD      := build
 CC         ?= cc
 CLANG      ?= clang
