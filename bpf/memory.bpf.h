@@ -17,6 +17,7 @@
 static __always_inline int mmap_exit(struct kn_args *st, long ret)
 {
 	struct kn_sys *e;
+	struct file *f;
 
 	if ((unsigned long)ret >= (unsigned long)-4095)
 		return 0;
@@ -25,7 +26,17 @@ static __always_inline int mmap_exit(struct kn_args *st, long ret)
 	e = sys_begin(KN_MMAP_EXEC, st, ret);
 	if (!e)
 		return 0;
-	sys_put_file(e, &e->str[0], fd_file((long)st->args[4]));
+	f = fd_file((long)st->args[4]);
+	sys_put_file(e, &e->str[0], f);
+	if (f) {
+		/* what userland checks the file it hashes against */
+		struct inode *ino = BPF_CORE_READ(f, f_inode);
+		u32 nsec = 0;
+
+		e->extra[0] = BPF_CORE_READ(ino, i_size);
+		inode_ctime(ino, &e->extra[1], &nsec);
+		e->extra[2] = nsec;
+	}
 	sys_emit(e);
 	return 0;
 }

@@ -103,8 +103,15 @@ static int open_req(const struct file_req *r, const char **why)
 		return -1;
 	}
 	fd = open_regular(r->path);
-	if (fd < 0)
+	if (fd < 0) {
 		*why = fd == -EINVAL ? "not a regular file" : "gone";
+		return -1;
+	}
+	if (r->ctime_ns != -1 && !same_file(fd, r)) {
+		close(fd);
+		*why = "changed since the kernel saw it";
+		return -1;
+	}
 	return fd;
 }
 

@@ -144,9 +144,8 @@ void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, 
 	json_obj_end(j);
 }
 
-/* A file object that will carry digests: the placeholder, and the request. */
-static void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len,
-			      uint32_t flags, uint32_t tgid, int by_exe, const struct kn_exec *x)
+void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len,
+		       uint32_t flags, uint32_t tgid, int by_exe, uint64_t ksize, int64_t kctime_ns)
 {
 	struct file_req *r;
 
@@ -165,8 +164,8 @@ static void write_file_hashed(struct encoder *e, struct json *j, const char *key
 	strbuf_adds(j->out, FILE_HASH_PLACEHOLDER);
 	r->tgid = tgid;
 	r->by_exe = by_exe;
-	r->size = x->exe_size;
-	r->ctime_ns = (int64_t)x->exe_ctime_sec * 1000000000LL + x->exe_ctime_nsec;
+	r->size = ksize;
+	r->ctime_ns = kctime_ns;
 	len = strnlen(path, len);
 	if (len >= sizeof(r->path))
 		len = sizeof(r->path) - 1;
@@ -186,6 +185,7 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 	size_t exe_len;
 	uint32_t exe_flags;
 	struct proc *p, *pp;
+	int64_t kctime;
 
 	if (size < sizeof(*x) || item_get(rec, size, sizeof(*x), &x->exe, &exe) ||
 	    item_get(rec, size, sizeof(*x), &x->filename, &fname) || item_get(rec, size, sizeof(*x), &x->cwd, &cwd) ||
@@ -223,9 +223,15 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 	json_u64(j, "argc", x->argc);
 	/* The binary that runs is the kernel's /proc/PID/exe; a script is
 	 * known by its path only (its file was released before the hook). */
-	write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, h->task.tgid, !script, x);
-	if (script)
-		write_file_hashed(e, j, "interpreter", exe.s, exe.len, exe.flags, h->task.tgid, 1, x);
+	kctime = (int64_t)x->exe_ctime_sec * 1000000000LL + x->exe_ctime_nsec;
+	if (script) {
+		/* known by its path only: nothing to check it against */
+		write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, h->task.tgid, 0, 0, -1);
+		write_file_hashed(e, j, "interpreter", exe.s, exe.len, exe.flags, h->task.tgid, 1, x->exe_size,
+				  kctime);
+	} else {
+		write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, h->task.tgid, 1, x->exe_size, kctime);
+	}
 	json_strn(j, "cwd", cwd.s, cwd.len);
 	json_obj_end(j);
 	write_info(e, j, ti->id, ti->name, h->ktime, &h->task, &h->parent);

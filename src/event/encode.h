@@ -20,7 +20,8 @@ struct file_req {
 	size_t off;
 	uint32_t tgid; /* /proc/TGID/exe is the kernel's reference, when by_exe */
 	int by_exe;
-	/* when by_exe: what the kernel saw of the file, to check what is hashed */
+	/* what the kernel saw of the file, to check what is hashed (ctime_ns -1:
+	 * nothing to check against) */
 	uint64_t size;
 	int64_t ctime_ns;
 	char path[KN_PATH_MAX];

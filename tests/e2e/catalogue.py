@@ -15,7 +15,7 @@ import subprocess
 import threading
 import time
 
-from kunai_e2e import Skip, check_equal, copy_exe, name_is
+from kunai_e2e import Skip, check_equal, copy_exe, file_object, name_is
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.mmap.restype = ctypes.c_void_p
@@ -542,6 +542,7 @@ class Catalogue:
         m.close()
         e = s.wait_for(mine("mmap_exec", mapped__path=p), "mmap_exec")
         check_equal(e["info"]["event"]["id"], 41, "event id")
+        check_equal(e["data"]["mapped"], file_object(p), "mapped (with its digests)")
         addr = libc.mmap(None, 4096, 3, 0x22, -1, 0)  # RW, MAP_PRIVATE|MAP_ANONYMOUS
         assert addr and addr != ctypes.c_void_p(-1).value
         try:

@@ -51,6 +51,7 @@ static void encoded(struct encoder *e, struct strbuf *line, const char *path)
 	strbuf_adds(line, "{\"exe\":{\"path\":\"p\"");
 	e->nreqs = 1;
 	e->reqs[0].off = line->len;
+	e->reqs[0].ctime_ns = -1; /* by path, unchecked */
 	snprintf(e->reqs[0].path, sizeof(e->reqs[0].path), "%s", path);
 	strbuf_adds(line, FILE_HASH_PLACEHOLDER);
 	strbuf_adds(line, "},\"x\":1}");
