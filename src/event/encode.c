@@ -117,7 +117,8 @@ void write_info(struct encoder *e, struct json *j, uint32_t id, const char *name
 }
 
 /* A file object; only the path is known at this stage. */
-void write_file(struct json *j, const char *key, const char *path, size_t len, uint32_t flags)
+/* The start of a file object: its path and what the kernel said of it. */
+static void file_begin(struct json *j, const char *key, const char *path, size_t len, uint32_t flags)
 {
 	json_obj_begin(j, key);
 	json_strn(j, "path", path, len);
@@ -125,6 +126,11 @@ void write_file(struct json *j, const char *key, const char *path, size_t len, u
 		json_bool(j, "truncated", true);
 	if (flags & KN_PATH_DELETED)
 		json_bool(j, "deleted", true);
+}
+
+void write_file(struct json *j, const char *key, const char *path, size_t len, uint32_t flags)
+{
+	file_begin(j, key, path, len, flags);
 	if (flags & KN_PATH_ERROR)
 		json_str(j, "error", "path incomplete");
 	json_obj_end(j);
@@ -153,12 +159,7 @@ void write_file_hashed(struct encoder *e, struct json *j, const char *key, const
 		write_file(j, key, path, len, flags);
 		return;
 	}
-	json_obj_begin(j, key);
-	json_strn(j, "path", path, len);
-	if (flags & KN_TRUNCATED)
-		json_bool(j, "truncated", true);
-	if (flags & KN_PATH_DELETED)
-		json_bool(j, "deleted", true);
+	file_begin(j, key, path, len, flags);
 	r = &e->reqs[e->nreqs++];
 	r->off = j->out->len;
 	strbuf_adds(j->out, FILE_HASH_PLACEHOLDER);
