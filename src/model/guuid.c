@@ -25,20 +25,48 @@ uint32_t guuid_boot_key(const char *boot_id)
 	return h;
 }
 
+/* Random bytes come from the kernel 4 KiB at a time: one getrandom per 256
+ * events rather than one per event, on the path of every event. Called
+ * from the event loop only: not thread-safe. */
+static void random_bytes(unsigned char *b, size_t n)
+{
+	static unsigned char pool[4096];
+	static size_t left;
+
+	while (n) {
+		size_t take;
+
+		if (!left) {
+			size_t got = 0;
+
+			while (got < sizeof(pool)) {
+				ssize_t r = getrandom(pool + got, sizeof(pool) - got, 0);
+
+				if (r <= 0)
+					break;
+				got += (size_t)r;
+			}
+			left = got;
+			if (!left)
+				return;
+		}
+		take = n < left ? n : left;
+		memcpy(b, pool + sizeof(pool) - left, take);
+		memset(pool + sizeof(pool) - left, 0, take);
+		left -= take;
+		b += take;
+		n -= take;
+	}
+}
+
 void uuid_random(char out[KN_UUID_STR])
 {
-	unsigned char b[16];
-	size_t got = 0;
+	unsigned char b[16] = {0};
 
-	while (got < sizeof(b)) {
-		ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
-
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	random_bytes(b, sizeof(b));
 	b[6] = (b[6] & 0x0f) | 0x40;
 	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, KN_UUID_STR, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	snprintf(out, KN_UUID_STR, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+		 b[15]);
 }
