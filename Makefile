@@ -18,8 +18,13 @@ CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
               -D_GNU_SOURCE -DKUNAI_VERSION=\"$(VERSION)\" -Iinclude -Isrc -I$(BUILD)
 LDLIBS     := -lbpf -lelf -lz -lcrypto -lm -lpthread
+LLVM_STRIP ?= llvm-strip
+# The kernel's types come from a checked-in header (bpf/vmlinux/ARCH/), never
+# from the build machine's kernel: the same sources give the same binary on
+# any build host; CO-RE adapts it to the running kernel at load.
+VMLINUX_H  := bpf/vmlinux/$(ARCH)/vmlinux.h
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
-              -Iinclude -I$(BUILD) -Ibpf
+              -Iinclude -Ibpf/vmlinux/$(ARCH) -Ibpf
 
 BPF_HDRS   := $(wildcard bpf/*.bpf.h bpf/lib/*.h) include/kunai/wire.h
 
@@ -30,7 +35,7 @@ HDRS       := $(wildcard src/*/*.h) include/kunai/wire.h
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps vm-deps run test unit unit-asan e2e e2e-asan test-vm bench clean format
+.PHONY: all static deps vm-deps vmlinux-h run test unit unit-asan e2e e2e-asan test-vm build-anywhere bench clean format
 
 all: $(BUILD)/kunai
 
@@ -45,8 +50,9 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# What the test VMs need (tests/vm/run.sh): emulator, initramfs tools.
-VM_DEPS := qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+# What the test VMs need (tests/vm/run.sh, tools/kernel.sh): emulator,
+# initramfs tools, the archive keys of the suites the kernels come from.
+VM_DEPS := qemu-system-x86 busybox-static cpio kmod xz-utils zstd debian-archive-keyring
 vm-deps:
 	@missing=$$(for p in $(VM_DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	   | grep -q '^install ok installed' || echo $$p; done); \
@@ -55,23 +61,51 @@ vm-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(BUILD)/vmlinux.h:
+# Regenerate the checked-in header from Debian's newest 6.12 kernel package
+# (its BTF, extracted from the packaged image): `make vmlinux-h`.
+VMLINUX_SERIES := 6.12
+vmlinux-h:
+	@mkdir -p $(BUILD)
+	tools/kernel.sh vmlinux $(VMLINUX_SERIES) $(BUILD)/vmlinux-$(VMLINUX_SERIES)
+	$(BPFTOOL) btf dump file $(BUILD)/vmlinux-$(VMLINUX_SERIES) format c > $(VMLINUX_H).tmp
+	mv $(VMLINUX_H).tmp $(VMLINUX_H)
+
+# Two objects of the same sources: the path walker on bpf_loop (5.17+) or on
+# a bounded loop (bpf_loop's callback cannot even be parsed before 5.13);
+# the sensor loads the one the running kernel can run. DWARF is stripped
+# (libbpf needs the BTF only).
+$(BUILD)/kunai.bpf.o: bpf/kunai.bpf.c $(BPF_HDRS) $(VMLINUX_H)
 	@mkdir -p $(@D)
-	@test -r /sys/kernel/btf/vmlinux || { echo "this kernel exposes no BTF (/sys/kernel/btf/vmlinux): Kunai needs CONFIG_DEBUG_INFO_BTF=y" >&2; exit 1; }
-	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+	$(CLANG) $(BPF_CFLAGS) -DKN_WALK_LOOP=1 -c $< -o $@.tmp
+	$(LLVM_STRIP) -g $@.tmp -o $@
+	@rm -f $@.tmp
+$(BUILD)/kunai_compat.bpf.o: bpf/kunai.bpf.c $(BPF_HDRS) $(VMLINUX_H)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -DKN_WALK_LOOP=0 -c $< -o $@.tmp
+	$(LLVM_STRIP) -g $@.tmp -o $@
+	@rm -f $@.tmp
 
-$(BUILD)/kunai.bpf.o: bpf/kunai.bpf.c $(BPF_HDRS) $(BUILD)/vmlinux.h
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
+SKELS := $(BUILD)/kunai.skel.h $(BUILD)/kunai_compat.skel.h
 
-$(BUILD)/kunai.skel.h: $(BUILD)/kunai.bpf.o
-	$(BPFTOOL) gen skeleton $< name kunai_bpf > $@.tmp && mv $@.tmp $@
-
-$(BUILD)/obj/%.o: src/%.c $(HDRS) $(BUILD)/kunai.skel.h
+$(BUILD)/obj/%.o: src/%.c $(HDRS) $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/kunai: $(BUILD)/obj/cli/main.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+# One statically linked kunai (make static): libbpf, libelf, zlib, libcrypto
+# and the C library inside, user and group names read from /etc/passwd and
+# /etc/group (no NSS modules); it runs on any x86_64 Linux with BTF.
+$(BUILD)/static/kunai: src/cli/main.c $(LIB_SRCS) $(HDRS) $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DKN_USERS_FILES -static src/cli/main.c $(LIB_SRCS) -o $@.tmp $(LDLIBS) 2> $@.log || \
+		{ cat $@.log >&2; exit 1; }
+	@! readelf -lW $@.tmp | grep -q 'INTERP\|DYNAMIC' || { echo "$@ is not static" >&2; exit 1; }
+	mv $@.tmp $@
+static: $(BUILD)/static/kunai
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -87,19 +121,25 @@ unit: $(UNIT_BINS)
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ASAN_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT_SRCS))
-$(BUILD)/asan/%: tests/unit/%.c $(LIB_SRCS) $(HDRS) $(BUILD)/kunai.skel.h
+$(BUILD)/asan/%: tests/unit/%.c $(LIB_SRCS) $(HDRS) $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) $< $(LIB_SRCS) -o $@ $(LDLIBS) -lcmocka
 # The sensor itself under the sanitizers, for the end-to-end suite.
-$(BUILD)/asan/kunai: src/cli/main.c $(LIB_SRCS) $(HDRS) $(BUILD)/kunai.skel.h
+$(BUILD)/asan/kunai: src/cli/main.c $(LIB_SRCS) $(HDRS) $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -O2,$(CFLAGS)) $(ASAN_FLAGS) src/cli/main.c $(LIB_SRCS) -o $@ $(LDLIBS)
-# The end-to-end suite on Debian's 6.1 and 6.12 kernels, in VMs: the same
-# binary, built here, must load and work there (CO-RE).
-test-vm: $(BUILD)/kunai
-	-$(MAKE) vm-deps
-	tests/vm/run.sh --kernel 6.1 --skip-unavailable
-	tests/vm/run.sh --kernel 6.12 --skip-unavailable
+# The kernel matrix: the end-to-end suite in VMs on Debian's 5.10, 6.1 and
+# 6.12 kernels (the binary built here: CO-RE), then the static binary alone
+# in a bare initramfs running `kunai check`, on each. A kernel that cannot be
+# had fails, unless named in KUNAI_SKIP_KERNELS (e.g. "5.10 6.12", or all).
+VM_KERNELS := 5.10 6.1 6.12
+test-vm: vm-deps $(BUILD)/kunai $(BUILD)/static/kunai
+	tests/vm/matrix.sh $(BUILD)/static/kunai $(VM_KERNELS)
+
+# The build reads nothing of the build machine's kernel: the same bytes
+# without /sys/kernel/btf, from scratch.
+build-anywhere: $(BUILD)/kunai
+	tests/build-anywhere.sh
 
 # (resident memory under ASan grows with its quarantine: that test is for the real build)
 e2e-asan: $(BUILD)/asan/kunai
@@ -113,9 +153,10 @@ e2e: $(BUILD)/kunai
 	$(PYTHON) tests/e2e/run.py --kunai $(BUILD)/kunai
 
 test: deps
-	$(MAKE) all $(UNIT_BINS)
+	$(MAKE) all static $(UNIT_BINS)
 	$(MAKE) unit
 	$(MAKE) unit-asan
+	$(MAKE) build-anywhere
 	$(MAKE) e2e
 	$(MAKE) e2e-asan
 	$(MAKE) test-vm
@@ -125,7 +166,7 @@ bench: $(BUILD)/kunai
 	$(PYTHON) bench/syscall_cost.py --kunai $(BUILD)/kunai --rounds 3
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^bpf/vmlinux/')
 
 clean:
 	rm -rf $(BUILD)

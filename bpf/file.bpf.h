@@ -50,10 +50,10 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(openat, KN_SC_OPENAT, open_exit)
-SYS_EXIT(open, KN_SC_OPEN, open_exit)
-SYS_EXIT(openat2, KN_SC_OPENAT2, open_exit)
-SYS_EXIT(creat, KN_SC_CREAT, open_exit)
+SYS_EXIT(openat, KN_SC_OPENAT, 4, open_exit)
+SYS_EXIT(open, KN_SC_OPEN, 3, open_exit)
+SYS_EXIT(openat2, KN_SC_OPENAT2, 4, open_exit)
+SYS_EXIT(creat, KN_SC_CREAT, 2, open_exit)
 
 static __always_inline int mknod_exit(struct kn_args *st, long ret)
 {
@@ -84,8 +84,8 @@ static __always_inline int mknod_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(mknod, KN_SC_MKNOD, mknod_exit)
-SYS_EXIT(mknodat, KN_SC_MKNODAT, mknod_exit)
+SYS_EXIT(mknod, KN_SC_MKNOD, 3, mknod_exit)
+SYS_EXIT(mknodat, KN_SC_MKNODAT, 4, mknod_exit)
 
 /* ---- file_rename ---------------------------------------------------- */
 
@@ -107,9 +107,9 @@ static __always_inline int rename_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(rename, KN_SC_RENAME, rename_exit)
-SYS_EXIT(renameat, KN_SC_RENAMEAT, rename_exit)
-SYS_EXIT(renameat2, KN_SC_RENAMEAT2, rename_exit)
+SYS_EXIT(rename, KN_SC_RENAME, 2, rename_exit)
+SYS_EXIT(renameat, KN_SC_RENAMEAT, 4, rename_exit)
+SYS_EXIT(renameat2, KN_SC_RENAMEAT2, 5, rename_exit)
 
 /* ---- file_unlink ---------------------------------------------------- */
 
@@ -132,8 +132,8 @@ static __always_inline int unlink_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(unlink, KN_SC_UNLINK, unlink_exit)
-SYS_EXIT(unlinkat, KN_SC_UNLINKAT, unlink_exit)
+SYS_EXIT(unlink, KN_SC_UNLINK, 1, unlink_exit)
+SYS_EXIT(unlinkat, KN_SC_UNLINKAT, 3, unlink_exit)
 
 /* ---- chmod, chown, setxattr ----------------------------------------- */
 
@@ -208,18 +208,18 @@ static __always_inline int attr_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(chmod, KN_SC_CHMOD, attr_exit)
-SYS_EXIT(fchmod, KN_SC_FCHMOD, attr_exit)
-SYS_EXIT(fchmodat, KN_SC_FCHMODAT, attr_exit)
-SYS_EXIT(fchmodat2, KN_SC_FCHMODAT2, attr_exit)
-SYS_EXIT(chown, KN_SC_CHOWN, attr_exit)
-SYS_EXIT(lchown, KN_SC_LCHOWN, attr_exit)
-SYS_EXIT(fchown, KN_SC_FCHOWN, attr_exit)
-SYS_EXIT(fchownat, KN_SC_FCHOWNAT, attr_exit)
-SYS_EXIT(setxattr, KN_SC_SETXATTR, attr_exit)
-SYS_EXIT(lsetxattr, KN_SC_LSETXATTR, attr_exit)
-SYS_EXIT(fsetxattr, KN_SC_FSETXATTR, attr_exit)
-SYS_EXIT(setxattrat, KN_SC_SETXATTRAT, attr_exit)
+SYS_EXIT(chmod, KN_SC_CHMOD, 2, attr_exit)
+SYS_EXIT(fchmod, KN_SC_FCHMOD, 2, attr_exit)
+SYS_EXIT(fchmodat, KN_SC_FCHMODAT, 3, attr_exit)
+SYS_EXIT(fchmodat2, KN_SC_FCHMODAT2, 4, attr_exit)
+SYS_EXIT(chown, KN_SC_CHOWN, 3, attr_exit)
+SYS_EXIT(lchown, KN_SC_LCHOWN, 3, attr_exit)
+SYS_EXIT(fchown, KN_SC_FCHOWN, 3, attr_exit)
+SYS_EXIT(fchownat, KN_SC_FCHOWNAT, 5, attr_exit)
+SYS_EXIT(setxattr, KN_SC_SETXATTR, 5, attr_exit)
+SYS_EXIT(lsetxattr, KN_SC_LSETXATTR, 5, attr_exit)
+SYS_EXIT(fsetxattr, KN_SC_FSETXATTR, 5, attr_exit)
+SYS_EXIT(setxattrat, KN_SC_SETXATTRAT, 5, attr_exit)
 
 /* ---- mount ---------------------------------------------------------- */
 
@@ -240,7 +240,7 @@ static __always_inline int mount_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(mount, KN_SC_MOUNT, mount_exit)
+SYS_EXIT(mount, KN_SC_MOUNT, 5, mount_exit)
 
 /* ---- read, write, write_close --------------------------------------- */
 
@@ -273,7 +273,6 @@ static __always_inline int is_config_path(struct kn_sys *e)
 static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int write, u32 sc)
 {
 	u64 id = bpf_get_current_pid_tgid();
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct rw_key k = {};
 	struct inode *inode;
 	struct kn_sys *e;
@@ -290,7 +289,7 @@ static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int w
 	if ((BPF_CORE_READ(inode, i_mode) & KN_S_IFMT) != KN_S_IFREG)
 		return 0;
 	k.tgid = id >> 32;
-	k.start = task->group_leader->start_boottime;
+	k.start = kn_current_start();
 	/* Look up before inserting: an LRU insert that fails on an existing
 	 * key still takes (and may evict) a node first. */
 	if (write && kn_enabled(KN_WRITE_CLOSE)) {
@@ -341,7 +340,6 @@ SEC("tp/syscalls/sys_enter_close")
 int kn_enter_close(struct trace_event_raw_sys_enter *ctx)
 {
 	u64 id = bpf_get_current_pid_tgid();
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct rw_key k = {};
 	struct kn_sys *e;
 	struct file *f;
@@ -352,7 +350,7 @@ int kn_enter_close(struct trace_event_raw_sys_enter *ctx)
 	if (!f)
 		return 0;
 	k.tgid = id >> 32;
-	k.start = BPF_CORE_READ(task, group_leader, start_boottime);
+	k.start = kn_current_start();
 	k.obj = (u64)f;
 	k.kind = 2;
 	if (bpf_map_delete_elem(&kn_rw_seen, &k))

@@ -41,6 +41,29 @@ struct {
 	__type(value, struct kn_sys);
 } kn_pending_connect SEC(".maps");
 
+/* Who emits a parked connect: the syscall's exit (the outcome was known
+ * already) or the state change, whichever inserts its claim first (an
+ * insert that fails on an existing key is atomic on every kernel; atomic
+ * fetch-and-add needs 5.12). A claim names one attempt: socket and time. */
+struct connect_claim {
+	u64 sk;
+	u64 ktime;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct connect_claim);
+	__type(value, u8);
+} kn_connect_claims SEC(".maps");
+
+static __always_inline int connect_claim(u64 sk, u64 ktime)
+{
+	struct connect_claim k = {sk, ktime};
+	u8 one = 1;
+
+	return bpf_map_update_elem(&kn_connect_claims, &k, &one, BPF_NOEXIST) == 0;
+}
+
 static __always_inline int connect_exit(struct kn_args *st, long ret)
 {
 	struct kn_sys *e;
@@ -59,8 +82,6 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 		u64 key = (u64)sk;
 		u16 state;
 
-		struct kn_sys *p;
-
 		/* The outcome may be known already (loopback completes inside
 		 * connect()): park the event, then look at the state. Whoever
 		 * claims the parked entry first emits it, exactly once. */
@@ -68,8 +89,7 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 		state = BPF_CORE_READ(sk, __sk_common.skc_state);
 		if (state != KN_TCP_ESTABLISHED && state != KN_TCP_CLOSE)
 			return 0;
-		p = bpf_map_lookup_elem(&kn_pending_connect, &key);
-		if (!p || __sync_fetch_and_add(&p->claim, 1))
+		if (!connect_claim(key, e->hdr.ktime))
 			return 0; /* the state change emitted it */
 		bpf_map_delete_elem(&kn_pending_connect, &key);
 		addr_from_sock(&e->sock.src, sk, 0);
@@ -85,7 +105,7 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(connect, KN_SC_CONNECT, connect_exit)
+SYS_EXIT(connect, KN_SC_CONNECT, 3, connect_exit)
 
 /* May run in softirq, interrupting a syscall program on this CPU: it must
  * not touch the per-CPU scratch; the parked event is finished in place. */
@@ -106,7 +126,7 @@ int BPF_PROG(kn_inet_sock_set_state, const struct sock *sk, const int oldstate, 
 	}
 	/* Whoever claims the parked entry first emits it, exactly once; it
 	 * is deleted only after the copy into the ring buffer. */
-	if (__sync_fetch_and_add(&p->claim, 1))
+	if (!connect_claim(key, p->hdr.ktime))
 		return 0;
 	p->extra[0] = newstate == KN_TCP_ESTABLISHED;
 	p->extra[1] = 1; /* outcome of a non-blocking connect */
@@ -136,8 +156,8 @@ static __always_inline int accept_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(accept, KN_SC_ACCEPT, accept_exit)
-SYS_EXIT(accept4, KN_SC_ACCEPT4, accept_exit)
+SYS_EXIT(accept, KN_SC_ACCEPT, 3, accept_exit)
+SYS_EXIT(accept4, KN_SC_ACCEPT4, 4, accept_exit)
 
 /* ---- send_data ------------------------------------------------------ */
 
@@ -179,8 +199,8 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(sendto, KN_SC_SENDTO, send_exit)
-SYS_EXIT(sendmsg, KN_SC_SENDMSG, send_exit)
+SYS_EXIT(sendto, KN_SC_SENDTO, 5, send_exit)
+SYS_EXIT(sendmsg, KN_SC_SENDMSG, 3, send_exit)
 
 /* ---- dns_query ------------------------------------------------------ */
 
@@ -254,27 +274,32 @@ static __always_inline int recv_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(recvfrom, KN_SC_RECVFROM, recv_exit)
-SYS_EXIT(recvmsg, KN_SC_RECVMSG, recv_exit)
-SYS_EXIT(recvmmsg, KN_SC_RECVMMSG, recv_exit)
+SYS_EXIT(recvfrom, KN_SC_RECVFROM, 5, recv_exit)
+SYS_EXIT(recvmsg, KN_SC_RECVMSG, 3, recv_exit)
+SYS_EXIT(recvmmsg, KN_SC_RECVMMSG, 5, recv_exit)
 
 /* read() on a socket: a DNS answer when the peer is port 53 (TCP
  * resolvers, some UDP ones). Named apart from the read events' programs. */
+SEC("tp/syscalls/sys_enter_read")
+int kn_stash_read_dns(struct trace_event_raw_sys_enter *ctx)
+{
+	return sys_stash(ctx, KN_SC_READ, 3);
+}
+
 SEC("tp/syscalls/sys_exit_read")
 int kn_exit_read_dns(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *regs;
 	struct kn_args a;
 	struct sock *sk;
 
-	if (ctx->ret <= 0 || kn_is_self(bpf_get_current_pid_tgid() >> 32))
+	if (kn_is_self(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	/* every read() comes here: the cheapest test first */
-	regs = sys_regs();
-	sk = file_sock(fd_file((long)KN_SYSARG(regs, 0)));
+	/* every read() comes here: the cheapest tests first */
+	if (sys_args(&a, KN_SC_READ) || ctx->ret <= 0)
+		return 0;
+	sk = file_sock(fd_file((long)a.args[0]));
 	if (!is_inet(sk) || __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport)) != KN_DNS_PORT)
 		return 0;
-	sys_args(&a, KN_SC_READ);
 	return recv_exit(&a, ctx->ret);
 }
 

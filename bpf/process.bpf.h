@@ -8,6 +8,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "kunai/wire.h"
+#include "lib/compat.h"
 #include "lib/maps.h"
 #include "lib/path.h"
 #include "lib/task.h"
@@ -42,7 +43,7 @@ static __always_inline void rec_put_path(char *rec, u32 *off, struct kn_str *s, 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(kn_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = kn_current();
 	unsigned long arg_start, arg_end;
 	const char *filename, *interp;
 	struct kn_exec *e;

@@ -37,17 +37,6 @@ struct {
 	__type(value, struct kn_scratch);
 } kn_scratch SEC(".maps");
 
-/* The path walker's buffer: the path is built backwards from the middle. */
-struct kn_pathbuf {
-	char data[2 * KN_PATH_MAX];
-};
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, u32);
-	__type(value, struct kn_pathbuf);
-} kn_pathbuf SEC(".maps");
-
 /* Set by userland between open and load. */
 const volatile u32 kn_self_tgid = 0;
 

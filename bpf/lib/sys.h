@@ -13,6 +13,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "kunai/wire.h"
+#include "compat.h"
 #include "maps.h"
 #include "path.h"
 #include "task.h"
@@ -24,14 +25,24 @@
 #define KN_AF_INET 2
 #define KN_AF_INET6 10
 
-/* A syscall's arguments, read at its exit from the task's saved user
- * registers: one program per syscall (no entry program, no map between
- * them), and the values are the ones the kernel acted on. */
+/* A syscall's arguments as the kernel acted on them: read at its exit from
+ * the task's saved user registers (bpf_task_pt_regs), one program per
+ * syscall; where the kernel lacks that helper, stashed at its entry by a
+ * kn_stash_<syscall> program (loaded only there) and taken at its exit. */
 struct kn_args {
 	u64 args[6];
 	u32 sc;
 	u32 _pad;
 };
+
+/* Stashed arguments, by thread (pid_tgid); LRU: an entry whose exit never
+ * came (a thread killed in the syscall) is reclaimed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u64);
+	__type(value, struct kn_args);
+} kn_args_stash SEC(".maps");
 
 /* Plain (fault-safe) loads from the BTF pt_regs where the layout is known;
  * helper reads elsewhere. */
@@ -48,40 +59,91 @@ struct kn_args {
 		    : PT_REGS_PARM5_CORE_SYSCALL(r))
 #endif
 
-static __always_inline struct pt_regs *sys_regs(void)
+/* At a syscall's entry, where arguments cannot be read at its exit. Only
+ * the syscall's nargs arguments (at most 5) are read: a tracepoint program
+ * that reads past its event's record is refused at attach. */
+static __always_inline int sys_stash(struct trace_event_raw_sys_enter *ctx, u32 sc, int nargs)
 {
-	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_args a = {};
+
+	if (kn_is_self(id >> 32))
+		return 0;
+	a.sc = sc;
+	if (nargs > 0)
+		a.args[0] = ctx->args[0];
+	if (nargs > 1)
+		a.args[1] = ctx->args[1];
+	if (nargs > 2)
+		a.args[2] = ctx->args[2];
+	if (nargs > 3)
+		a.args[3] = ctx->args[3];
+	if (nargs > 4)
+		a.args[4] = ctx->args[4];
+	bpf_map_update_elem(&kn_args_stash, &id, &a, BPF_ANY);
+	return 0;
 }
 
-static __always_inline void sys_args(struct kn_args *a, u32 sc)
+/* The arguments of the syscall `sc` that is returning. 0, or -1 when they
+ * cannot be had (stashed by nobody: the probe came after the entry). */
+static __always_inline int sys_args(struct kn_args *a, u32 sc)
 {
-	struct pt_regs *regs = sys_regs();
+	if (kn_has_helper(task_pt_regs)) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 
-	a->sc = sc;
-	a->args[0] = KN_SYSARG(regs, 0);
-	a->args[1] = KN_SYSARG(regs, 1);
-	a->args[2] = KN_SYSARG(regs, 2);
-	a->args[3] = KN_SYSARG(regs, 3);
-	a->args[4] = KN_SYSARG(regs, 4);
-	a->args[5] = 0; /* no syscall watched here needs its sixth */
+		a->sc = sc;
+		a->args[0] = KN_SYSARG(regs, 0);
+		a->args[1] = KN_SYSARG(regs, 1);
+		a->args[2] = KN_SYSARG(regs, 2);
+		a->args[3] = KN_SYSARG(regs, 3);
+		a->args[4] = KN_SYSARG(regs, 4);
+		a->args[5] = 0; /* no syscall watched here needs its sixth */
+		return 0;
+	} else {
+		u64 id = bpf_get_current_pid_tgid();
+		struct kn_args *st = bpf_map_lookup_elem(&kn_args_stash, &id);
+		int rc = -1;
+
+		if (!st)
+			return -1;
+		if (st->sc == sc) {
+			__builtin_memcpy(a, st, sizeof(*a));
+			rc = 0;
+		}
+		bpf_map_delete_elem(&kn_args_stash, &id);
+		return rc;
+	}
 }
 
-/* The file behind fd in the current task. The BTF task pointer makes the
- * walk to the fd table plain (fault-safe) loads rather than helper calls:
- * this runs on every read and write. */
+/* The file behind fd in the current task. With the BTF task pointer, the
+ * walk to the fd table is plain (fault-safe) loads rather than helper
+ * calls: this runs on every read and write. */
 static __always_inline struct file *fd_file(long fd)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct files_struct *files = t->files;
-	struct fdtable *fdt;
+	struct file **fds;
 	struct file *f = NULL;
 
-	if (!files || fd < 0)
+	if (fd < 0)
 		return NULL;
-	fdt = files->fdt;
-	if (!fdt || (unsigned long)fd >= fdt->max_fds)
-		return NULL;
-	bpf_probe_read_kernel(&f, sizeof(f), (void *)((u64)fdt->fd + (u64)(fd & 0xffffff) * sizeof(f)));
+	if (kn_has_helper(get_current_task_btf)) {
+		struct task_struct *t = bpf_get_current_task_btf();
+		struct files_struct *files = t->files;
+		struct fdtable *fdt;
+
+		if (!files)
+			return NULL;
+		fdt = files->fdt;
+		if (!fdt || (unsigned long)fd >= fdt->max_fds)
+			return NULL;
+		fds = fdt->fd;
+	} else {
+		struct fdtable *fdt = BPF_CORE_READ(kn_current(), files, fdt);
+
+		if (!fdt || (unsigned long)fd >= BPF_CORE_READ(fdt, max_fds))
+			return NULL;
+		fds = BPF_CORE_READ(fdt, fd);
+	}
+	bpf_probe_read_kernel(&f, sizeof(f), (void *)((u64)fds + (u64)(fd & 0xffffff) * sizeof(f)));
 	return f;
 }
 
@@ -103,7 +165,7 @@ static __always_inline struct sock *file_sock(struct file *f)
 /* Begin a kn_sys record for the current task. NULL when no scratch. */
 static __always_inline struct kn_sys *sys_begin(u32 type, struct kn_args *st, long ret)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = kn_current();
 	struct kn_sys *e = kn_scratch_get();
 
 	if (!e)
@@ -111,7 +173,7 @@ static __always_inline struct kn_sys *sys_begin(u32 type, struct kn_args *st, lo
 	header_fill(&e->hdr, type, task);
 	e->ret = ret;
 	e->sc = st ? st->sc : 0;
-	e->claim = 0;
+	e->_pad = 0;
 	if (st) {
 		e->args[0] = st->args[0];
 		e->args[1] = st->args[1];
@@ -174,7 +236,7 @@ static __always_inline void sys_put_str(struct kn_sys *e, struct kn_str *s, cons
  * base = dirfd's file, or the cwd for AT_FDCWD; nothing for an absolute name. */
 static __always_inline void sys_put_at(struct kn_sys *e, int i, long dfd, const char *uname)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = kn_current();
 	struct kn_str *base = &e->str[i & 3], *name = &e->str[(i + 1) & 3];
 	char c = 0;
 
@@ -271,17 +333,25 @@ static __always_inline int sys_emit_args(u32 type, struct kn_args *st, long ret)
 	return 0;
 }
 
-/* The exit of syscall `name`: handler(struct kn_args *, long ret). */
-#define SYS_EXIT(name, sc, handler)                               \
-	SEC("tp/syscalls/sys_exit_" #name)                        \
-	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)  \
-	{                                                         \
-		struct kn_args a;                                 \
-                                                                  \
-		if (kn_is_self(bpf_get_current_pid_tgid() >> 32)) \
-			return 0;                                 \
-		sys_args(&a, sc);                                 \
-		return handler(&a, ctx->ret);                     \
+/* The exit of syscall `name` (which takes nargs arguments): handler(struct
+ * kn_args *, long ret); and the entry that stashes its arguments where the
+ * exit cannot read them. */
+#define SYS_EXIT(name, sc, nargs, handler)                         \
+	SEC("tp/syscalls/sys_enter_" #name)                        \
+	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx) \
+	{                                                          \
+		return sys_stash(ctx, sc, nargs);                  \
+	}                                                          \
+	SEC("tp/syscalls/sys_exit_" #name)                         \
+	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)   \
+	{                                                          \
+		struct kn_args a;                                  \
+                                                                   \
+		if (kn_is_self(bpf_get_current_pid_tgid() >> 32))  \
+			return 0;                                  \
+		if (sys_args(&a, sc))                              \
+			return 0;                                  \
+		return handler(&a, ctx->ret);                      \
 	}
 
 #endif

@@ -224,7 +224,7 @@ struct kn_sys {
 	s64 ret; /* the syscall's return value */
 	u64 args[6]; /* its numeric arguments */
 	u32 sc; /* enum kn_sc */
-	u32 claim; /* kernel-side bookkeeping (parked events); ignore */
+	u32 _pad;
 	struct kn_str str[KN_SYS_STRS];
 	struct kn_str data; /* payload: DNS answer, sent bytes, BPF filter... */
 	struct kn_sock sock;

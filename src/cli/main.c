@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/check.h"
 #include "event/types.h"
 #include "sensor/sensor.h"
 
 static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
+				 "       kunai check [-v]\n"
 				 "       kunai config --list-events\n"
 				 "       kunai --help | --version\n"
 				 "\n"
@@ -19,6 +21,13 @@ static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
 				 "Commands:\n"
 				 "  run                  load the probes and write events until SIGINT or\n"
 				 "                       SIGTERM (the default command); needs root\n"
+				 "  check                what this kernel lets the sensor see: the kernel,\n"
+				 "                       its BTF and LSMs, then for every event whether\n"
+				 "                       its probes load and attach and whether it fires\n"
+				 "                       (the check does the action behind each event\n"
+				 "                       itself, in child processes, on a private tmpfs\n"
+				 "                       and network); exit 0 when every event this\n"
+				 "                       kernel supports fired; needs root\n"
 				 "  config --list-events print every event: id, name, default on/off\n"
 				 "\n"
 				 "Options of run:\n"
@@ -117,6 +126,13 @@ int main(int argc, char **argv)
 			if (argc == 3 && !strcmp(argv[2], "--list-events"))
 				return list_events();
 			return usage_error("config: expected --list-events, got '%s'", argc > 2 ? argv[2] : "nothing");
+		}
+		if (!strcmp(argv[1], "check")) {
+			if (argc == 2)
+				return check_run(0);
+			if (argc == 3 && !strcmp(argv[2], "-v"))
+				return check_run(1);
+			return usage_error("check: unexpected argument '%s'", argv[2]);
 		}
 		if (strcmp(argv[1], "run"))
 			return usage_error("unknown command '%s'", argv[1]);

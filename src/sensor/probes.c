@@ -1,19 +1,29 @@
 #include "sensor/probes.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "event/types.h"
-#include "kunai/wire.h"
+#include "kunai.skel.h"
+#include "kunai_compat.skel.h"
 
 #define T(x) (1ULL << (x))
+#define TRACEFS "/sys/kernel/tracing"
 
+/* Which event types each program serves, by program name (kn_enter_NAME,
+ * kn_exit_NAME and kn_stash_NAME by NAME). core: the process model needs
+ * it whatever the user turned off. */
 struct probe_rule {
-	const char *name; /* program name, or syscall name for kn_enter_/kn_exit_ */
+	const char *name;
 	uint64_t types;
 	bool core;
 };
@@ -84,14 +94,25 @@ static const struct probe_rule rules[] = {
 	{"kn_io_uring_submit_sqe", T(KN_IO_URING_SQE), false},
 };
 
+static const char *const prefixes[] = {"kn_enter_", "kn_exit_", "kn_stash_"};
+
+static bool is_stash(const char *name)
+{
+	return !strncmp(name, "kn_stash_", 9);
+}
+
 uint64_t probe_types(const char *prog_name, bool *core)
 {
 	const char *key = prog_name;
 
-	if (!strncmp(key, "kn_enter_", 9))
-		key += 9;
-	else if (!strncmp(key, "kn_exit_", 8))
-		key += 8;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (!strncmp(key, prefixes[i], n)) {
+			key += n;
+			break;
+		}
+	}
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		if (!strcmp(rules[i].name, key)) {
 			if (core)
@@ -110,7 +131,7 @@ bool probe_hook_exists(const char *sec, const struct btf *vmlinux_btf)
 	struct stat st;
 
 	if (!strncmp(sec, "tp/", 3)) {
-		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s", sec + 3);
+		snprintf(path, sizeof(path), TRACEFS "/events/%s", sec + 3);
 		return stat(path, &st) == 0;
 	}
 	if (!strncmp(sec, "tp_btf/", 7)) {
@@ -120,57 +141,524 @@ bool probe_hook_exists(const char *sec, const struct btf *vmlinux_btf)
 	return true;
 }
 
-/* The syscall of a tp/syscalls/sys_{enter,exit}_NAME section, or NULL. */
-static const char *sec_syscall(const char *sec)
+/* The type behind typedefs and qualifiers. */
+static const struct btf_type *btf_resolve(const struct btf *btf, uint32_t id)
 {
-	if (!strncmp(sec, "tp/syscalls/sys_enter_", 22))
-		return sec + 22;
-	if (!strncmp(sec, "tp/syscalls/sys_exit_", 21))
-		return sec + 21;
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) || btf_is_restrict(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t;
+}
+
+int probe_uring_shape(const struct btf *btf)
+{
+	const struct btf_type *t, *a;
+	const struct btf_param *p;
+	int id, n;
+
+	if (!btf)
+		return -1;
+	id = btf__find_by_name_kind(btf, "btf_trace_io_uring_submit_sqe", BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -1;
+	t = btf__type_by_id(btf, (uint32_t)id);
+	t = t ? btf__type_by_id(btf, t->type) : NULL; /* pointer */
+	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	/* parameter 0 is the tracepoint's private data; the event's follow */
+	p = btf_params(t);
+	n = btf_vlen(t) - 1;
+	if (n < 1)
+		return -1;
+	a = btf_resolve(btf, p[1].type);
+	if (a && btf_is_ptr(a)) {
+		const struct btf_type *s = btf_resolve(btf, a->type);
+
+		if (s && btf_is_struct(s) && !strcmp(btf__name_by_offset(btf, s->name_off), "io_kiocb"))
+			return 0;
+	}
+	/* the opcode: the first u8 (a bool is not one), the user data a u64 next */
+	for (int i = 1; i + 1 <= n && i <= 2; i++) {
+		const struct btf_type *op = btf_resolve(btf, p[i + 1].type);
+		const struct btf_type *ud = i + 2 <= n ? btf_resolve(btf, p[i + 2].type) : NULL;
+
+		if (op && btf_is_int(op) && op->size == 1 && !(btf_int_encoding(op) & BTF_INT_BOOL) && ud &&
+		    btf_is_int(ud) && ud->size == 8)
+			return i;
+	}
+	return -1;
+}
+
+void kfeatures_probe(struct kfeatures *f)
+{
+	struct btf *vbtf;
+	struct stat st;
+
+	memset(f, 0, sizeof(*f));
+	f->bpf_loop = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, NULL) == 1;
+	f->task_pt_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 1;
+	f->current_task_btf =
+		libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_get_current_task_btf, NULL) == 1;
+	f->btf = stat("/sys/kernel/btf/vmlinux", &st) == 0;
+	vbtf = btf__load_vmlinux_btf();
+	f->uring_shape = probe_uring_shape(libbpf_get_error(vbtf) ? NULL : vbtf);
+	btf__free(vbtf);
+}
+
+const char *probe_tier(const struct probes *p, int type)
+{
+	bool sys = false, tp = false;
+
+	for (int i = 0; i < p->nprogs; i++) {
+		const struct probe *g = &p->progs[i];
+
+		if (!(g->types & T(type)) || is_stash(g->name))
+			continue;
+		if (!strncmp(g->sec, "tp/syscalls/", 12))
+			sys = true;
+		else
+			tp = true;
+	}
+	return sys && tp ? "syscall+tracepoint" : sys ? "syscall" : tp ? "tracepoint" : "-";
+}
+
+/* ---- libbpf's messages ------------------------------------------------ */
+
+/* libbpf's print callback has no context argument: what a load failure
+ * says is kept here, for the one thread that loads. */
+static struct {
+	int verbose;
+	char failed[64]; /* the program the kernel refused */
+	char reason[192]; /* the verifier's last word on it */
+} lbmsg;
+
+static void keep_reason(const char *log)
+{
+	const char *line = log, *best = NULL;
+	size_t best_len = 0;
+
+	/* the last line that is not the verifier's statistics */
+	while (*line) {
+		size_t n = strcspn(line, "\n");
+
+		if (n && strncmp(line, "processed ", 10) && strncmp(line, "verification time", 17) &&
+		    strncmp(line, "stack depth", 11) && strncmp(line, "-- ", 3)) {
+			best = line;
+			best_len = n;
+		}
+		line += n;
+		if (*line)
+			line++;
+	}
+	if (best)
+		snprintf(lbmsg.reason, sizeof(lbmsg.reason), "%.*s", (int)best_len, best);
+}
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char msg[8192];
+	const char *p;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (level == LIBBPF_WARN && !strncmp(msg, "libbpf: prog '", 14)) {
+		const char *name = msg + 14, *end = strchr(name, '\'');
+
+		if (end && (p = strstr(end, "-- BEGIN PROG LOAD LOG --")))
+			keep_reason(p + 25);
+		if (end && strstr(end, "failed to load"))
+			snprintf(lbmsg.failed, sizeof(lbmsg.failed), "%.*s", (int)(end - name), name);
+	}
+	if (level == LIBBPF_DEBUG && lbmsg.verbose < 2)
+		return 0;
+	if (level != LIBBPF_WARN && lbmsg.verbose < 1)
+		return 0;
+	/* a refused program is summed up in one notice; its log with -v */
+	if (level == LIBBPF_WARN && lbmsg.verbose < 1)
+		return 0;
+	fputs(msg, stderr);
+	return 0;
+}
+
+/* ---- loading ----------------------------------------------------------- */
+
+static int tracefs_ensure(void)
+{
+	struct stat st;
+
+	if (!stat(TRACEFS "/events", &st))
+		return 0;
+	if (mount("tracefs", TRACEFS, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return -errno;
+	return 1;
+}
+
+/* Set a `const volatile` global of the object (its .rodata) by name. */
+static int rodata_set(struct bpf_object *obj, const char *var, const void *val, size_t size)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, ".rodata");
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	const void *init;
+	size_t msize;
+	int id;
+
+	if (!m || !btf)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	sec = id < 0 ? NULL : btf__type_by_id(btf, (uint32_t)id);
+	init = bpf_map__initial_value(m, &msize);
+	if (!sec || !init)
+		return -ENOENT;
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++) {
+		const struct btf_type *v = btf__type_by_id(btf, vs[i].type);
+		char *copy;
+		int err;
+
+		if (!v || strcmp(btf__name_by_offset(btf, v->name_off), var))
+			continue;
+		if (vs[i].size != size || vs[i].offset + size > msize)
+			return -EINVAL;
+		copy = malloc(msize);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, init, msize);
+		memcpy(copy + vs[i].offset, val, size);
+		err = bpf_map__set_initial_value(m, copy, msize);
+		free(copy);
+		return err;
+	}
+	return -ENOENT;
+}
+
+/* Formatted through a copy: a reason may quote the probe's own fields. */
+static void probe_reason(struct probe *g, const char *fmt, ...)
+{
+	char buf[sizeof(g->reason)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	memcpy(g->reason, buf, sizeof(buf));
+}
+
+struct bpf_map *probes_map(struct probes *p, const char *name)
+{
+	return p->obj ? bpf_object__find_map_by_name(p->obj, name) : NULL;
+}
+
+static struct probe *probe_by_name(struct probes *p, const char *name)
+{
+	for (int i = 0; i < p->nprogs; i++) {
+		if (!strcmp(p->progs[i].name, name))
+			return &p->progs[i];
+	}
 	return NULL;
 }
 
-uint64_t probes_select(struct bpf_object *obj, uint64_t enabled, int verbose)
+/* The exit program of a stash, or the stash of an exit: they go together. */
+static struct probe *probe_sibling(struct probes *p, const struct probe *g)
 {
-	struct btf *vbtf = btf__load_vmlinux_btf();
-	uint64_t wanted = 0, loaded = 0;
-	struct bpf_program *p;
+	char other[80];
 
-	bpf_object__for_each_program (p, obj) {
-		const char *sec = bpf_program__section_name(p), *sc = sec_syscall(sec);
-		bool core = false, ok;
-		uint64_t types = probe_types(bpf_program__name(p), &core);
+	if (is_stash(g->name))
+		snprintf(other, sizeof(other), "kn_exit_%s", g->name + 9);
+	else if (!strncmp(g->name, "kn_exit_", 8))
+		snprintf(other, sizeof(other), "kn_stash_%s", g->name + 8);
+	else
+		return NULL;
+	return probe_by_name(p, other);
+}
 
-		wanted |= types & enabled;
-		if (!core && !(types & enabled)) {
-			bpf_program__set_autoload(p, false);
-			continue;
-		}
-		ok = probe_hook_exists(sec, vbtf);
-		if (ok && sc) {
-			/* an entry is worthless without its exit, and the reverse */
-			char other[256];
+/* First pass over a freshly opened object: what each program is for and
+ * whether this kernel has its hook. */
+static void probes_classify(struct probes *p, const struct probes_opts *o, const struct btf *vbtf)
+{
+	struct bpf_program *prog;
 
-			snprintf(other, sizeof(other), "tp/syscalls/sys_%s_%s",
-				 !strncmp(sec, "tp/syscalls/sys_enter_", 22) ? "exit" : "enter", sc);
-			ok = probe_hook_exists(other, vbtf);
-		}
-		if (!ok) {
-			bpf_program__set_autoload(p, false);
-			if (verbose)
-				fprintf(stderr, "kunai: notice: this kernel has no hook %s; %s not loaded\n", sec,
-					bpf_program__name(p));
-			continue;
-		}
-		loaded |= types;
+	p->nprogs = 0;
+	bpf_object__for_each_program (prog, p->obj) {
+		struct probe *g;
+
+		if (p->nprogs >= PROBES_MAX)
+			break;
+		g = &p->progs[p->nprogs++];
+		memset(g, 0, sizeof(*g));
+		snprintf(g->name, sizeof(g->name), "%s", bpf_program__name(prog));
+		snprintf(g->sec, sizeof(g->sec), "%s", bpf_program__section_name(prog));
+		g->types = probe_types(g->name, &g->core);
+		if (!g->core && !(g->types & o->enabled))
+			g->state = PROBE_UNWANTED;
+		else if (is_stash(g->name) && p->feat.task_pt_regs)
+			g->state = PROBE_NOT_NEEDED;
+		else if (!probe_hook_exists(g->sec, vbtf))
+			g->state = PROBE_NO_HOOK;
+		else if (!strcmp(g->name, "kn_io_uring_submit_sqe") && p->feat.uring_shape < 0) {
+			g->state = PROBE_REFUSED;
+			probe_reason(g, "io_uring_submit_sqe has arguments of a shape this sensor does not know");
+		} else
+			g->state = PROBE_ATTACHED; /* to be loaded and attached */
 	}
+	/* an exit without its hook takes its stash along, and the reverse */
+	for (int i = 0; i < p->nprogs; i++) {
+		struct probe *g = &p->progs[i], *sib = probe_sibling(p, g);
+
+		if (sib && g->state == PROBE_NO_HOOK && sib->state == PROBE_ATTACHED)
+			sib->state = PROBE_NO_HOOK;
+	}
+}
+
+static int probes_configure(struct probes *p, const struct probes_opts *o, int ncpus)
+{
+	uint32_t self = o->self_tgid;
+	uint64_t mask = o->enabled;
+	int err = 0;
+
+	err = err ?: rodata_set(p->obj, "kn_self_tgid", &self, sizeof(self));
+	err = err ?: rodata_set(p->obj, "kn_enabled_mask", &mask, sizeof(mask));
+	err = err ?: rodata_set(p->obj, "kn_send_min", &o->send_min, sizeof(o->send_min));
+	err = err ?: rodata_set(p->obj, "kn_uring_shape", &p->feat.uring_shape, sizeof(int));
+	if (err)
+		return err;
+	err = err ?: bpf_map__set_max_entries(probes_map(p, "kn_scratch"), (uint32_t)ncpus);
+	err = err ?: bpf_map__set_max_entries(probes_map(p, "kn_events"), o->ringbuf_mb << 20);
+	/* no stash where arguments are read at exit */
+	if (p->feat.task_pt_regs)
+		err = err ?: bpf_map__set_max_entries(probes_map(p, "kn_args_stash"), 1);
+	return err;
+}
+
+static int probes_open(struct probes *p)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "kunai");
+	const void *bytes;
+	size_t size;
+
+	if (p->feat.bpf_loop) {
+		bytes = kunai_bpf__elf_bytes(&size);
+		p->variant = "bpf_loop path walk";
+	} else {
+		bytes = kunai_compat_bpf__elf_bytes(&size);
+		p->variant = "bounded path walk (no bpf_loop)";
+	}
+	p->obj = bpf_object__open_mem(bytes, size, &opts);
+	if (!p->obj) {
+		fprintf(stderr, "kunai: opening the embedded probes failed: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static bool needs_tracefs(const struct probes *p)
+{
+	for (int i = 0; i < p->nprogs; i++) {
+		if (p->progs[i].state != PROBE_UNWANTED && p->progs[i].state != PROBE_NOT_NEEDED &&
+		    !strncmp(p->progs[i].sec, "tp/", 3))
+			return true;
+	}
+	return false;
+}
+
+/* Load what is wanted; a program the kernel refuses is left out (with its
+ * stash or exit sibling) and the object reloaded without it. */
+static int probes_load(struct probes *p, const struct probes_opts *o, int ncpus)
+{
+	for (int attempt = 0; attempt <= PROBES_MAX; attempt++) {
+		struct bpf_program *prog;
+		struct probe *g;
+		int i = 0, err;
+
+		if (attempt && probes_open(p))
+			return -1;
+		err = probes_configure(p, o, ncpus);
+		if (err) {
+			fprintf(stderr, "kunai: configuring the probes failed: %s\n", strerror(-err));
+			return -1;
+		}
+		bpf_object__for_each_program (prog, p->obj) {
+			if (i < p->nprogs)
+				bpf_program__set_autoload(prog, p->progs[i++].state == PROBE_ATTACHED);
+		}
+		lbmsg.failed[0] = lbmsg.reason[0] = 0;
+		err = bpf_object__load(p->obj);
+		if (!err)
+			return 0;
+		g = lbmsg.failed[0] ? probe_by_name(p, lbmsg.failed) : NULL;
+		if (!g || g->state != PROBE_ATTACHED || g->core) {
+			if (g)
+				fprintf(stderr,
+					"kunai: loading the probes into the kernel failed: it refused %s (%s)\n",
+					g->name, lbmsg.reason[0] ? lbmsg.reason : strerror(-err));
+			else
+				fprintf(stderr, "kunai: loading the probes into the kernel failed: %s\n",
+					strerror(-err));
+			if (!o->verbose)
+				fputs("kunai: run with -v for the verifier's log\n", stderr);
+			return -1;
+		}
+		g->state = PROBE_REFUSED;
+		probe_reason(g, "the kernel refused %s: %s", g->name, lbmsg.reason[0] ? lbmsg.reason : strerror(-err));
+		{
+			struct probe *sib = probe_sibling(p, g);
+
+			if (sib && sib->state == PROBE_ATTACHED) {
+				sib->state = PROBE_REFUSED;
+				probe_reason(sib, "%s", g->reason);
+			}
+		}
+		bpf_object__close(p->obj);
+		p->obj = NULL;
+	}
+	fprintf(stderr, "kunai: loading the probes into the kernel failed\n");
+	return -1;
+}
+
+static void probes_report(struct probes *p, const struct probes_opts *o)
+{
 	for (int t = 0; t < KN_TYPE_MAX; t++) {
-		if ((wanted & T(t)) && !(loaded & T(t)))
+		const char *name = kn_type_info((uint32_t)t)->name;
+		const struct probe *why = NULL;
+		bool any = false, hookless = true;
+
+		if (!(p->wanted & T(t)))
+			continue;
+		for (int i = 0; i < p->nprogs; i++) {
+			const struct probe *g = &p->progs[i];
+
+			if (!(g->types & T(t)) || is_stash(g->name))
+				continue;
+			any = true;
+			if (g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH) {
+				hookless = false;
+				if (!why)
+					why = g;
+			}
+		}
+		if (o->quiet || !any)
+			continue;
+		if (!(p->attached & T(t)) && hookless)
 			fprintf(stderr,
 				"kunai: notice: %s events cannot happen on this kernel: it has none of their hooks%s\n",
-				kn_type_info((uint32_t)t)->name,
-				t == KN_INIT_MODULE ? " (a kernel without loadable modules)" : "");
+				name, t == KN_INIT_MODULE ? " (a kernel without loadable modules)" : "");
+		else if (!(p->attached & T(t)))
+			fprintf(stderr, "kunai: notice: %s events are off: %s\n", name, why ? why->reason : "");
+		else if (why)
+			fprintf(stderr, "kunai: notice: %s events through %s are missed: %s\n", name, why->sec,
+				why->reason);
 	}
+	if (o->verbose && !o->quiet) {
+		for (int i = 0; i < p->nprogs; i++) {
+			if (p->progs[i].state == PROBE_NO_HOOK)
+				fprintf(stderr, "kunai: notice: this kernel has no hook %s; %s not loaded\n",
+					p->progs[i].sec, p->progs[i].name);
+		}
+	}
+}
+
+int probes_start(struct probes *p, const struct probes_opts *o)
+{
+	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
+	struct bpf_program *prog;
+	struct btf *vbtf;
+	int ncpus, err, i = 0;
+
+	memset(p, 0, sizeof(*p));
+	/* Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; later ones
+	 * to the cgroup, where a refused raise is harmless */
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) && o->verbose)
+		fprintf(stderr, "kunai: notice: raising RLIMIT_MEMLOCK failed (%s); continuing\n", strerror(errno));
+	lbmsg.verbose = o->verbose;
+	libbpf_set_print(libbpf_log);
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0) {
+		fprintf(stderr, "kunai: cannot count the CPUs: %s\n", strerror(-ncpus));
+		return -1;
+	}
+	kfeatures_probe(&p->feat);
+	p->wanted = o->enabled;
+	if (probes_open(p))
+		return -1;
+	/* tracefs first: whether a tp/ hook exists is read there */
+	err = tracefs_ensure();
+	if (err < 0) {
+		fprintf(stderr, "kunai: tracefs is missing and mounting it at %s failed: %s\n", TRACEFS,
+			strerror(-err));
+		return -1;
+	}
+	p->tracefs_mounted = err == 1;
+	vbtf = btf__load_vmlinux_btf();
+	probes_classify(p, o, libbpf_get_error(vbtf) ? NULL : vbtf);
 	btf__free(vbtf);
-	return loaded;
+	if (p->tracefs_mounted && !needs_tracefs(p)) {
+		umount2(TRACEFS, MNT_DETACH);
+		p->tracefs_mounted = false;
+	}
+	if (probes_load(p, o, ncpus))
+		return -1;
+	/* stashes first: an exit whose stash is not attached is worthless */
+	for (int pass = 0; pass < 2; pass++) {
+		i = 0;
+		bpf_object__for_each_program (prog, p->obj) {
+			struct probe *g = i < p->nprogs ? &p->progs[i++] : NULL, *sib;
+			struct bpf_link *l;
+
+			if (!g || g->state != PROBE_ATTACHED || is_stash(g->name) != (pass == 0))
+				continue;
+			sib = probe_sibling(p, g);
+			if (pass == 1 && sib && sib->state == PROBE_NO_ATTACH) {
+				g->state = PROBE_NO_ATTACH;
+				probe_reason(g, "%s", sib->reason);
+				continue;
+			}
+			l = bpf_program__attach(prog);
+			if (!l) {
+				err = errno;
+				if (g->core) {
+					fprintf(stderr, "kunai: attaching %s (%s) failed: %s\n", g->name, g->sec,
+						strerror(err));
+					return -1;
+				}
+				g->state = PROBE_NO_ATTACH;
+				probe_reason(g, "attaching %s failed: %s", g->sec, strerror(err));
+				continue;
+			}
+			if (p->nlinks < PROBES_MAX)
+				p->links[p->nlinks++] = l;
+		}
+	}
+	for (i = 0; i < p->nprogs; i++) {
+		const struct probe *g = &p->progs[i];
+
+		if (is_stash(g->name))
+			continue;
+		if (g->state == PROBE_ATTACHED)
+			p->attached |= g->types;
+		else if (g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH)
+			p->partial |= g->types;
+	}
+	p->attached &= p->wanted | T(KN_EXECVE) | T(KN_EXECVE_SCRIPT) | T(KN_CLONE) | T(KN_EXIT) | T(KN_EXIT_GROUP);
+	p->partial &= p->wanted;
+	probes_report(p, o);
+	return 0;
+}
+
+void probes_detach(struct probes *p)
+{
+	for (int i = 0; i < p->nlinks; i++)
+		bpf_link__destroy(p->links[i]);
+	p->nlinks = 0;
+}
+
+void probes_stop(struct probes *p)
+{
+	probes_detach(p);
+	bpf_object__close(p->obj);
+	p->obj = NULL;
+	if (p->tracefs_mounted)
+		umount2(TRACEFS, MNT_DETACH);
+	p->tracefs_mounted = false;
 }

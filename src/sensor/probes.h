@@ -1,8 +1,14 @@
 /*
- * Which programs serve which event types, and which of them this kernel
- * can run. A program none of whose types is on is not loaded. A program
- * whose hook the kernel lacks (a tracepoint it does not have) is not
- * loaded either, with a notice: its events cannot happen here.
+ * The probes: which programs serve which event types, what this kernel can
+ * run, and loading and attaching them.
+ *
+ * Choices are made by probing the running kernel, never by its version:
+ * helpers (libbpf's helper probes), hooks (tracefs events, BTF tracepoint
+ * types), argument shapes (the BTF prototypes of tracepoints). The object
+ * with the bpf_loop path walker is loaded where the kernel has bpf_loop,
+ * the one with a bounded walk elsewhere. A program the kernel refuses
+ * (verifier) or cannot attach is left out with one notice naming the event
+ * and the reason; the process lifecycle programs are mandatory.
  */
 #ifndef KN_PROBES_H
 #define KN_PROBES_H
@@ -10,8 +16,66 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kunai/wire.h"
+
 struct bpf_object;
+struct bpf_map;
+struct bpf_link;
 struct btf;
+
+/* What the running kernel offers the probes. */
+struct kfeatures {
+	bool bpf_loop; /* 5.17: deep path walks */
+	bool task_pt_regs; /* 5.15: syscall arguments read at exit */
+	bool current_task_btf; /* 5.11: plain loads from the task */
+	bool btf; /* /sys/kernel/btf/vmlinux */
+	/* io_uring_submit_sqe's arguments: 0 the request first, 1 or 2 the
+	 * index of the opcode (the user data next), -1 a shape not known */
+	int uring_shape;
+};
+
+enum probe_state {
+	PROBE_UNWANTED, /* none of its event types is on */
+	PROBE_NOT_NEEDED, /* an argument stash where arguments are read at exit */
+	PROBE_NO_HOOK, /* the kernel has no such tracepoint */
+	PROBE_REFUSED, /* the kernel refused the program (verifier) */
+	PROBE_NO_ATTACH, /* loaded, not attached */
+	PROBE_ATTACHED,
+};
+
+struct probe {
+	char name[64];
+	char sec[96];
+	uint64_t types; /* 1 << enum kn_type */
+	bool core;
+	enum probe_state state;
+	char reason[192];
+};
+
+#define PROBES_MAX 192
+
+struct probes {
+	struct bpf_object *obj;
+	const char *variant; /* which object: "bpf_loop walk" or "bounded walk" */
+	struct kfeatures feat;
+	struct probe progs[PROBES_MAX];
+	int nprogs;
+	struct bpf_link *links[PROBES_MAX];
+	int nlinks;
+	uint64_t wanted; /* types asked for */
+	uint64_t attached; /* types with at least one program attached */
+	uint64_t partial; /* types with a program refused or not attached */
+	bool tracefs_mounted;
+};
+
+struct probes_opts {
+	uint64_t enabled; /* event types on */
+	uint32_t self_tgid; /* the sensor: skipped in the kernel */
+	uint32_t send_min;
+	uint32_t ringbuf_mb;
+	int verbose;
+	bool quiet; /* no notices on standard error (kunai check prints a table) */
+};
 
 /* Event types (1 << enum kn_type) a program serves; 0 when unknown.
  * *core: the process model needs it whatever the user turned off. */
@@ -19,9 +83,22 @@ uint64_t probe_types(const char *prog_name, bool *core);
 /* Whether the hook of section `sec` exists on this kernel (tracefs mounted
  * for tp/ sections; vmlinux_btf for tp_btf/). */
 bool probe_hook_exists(const char *sec, const struct btf *vmlinux_btf);
-/* Set autoload on every program of obj for the enabled mask; print
- * notices for what this kernel cannot do. Returns the mask of types that
- * have at least one program loaded. */
-uint64_t probes_select(struct bpf_object *obj, uint64_t enabled, int verbose);
+/* The shape of io_uring_submit_sqe's arguments, from its BTF prototype:
+ * 0 the request first, 1 or 2 the index of the opcode argument (the user
+ * data follows), -1 another shape (or no such tracepoint). */
+int probe_uring_shape(const struct btf *vmlinux_btf);
+/* Probe the running kernel. */
+void kfeatures_probe(struct kfeatures *f);
+/* The hook tier of an event type for display: "tracepoint", "syscall". */
+const char *probe_tier(const struct probes *p, int type);
+
+/* Open, configure, load (leaving out what the kernel refuses) and attach.
+ * 0, or -1 with a message on standard error. */
+int probes_start(struct probes *p, const struct probes_opts *o);
+struct bpf_map *probes_map(struct probes *p, const char *name);
+/* Detach every program (idempotent; may take seconds: one RCU grace period
+ * per syscall tracepoint). */
+void probes_detach(struct probes *p);
+void probes_stop(struct probes *p);
 
 #endif

@@ -23,20 +23,16 @@
 #include "enrich/files.h"
 #include "event/encode.h"
 #include "event/types.h"
-#include "kunai.skel.h"
 #include "model/procfs.h"
 #include "sensor/loss.h"
 #include "sensor/probes.h"
 
-#define TRACEFS "/sys/kernel/tracing"
 #define SWEEP_EVERY 60 /* seconds */
 #define PROCS_MAX (1u << 20)
 
 struct sensor {
 	const struct sensor_opts *opts;
-	struct kunai_bpf *skel;
-	struct bpf_link *links[160];
-	int nlinks;
+	struct probes probes;
 	struct ring_buffer *rb;
 	struct sinks sinks;
 	struct host host;
@@ -49,24 +45,12 @@ struct sensor {
 	uint64_t read_total, read_at_report, report_ns;
 	uint64_t written;
 	uint32_t batch_left; /* records this wake-up may still take */
-	int tracefs_mounted;
 };
 
 /* Records consumed per wake-up before signals and timers get their turn:
  * under a storm the ring buffer never empties, and a stop must not wait. */
 #define BATCH_MAX 4096
 #define SINK_DRAIN_MS 2000 /* at stop, for outputs holding lines back */
-
-static int verbose_level;
-
-static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG && verbose_level < 2)
-		return 0;
-	if (level == LIBBPF_INFO && verbose_level < 1)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
 
 int sensor_preflight(void)
 {
@@ -82,17 +66,6 @@ int sensor_preflight(void)
 		return 1;
 	}
 	return 0;
-}
-
-int tracefs_ensure(void)
-{
-	struct stat st;
-
-	if (!stat(TRACEFS "/events", &st))
-		return 0;
-	if (mount("tracefs", TRACEFS, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
-		return -errno;
-	return 1;
 }
 
 static void emit_line(struct sensor *s)
@@ -156,7 +129,7 @@ static void loss_check(struct sensor *s)
 	uint64_t totals[KN_TYPE_MAX] = {0}, delta[KN_TYPE_MAX], lost, now, read, dropped = 0;
 	struct output_drop drops[SINKS_MAX];
 	uint64_t *vals = calloc((size_t)s->ncpus, sizeof(uint64_t));
-	int fd = bpf_map__fd(s->skel->maps.kn_loss);
+	int fd = bpf_map__fd(probes_map(&s->probes, "kn_loss"));
 	double secs;
 
 	if (!vals)
@@ -188,84 +161,18 @@ static void loss_check(struct sensor *s)
 	s->report_ns = now;
 }
 
-static int needs_tracefs(struct kunai_bpf *skel, uint64_t enabled)
-{
-	struct bpf_program *p;
-
-	bpf_object__for_each_program (p, skel->obj) {
-		const char *sec = bpf_program__section_name(p);
-
-		if ((probe_types(bpf_program__name(p), NULL) & enabled) &&
-		    (!strncmp(sec, "tp/", 3) || !strncmp(sec, "tracepoint/", 11)))
-			return 1;
-	}
-	return 0;
-}
-
 static int probes_load(struct sensor *s)
 {
 	const struct sensor_opts *o = s->opts;
-	struct bpf_program *p;
-	int err;
+	struct probes_opts po = {
+		.enabled = o->enabled,
+		.self_tgid = (uint32_t)getpid(),
+		.send_min = o->send_min,
+		.ringbuf_mb = o->ringbuf_mb,
+		.verbose = o->verbose,
+	};
 
-	s->skel = kunai_bpf__open();
-	if (!s->skel) {
-		fprintf(stderr, "kunai: opening the embedded probes failed: %s\n", strerror(errno));
-		return -1;
-	}
-	s->skel->rodata->kn_self_tgid = (uint32_t)getpid();
-	s->skel->rodata->kn_enabled_mask = o->enabled;
-	s->skel->rodata->kn_send_min = o->send_min;
-	bpf_map__set_max_entries(s->skel->maps.kn_scratch, (uint32_t)s->ncpus);
-	bpf_map__set_max_entries(s->skel->maps.kn_events, o->ringbuf_mb << 20);
-	if (needs_tracefs(s->skel, o->enabled)) {
-		err = tracefs_ensure();
-		if (err < 0) {
-			fprintf(stderr, "kunai: tracefs is missing and mounting it at %s failed: %s\n", TRACEFS,
-				strerror(-err));
-			return -1;
-		}
-		s->tracefs_mounted = err == 1;
-	}
-	probes_select(s->skel->obj, o->enabled, o->verbose);
-	err = kunai_bpf__load(s->skel);
-	if (err) {
-		fprintf(stderr,
-			"kunai: loading the probes into the kernel failed: %s (run with -v for the verifier log)\n",
-			strerror(-err));
-		return -1;
-	}
-	bpf_object__for_each_program (p, s->skel->obj) {
-		struct bpf_link *l;
-
-		if (!bpf_program__autoload(p))
-			continue;
-		l = bpf_program__attach(p);
-		if (!l) {
-			bool core = false;
-
-			probe_types(bpf_program__name(p), &core);
-			fprintf(stderr, "kunai: %sattaching %s (%s) failed: %s\n",
-				core ? "" : "notice: ", bpf_program__name(p), bpf_program__section_name(p),
-				strerror(errno));
-			if (core)
-				return -1;
-			continue;
-		}
-		if (s->nlinks < (int)(sizeof(s->links) / sizeof(s->links[0])))
-			s->links[s->nlinks++] = l;
-	}
-	return 0;
-}
-
-/* Each syscall tracepoint's detach waits for an RCU grace period under
- * the kernel's event_mutex (about 70 ms here): with the whole catalogue a
- * stop takes seconds, and threads do not shorten it. */
-static void probes_detach(struct sensor *s)
-{
-	for (int i = 0; i < s->nlinks; i++)
-		bpf_link__destroy(s->links[i]);
-	s->nlinks = 0;
+	return probes_start(&s->probes, &po);
 }
 
 /* Detaching takes seconds (see probes_detach): it runs in a thread while
@@ -283,7 +190,7 @@ static void *detach_thread(void *arg)
 	struct detacher *d = arg;
 	uint64_t one = 1;
 
-	probes_detach(d->s);
+	probes_detach(&d->s->probes);
 	if (write(d->efd, &one, sizeof(one)) < 0)
 		return NULL;
 	return NULL;
@@ -366,7 +273,7 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 				if (d.started)
 					continue; /* stopping already */
 				if (pthread_create(&d.th, NULL, detach_thread, &d)) {
-					probes_detach(s); /* no thread: detach here */
+					probes_detach(&s->probes); /* no thread: detach here */
 					goto out;
 				}
 				d.started = 1;
@@ -390,7 +297,6 @@ out:
 int sensor_run(const struct sensor_opts *o)
 {
 	struct sensor s;
-	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
 	struct itimerspec its = {{1, 0}, {1, 0}};
 	struct start_info si = {KUNAI_VERSION, NULL, NULL};
 	char err[512], exe[4096];
@@ -402,7 +308,6 @@ int sensor_run(const struct sensor_opts *o)
 		return 1;
 	memset(&s, 0, sizeof(s));
 	s.opts = o;
-	verbose_level = o->verbose;
 	s.ncpus = libbpf_num_possible_cpus();
 	if (s.ncpus <= 0) {
 		fprintf(stderr, "kunai: cannot count the CPUs: %s\n", strerror(-s.ncpus));
@@ -432,12 +337,6 @@ int sensor_run(const struct sensor_opts *o)
 		goto out;
 	}
 
-	/* Kernels since 5.11 account BPF memory to the cgroup: a refused
-	 * bump is worth a notice, not a failure. */
-	if (setrlimit(RLIMIT_MEMLOCK, &rl) && o->verbose)
-		fprintf(stderr, "kunai: notice: raising RLIMIT_MEMLOCK failed (%s); continuing\n", strerror(errno));
-	libbpf_set_print(libbpf_log);
-
 	if (proctable_init(&s.pt, 65536, PROCS_MAX)) {
 		fprintf(stderr, "kunai: out of memory\n");
 		goto out;
@@ -454,7 +353,7 @@ int sensor_run(const struct sensor_opts *o)
 	/* Seed after attaching: a process that starts in between is seen by
 	 * both, and the model takes the kernel's word for it. */
 	procfs_seed(&s.pt, "/proc");
-	s.rb = ring_buffer__new(bpf_map__fd(s.skel->maps.kn_events), on_record, &s, NULL);
+	s.rb = ring_buffer__new(bpf_map__fd(probes_map(&s.probes, "kn_events")), on_record, &s, NULL);
 	if (!s.rb) {
 		fprintf(stderr, "kunai: cannot read the ring buffer: %s\n", strerror(errno));
 		goto out;
@@ -467,7 +366,7 @@ int sensor_run(const struct sensor_opts *o)
 	s.report_ns = clock_ns(CLOCK_BOOTTIME);
 
 	rc = event_loop(&s, sfd, tfd) ? 1 : 0;
-	probes_detach(&s);
+	probes_detach(&s.probes);
 	drain(&s);
 	files_flush(&s.files, SINK_DRAIN_MS, emit_event, &s);
 	sinks_drain(&s.sinks, SINK_DRAIN_MS);
@@ -476,11 +375,9 @@ int sensor_run(const struct sensor_opts *o)
 			(unsigned long long)s.read_total, (unsigned long long)s.loss.lost_total,
 			(unsigned long long)s.enc.malformed);
 out:
-	probes_detach(&s);
+	probes_detach(&s.probes);
 	ring_buffer__free(s.rb);
-	kunai_bpf__destroy(s.skel);
-	if (s.tracefs_mounted)
-		umount2(TRACEFS, MNT_DETACH);
+	probes_stop(&s.probes);
 	files_free(&s.files);
 	if (s.enc.host)
 		encoder_free(&s.enc);

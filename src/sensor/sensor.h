@@ -23,8 +23,5 @@ int sensor_run(const struct sensor_opts *o);
 /* Preflight shared by every command that loads probes: root and BTF.
  * Prints one sentence and returns non-zero when the sensor cannot run. */
 int sensor_preflight(void);
-/* Mount tracefs at /sys/kernel/tracing if it is not there. Returns 1 if it
- * was mounted by this call, 0 if present, -errno on failure. */
-int tracefs_ensure(void);
 
 #endif

@@ -16,7 +16,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kunai_e2e import Runner, Sensor, Skip, check_equal, copy_exe, decode, file_object, name_is  # noqa: E402
 import catalogue  # noqa: E402
 
-SUITE_TIMEOUT = 600
+SUITE_TIMEOUT = 900
+EXEC_TESTS = ["test_exec_argv", "test_exec_argv_truncated", "test_exec_script", "test_exec_deep_path",
+              "test_exec_path_truncated", "test_exec_fileless", "test_fork", "test_thread", "test_exit_code",
+              "test_killed", "test_ancestry_chain"]
 ARGV_MAX = 128 * 1024
 PYTHON = os.path.realpath(sys.executable)
 SH = os.path.realpath("/bin/sh")
@@ -474,6 +477,54 @@ class Suite:
             rc = s.stop()
         check_equal(rc, 0, "exit code")
 
+    def test_check(self):
+        """kunai check loads every probe, does the action behind each event
+        itself and reports a table: every event this kernel can support
+        fired, the others say why not."""
+        r = subprocess.run([self.kunai, "check"], capture_output=True, timeout=300)
+        out = r.stdout.decode()
+        check_equal((r.returncode, r.stderr), (0, b""), "exit code, stderr:\n" + out)
+        lines = out.splitlines()
+        check_equal(lines[0], "kunai 0.1.0 check: what this kernel lets the sensor see", "first line")
+        head = {l.split()[0]: l.split(None, 1)[1] for l in lines[2:8] if l.strip()}
+        check_equal(sorted(head), ["btf", "helpers", "io_uring", "kernel", "lsm", "probes"], "report lines")
+        assert head["kernel"].startswith(os.uname().release + " " + os.uname().machine), head["kernel"]
+        assert head["btf"].startswith("/sys/kernel/btf/vmlinux ("), head["btf"]
+        i = lines.index(next(l for l in lines if l.startswith("event ")))
+        check_equal(lines[i].split(), ["event", "id", "tier", "loaded", "attached", "fired", "note"], "table header")
+        rows = {}
+        for l in lines[i + 1:]:
+            if not l.strip():
+                break
+            f = l.split(None, 6)
+            rows[f[0]] = f
+        names = subprocess.run([self.kunai, "--list-events"], capture_output=True, timeout=10, check=True)
+        kinds = [l.split() for l in names.stdout.decode().splitlines()[1:]]
+        want = {k[1]: int(k[0]) for k in kinds if k[2] != "always"}
+        check_equal(sorted(rows), sorted(want), "one row per event type")
+        fired = 0
+        for name, f in rows.items():
+            check_equal(int(f[1]), want[name], "id of %s" % name)
+            if f[4] == "yes":
+                check_equal(f[5], "yes", "%s attached but did not fire: %s" % (name, f))
+                fired += 1
+            else:
+                # only a hook this kernel lacks, with its reason
+                assert len(f) == 7 and "none of its hooks" in f[6], f
+        for name in ("execve", "execve_script", "exit", "exit_group", "clone"):
+            check_equal(rows[name][2:6], ["tracepoint", "yes", "yes", "yes"], "row of " + name)
+        check_equal(rows["file_rename"][2:6], ["syscall", "yes", "yes", "yes"], "row of file_rename")
+        modules = os.path.exists("/proc/modules")
+        check_equal(rows["init_module"][5], "yes" if modules else "-", "init_module fired (modules: %s)" % modules)
+        summary = [l for l in lines if " events this kernel supports fired; " in l]
+        check_equal(summary, ["%d of %d events this kernel supports fired; %d cannot happen on this kernel; 0 failed."
+                              % (fired, fired, len(rows) - fired)], "summary")
+        # nothing left behind: the work directory, the mounts
+        left = [d for d in os.listdir("/tmp") if d.startswith("kunai-check.")]
+        check_equal(left, [], "work directories left in /tmp")
+        with open("/proc/self/mounts") as m:
+            check_equal([l for l in m if "kunai-check" in l], [], "mounts left")
+
     def test_event_loss(self):
         """A stopped reader and a 1 MiB ring buffer: losses are counted per
         type and reported, never silent."""
@@ -528,6 +579,7 @@ def main():
     work = os.path.realpath(tempfile.mkdtemp(prefix="kunai-e2e-", dir="/tmp"))
     tracefs_before = os.path.exists("/sys/kernel/tracing/events")
     suite = Suite(kunai, work)
+    suites = [suite]
     r = Runner()
     sensor = None
 
@@ -550,9 +602,7 @@ def main():
         pre = suite.spawn([pre_sh, "-c", 'read x; "$0"; exit 0', after], stdin=subprocess.PIPE)
         time.sleep(0.2)
         sensor = Sensor(kunai, work, ["--include", "all"]).start()
-        for name in ["test_exec_argv", "test_exec_argv_truncated", "test_exec_script", "test_exec_deep_path",
-                     "test_exec_path_truncated", "test_exec_fileless", "test_fork", "test_thread", "test_exit_code", "test_killed",
-                     "test_ancestry_chain"]:
+        for name in EXEC_TESTS:
             if want(name):
                 r.run(name, getattr(suite, name), sensor)
         cat = catalogue.Catalogue(suite)
@@ -568,6 +618,23 @@ def main():
         if want("test_stop_mid_storm"):
             r.run("test_stop_mid_storm", suite.test_stop_mid_storm, sensor)
         sensor.kill()
+        # The event tests again, against the default catalogue (other
+        # programs are loaded; events that are off must not appear).
+        dwork = os.path.join(work, "default")
+        os.mkdir(dwork)
+        dsuite = Suite(kunai, dwork)
+        suites.append(dsuite)
+        sensor = Sensor(kunai, dwork, [], name="default").start()
+        dcat = catalogue.Catalogue(dsuite, all_events=False)
+        for name in EXEC_TESTS:
+            if want(name):
+                r.run(name + " [default catalogue]", getattr(dsuite, name), sensor)
+        for name in catalogue.TESTS:
+            if want(name):
+                r.run(name + " [default catalogue]", getattr(dcat, name), sensor)
+        check_equal(sensor.stop(), 0, "exit code of the default-catalogue sensor")
+        if want("test_check"):
+            r.run("test_check", suite.test_check)
         if want("test_event_loss"):
             r.run("test_event_loss", suite.test_event_loss)
         if want("test_sighup_reopens"):
@@ -581,7 +648,8 @@ def main():
         signal.alarm(0)
         if sensor:
             sensor.kill()
-        suite.cleanup()
+        for x in suites:
+            x.cleanup()
         shutil.rmtree(work, ignore_errors=True)
         # a sensor that was killed leaves the tracefs it mounted
         if not tracefs_before and os.path.exists("/sys/kernel/tracing/events"):

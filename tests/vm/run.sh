@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
-# Run a command of this project inside a VM booted on another kernel:
-# Debian's packaged kernel, the host's root file system shared read-only
-# under a tmpfs overlay, software emulation (TCG: no KVM needed). Exits
-# with the command's status.
+# Run something of this project inside a VM booted on one of Debian's
+# packaged kernels, under software emulation (TCG: no KVM needed). Exits
+# with the status of what ran inside.
 #
-#   sudo tests/vm/run.sh [--kernel SERIES|PACKAGE] [--timeout SECONDS]
-#                        [--skip-unavailable] [COMMAND]
+#   sudo tests/vm/run.sh [--kernel SERIES] [--timeout SECONDS] [COMMAND]
+#   sudo tests/vm/run.sh [--kernel SERIES] [--timeout SECONDS] --static BINARY
 #
-# SERIES is 6.1 (default) or 6.12: the newest amd64 kernel of that series
-# in the archive. The default command is the end-to-end suite
-# (tests/vm/inside.sh). With --skip-unavailable, a kernel that cannot be
-# had (no package, no download, not x86_64) is a skip, not a failure.
+# SERIES: 5.10 (bullseye), 6.1 (default) or 6.12 (bookworm); the newest
+# package of the series, fetched through tools/kernel.sh (private apt
+# configuration, cached under build/kernels).
+#
+# COMMAND (default: tests/vm/inside.sh, the end-to-end suite) runs on the
+# host's root file system, shared read-only over 9p under a tmpfs overlay,
+# with the kernel's modules.
+#
+# --static BINARY boots an initramfs holding busybox and BINARY alone (no
+# shared libraries, no host files) and runs `BINARY check` there.
+#
+# Exit status 3: the kernel cannot be had here (no package, no download,
+# not x86_64, a tool missing); the caller decides whether that fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=$(pwd)
-pkg=6.1 timeout=1500 skip_unavailable=
+series=6.1 timeout=1500 static=
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--kernel) pkg=$2; shift 2 ;;
+	--kernel) series=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
-	--skip-unavailable) skip_unavailable=1; shift ;;
+	--static) static=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -28,64 +36,61 @@ done
 [ $# -gt 0 ] || set -- "$top/tests/vm/inside.sh"
 [ "$(id -u)" = 0 ] || { echo "run.sh: run it as root" >&2; exit 1; }
 unavailable() {
-	if [ -n "$skip_unavailable" ]; then
-		echo "SKIP vm $pkg: $1"
-		exit 0
-	fi
-	echo "run.sh: $1" >&2
-	exit 1
+	echo "run.sh: vm $series: $1" >&2
+	exit 3
 }
 [ "$(uname -m)" = x86_64 ] || unavailable "the test VM is x86_64 only"
-for tool in qemu-system-x86_64 busybox cpio depmod modprobe xz; do
+for tool in qemu-system-x86_64 busybox cpio depmod modprobe xz zstd; do
 	command -v $tool >/dev/null || unavailable "$tool is missing (make vm-deps)"
 done
-case "$pkg" in
-6.1) pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' | sort -V | tail -1) ;;
-6.12) pkg=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb[0-9]+-amd64$' | awk '{print $1}' |
-	sort -V | tail -1) ;;
-esac
-[ -n "$pkg" ] || unavailable "no kernel package of that series (apt-get update?)"
-vm=$top/build/vm/$pkg
-if [ ! -d "$vm/root/boot" ]; then
-	mkdir -p "$vm"
-	(cd "$vm" && apt-get download "$pkg" >/dev/null 2>&1) || unavailable "cannot download $pkg"
-	dpkg-deb -x "$vm"/*.deb "$vm/root"
-	rm -f "$vm"/*.deb
-fi
-kver=${pkg#linux-image-}
-kernel=$vm/root/boot/vmlinuz-$kver
-mods=$vm/root/lib/modules
-depmod -b "$vm/root" "$kver"
-# the initramfs: busybox, the modules that reach the shares (in dependency
-# order, as modprobe lists them), the init
+root=$(tools/kernel.sh fetch "$series") || { rc=$?; [ $rc = 3 ] && unavailable "kernel package not available"; exit $rc; }
+kver=$(basename "$root"/boot/vmlinuz-*)
+kver=${kver#vmlinuz-}
+kernel=$root/boot/vmlinuz-$kver
+vm=$top/build/vm/$series${static:+-static}
+rm -rf "$vm"
+mkdir -p "$vm"
 ird=$vm/initrd
-rm -rf "$ird"
-mkdir -p "$ird"/{bin,mods,proc,sys,dev,lower,upper,root}
+mkdir -p "$ird"/{bin,proc,sys,dev,tmp}
 cp "$(command -v busybox)" "$ird/bin/busybox"
-for m in virtio_pci 9pnet_virtio 9p overlay; do
-	modprobe -d "$vm/root" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
-done | awk '!seen[$0]++' | while read -r ko; do
-	name=$(basename "$ko")
-	case "$ko" in # busybox insmod takes plain modules only
-	*.xz) xz -dc "$ko" > "$ird/mods/${name%.xz}"; name=${name%.xz} ;;
-	*.zst) zstd -qdc "$ko" > "$ird/mods/${name%.zst}"; name=${name%.zst} ;;
-	*) cp "$ko" "$ird/mods/" ;;
-	esac
-	echo "$name" >> "$ird/mods/order"
-done
-cp tests/vm/init "$ird/init"
+if [ -n "$static" ]; then
+	# nothing but busybox and the binary under test
+	cp "$static" "$ird/kunai"
+	cp tests/vm/init-static "$ird/init"
+	append="console=ttyS0 quiet panic=-1"
+	shares=()
+else
+	mods=$root/lib/modules
+	depmod -b "$root" "$kver"
+	mkdir -p "$ird"/{mods,lower,upper,root}
+	# the modules that reach the shares, in dependency order as modprobe
+	# lists them (some are built in: nothing to load)
+	for m in virtio_pci 9pnet_virtio 9p overlay; do
+		modprobe -d "$root" -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" {print $2}'
+	done | awk '!seen[$0]++' | while read -r ko; do
+		name=$(basename "$ko")
+		case "$ko" in # busybox insmod takes plain modules only
+		*.xz) xz -dc "$ko" > "$ird/mods/${name%.xz}"; name=${name%.xz} ;;
+		*.zst) zstd -qdc "$ko" > "$ird/mods/${name%.zst}"; name=${name%.zst} ;;
+		*) cp "$ko" "$ird/mods/" ;;
+		esac
+		echo "$name" >> "$ird/mods/order"
+	done
+	touch "$ird/mods/order"
+	cp tests/vm/init "$ird/init"
+	cmd=$(printf '%q ' "$@")
+	cmd=${cmd% }
+	case "$cmd" in *" "*) echo "run.sh: the command must be one path without spaces" >&2; exit 2 ;; esac
+	append="console=ttyS0 quiet panic=-1 kn.cmd=$cmd"
+	shares=(-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap"
+		-virtfs "local,path=$mods,mount_tag=modules,security_model=none,readonly=on,multidevs=remap")
+fi
 chmod +x "$ird/init"
 (cd "$ird" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$vm/initrd.gz"
-cmd=$(printf '%q ' "$@")
-cmd=${cmd% }
-case "$cmd" in *" "*) echo "run.sh: the command must be one path without spaces" >&2; exit 2 ;; esac
 log=$vm/console.log
-echo "booting $pkg (console in $log)"
+echo "booting $kver${static:+ (static binary alone)} (console in $log)"
 timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 3072 -smp 2 -nographic -no-reboot \
-	-kernel "$kernel" -initrd "$vm/initrd.gz" \
-	-append "console=ttyS0 quiet panic=-1 kn.cmd=$cmd" \
-	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
-	-virtfs local,path="$mods",mount_tag=modules,security_model=none,readonly=on,multidevs=remap \
+	-kernel "$kernel" -initrd "$vm/initrd.gz" -append "$append" "${shares[@]}" \
 	</dev/null 2>&1 | tee "$log" | sed -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
 	grep -avE '^\[ *[0-9.]+\]|SeaBIOS|iPXE|Booting from|Press Ctrl-B|^[[:space:]]*$' || true
 status=$(sed -n 's/^kn-vm-exit=\([0-9]*\).*/\1/p' "$log" | tail -1)

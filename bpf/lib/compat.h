@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * What differs between kernels, in one place.
+ *
+ * Helpers: kn_has_helper(name) is a CO-RE relocation against the running
+ * kernel's enum bpf_func_id: a constant once libbpf has loaded the object,
+ * so the verifier walks only the branch this kernel can run and never sees
+ * a call to a helper it lacks.
+ *   bpf_get_current_task_btf  5.11  plain (fault-safe) loads from the task
+ *   bpf_task_pt_regs          5.15  syscall arguments read at exit; else
+ *                                   stashed at entry (kn_stash_* programs)
+ *   bpf_loop                  5.17  deep path walks; else a bounded loop.
+ *     bpf_loop takes a callback, which kernels before 5.13 cannot even
+ *     parse in dead code: the path walker is compiled twice, into two
+ *     objects (KN_WALK_LOOP 1 and 0), and userland loads the one the
+ *     kernel can run.
+ * Struct fields that moved: flavour structs and bpf_core_field_exists, in
+ * the helpers that read them (inode_ctime in task.h, uring_* in task.bpf.h).
+ */
+#ifndef KN_BPF_COMPAT_H
+#define KN_BPF_COMPAT_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#define kn_has_helper(name) bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_##name)
+
+#ifndef KN_WALK_LOOP
+#define KN_WALK_LOOP 1
+#endif
+
+/* The current task; CO-RE reads work on it on every kernel. */
+static __always_inline struct task_struct *kn_current(void)
+{
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+/* The start time of the current process (its group leader). */
+static __always_inline u64 kn_current_start(void)
+{
+	if (kn_has_helper(get_current_task_btf))
+		return bpf_get_current_task_btf()->group_leader->start_boottime;
+	return BPF_CORE_READ(kn_current(), group_leader, start_boottime);
+}
+
+#endif

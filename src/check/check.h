@@ -1,0 +1,15 @@
+/*
+ * `kunai check`: what this kernel lets the sensor see. Prints the kernel,
+ * its BTF, its active LSMs and the features the probes were chosen by,
+ * then loads every probe and, for each event type, whether it loaded,
+ * attached and fired: the check performs the action behind each event
+ * itself, in child processes (tests/vm and the end-to-end suite run it).
+ */
+#ifndef KN_CHECK_H
+#define KN_CHECK_H
+
+/* Returns the exit status: 0 when every event type this kernel can support
+ * fired, 1 otherwise (or when the probes cannot be loaded at all). */
+int check_run(int verbose);
+
+#endif

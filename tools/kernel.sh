@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Debian's packaged kernels, for the test VMs and for the checked-in BTF
+# header. Packages come through a private apt configuration under
+# build/apt (the machine's own sources are neither read nor changed) and
+# are cached, extracted, under build/kernels.
+#
+#   tools/kernel.sh package SERIES    the newest package name of a series
+#   tools/kernel.sh fetch SERIES      fetch and extract it; prints its root
+#   tools/kernel.sh vmlinux SERIES OUT  the uncompressed kernel (ELF, with BTF)
+#
+# SERIES: 5.10 (bullseye), 6.1 (bookworm), 6.12 (bookworm). Exit status 3:
+# the package cannot be had (no network, no such package); 1: other errors.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+apt_dir=$top/build/apt
+cache=$top/build/kernels
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+
+die() { echo "kernel.sh: $1" >&2; exit "${2:-1}"; }
+
+apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+	-o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+	-o "Dir::Etc::Preferences=/dev/null" -o "Dir::Etc::PreferencesParts=/dev/null"
+	-o "APT::Architecture=amd64" -o "APT::Architectures::=amd64" -o "APT::Sandbox::User=root"
+	-o "Acquire::Retries=3")
+
+apt_setup() {
+	mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+	[ -r "$keyring" ] || die "$keyring is missing (package debian-archive-keyring)"
+	cat > "$apt_dir/sources.list.new" <<SRC
+deb [signed-by=$keyring] http://deb.debian.org/debian bullseye main
+deb [signed-by=$keyring] http://deb.debian.org/debian-security bullseye-security main
+deb [signed-by=$keyring] http://deb.debian.org/debian bookworm main
+deb [signed-by=$keyring] http://deb.debian.org/debian-security bookworm-security main
+deb [signed-by=$keyring] http://deb.debian.org/debian bookworm-backports main
+SRC
+	mv "$apt_dir/sources.list.new" "$apt_dir/sources.list"
+	# package lists are refreshed at most every 6 hours
+	if [ -z "$(find "$apt_dir/lists" -maxdepth 1 -name '*Packages*' -mmin -360 2>/dev/null | head -1)" ]; then
+		apt-get "${apt_opts[@]}" -qq update >&2 || die "apt-get update of the private configuration failed" 3
+	fi
+}
+
+package() {
+	local re
+	case "$1" in
+	5.10) re='^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$' ;;
+	6.1) re='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
+	6.12) re='^linux-image-6\.12\.[0-9]+\+(deb12|bpo)-amd64-unsigned$' ;;
+	linux-image-*) echo "$1"; return ;;
+	*) die "unknown kernel series '$1' (5.10, 6.1 or 6.12)" 2 ;;
+	esac
+	apt_setup
+	apt-cache "${apt_opts[@]}" search --names-only "$re" | awk '{print $1}' | grep -E "$re" | sort -V | tail -1
+}
+
+fetch() {
+	local pkg dir
+	pkg=$(package "$1")
+	[ -n "$pkg" ] || die "no kernel package of series $1 in bullseye/bookworm" 3
+	dir=$cache/$pkg
+	if [ ! -d "$dir/root/boot" ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir/dl"
+		(cd "$dir/dl" && apt-get "${apt_opts[@]}" -qq download "$pkg" >&2) || die "cannot download $pkg" 3
+		dpkg-deb -x "$dir"/dl/*.deb "$dir/root.new"
+		rm -rf "$dir/dl"
+		mv "$dir/root.new" "$dir/root"
+	fi
+	echo "$dir/root"
+}
+
+# The kernel image's compressed payload, found through the x86 boot
+# header (setup_sects, payload_offset, payload_length), decompressed.
+vmlinux() {
+	local root
+	root=$(fetch "$1")
+	/usr/bin/python3 - "$root"/boot/vmlinuz-* "$2" <<'PY'
+import lzma, gzip, struct, subprocess, sys
+src, out = sys.argv[1], sys.argv[2]
+d = open(src, "rb").read()
+setup = (d[0x1f1] or 4) + 1
+off, length = struct.unpack_from("<II", d, 0x248)
+payload = d[setup * 512 + off: setup * 512 + off + length - 4]  # the last 4 bytes: the size
+if payload[:4] == b"\x28\xb5\x2f\xfd":
+    elf = subprocess.run(["zstd", "-dcq"], input=payload, capture_output=True, check=True).stdout
+elif payload[:6] == b"\xfd7zXZ\x00":
+    elf = lzma.decompress(payload)
+elif payload[:2] == b"\x1f\x8b":
+    elf = gzip.decompress(payload)
+else:
+    sys.exit("unknown kernel compression %s" % payload[:6].hex())
+if elf[:4] != b"\x7fELF":
+    sys.exit("the payload is not an ELF file")
+open(out, "wb").write(elf)
+PY
+}
+
+case "${1:-}" in
+package) [ $# -eq 2 ] || die "usage: $0 package SERIES" 2; package "$2" ;;
+fetch) [ $# -eq 2 ] || die "usage: $0 fetch SERIES" 2; fetch "$2" ;;
+vmlinux) [ $# -eq 3 ] || die "usage: $0 vmlinux SERIES OUT" 2; vmlinux "$2" "$3" ;;
+*) die "usage: $0 package|fetch|vmlinux SERIES [OUT]" 2 ;;
+esac
