@@ -135,11 +135,10 @@ static void print_kernel(const struct kfeatures *f)
 	       f->task_pt_regs ? "yes" : "no", f->current_task_btf ? "yes" : "no");
 }
 
-static const char *uring_hook(const struct probes *p)
+static const char *uring_hook(const struct probes *p, char *buf, size_t cap)
 {
 	static const char *const shapes[] = {"(the request first)", "(ring, opcode, user data)",
 					     "(ring, request, opcode, user data)"};
-	static char buf[96];
 
 	for (int i = 0; i < p->nprogs; i++) {
 		const struct probe *g = &p->progs[i];
@@ -150,7 +149,7 @@ static const char *uring_hook(const struct probes *p)
 			return "io_uring_submit_req";
 		if (p->feat.uring_shape < 0 || p->feat.uring_shape > 2)
 			return "io_uring_submit_sqe (arguments of an unknown shape)";
-		snprintf(buf, sizeof(buf), "io_uring_submit_sqe %s", shapes[p->feat.uring_shape]);
+		snprintf(buf, cap, "io_uring_submit_sqe %s", shapes[p->feat.uring_shape]);
 		return buf;
 	}
 	return "no submission tracepoint";
@@ -358,6 +357,7 @@ int check_run(int verbose)
 	};
 	struct ring_buffer *rb = NULL;
 	int64_t loss[KN_TYPE_MAX];
+	char uring[96];
 	struct check *c;
 	int rc = 1;
 
@@ -375,7 +375,7 @@ int check_run(int verbose)
 	print_kernel(&c->probes.feat);
 	printf("probes     %s; syscall arguments %s\n", c->probes.variant,
 	       c->probes.feat.task_pt_regs ? "read at exit" : "stashed at entry");
-	printf("io_uring   %s\n", uring_hook(&c->probes));
+	printf("io_uring   %s\n", uring_hook(&c->probes, uring, sizeof(uring)));
 	fflush(stdout);
 	rb = ring_buffer__new(bpf_map__fd(probes_map(&c->probes, "kn_events")), on_record, c, NULL);
 	if (!rb) {

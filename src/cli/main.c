@@ -27,7 +27,8 @@ static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
 				 "                       (the check does the action behind each event\n"
 				 "                       itself, in child processes, on a private tmpfs\n"
 				 "                       and network); exit 0 when every event this\n"
-				 "                       kernel supports fired; needs root\n"
+				 "                       kernel supports fired, 1 otherwise; -v: libbpf's\n"
+				 "                       messages and the verifier's log; needs root\n"
 				 "  config --list-events print every event: id, name, default on/off\n"
 				 "\n"
 				 "Options of run:\n"
@@ -53,8 +54,12 @@ static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
 				 "Signals: SIGINT and SIGTERM stop (buffered events are written first);\n"
 				 "SIGHUP reopens the --output files (after log rotation moved them).\n"
 				 "\n"
+				 "An event whose probes this kernel lacks or refuses is left out with one\n"
+				 "notice on standard error naming the event and the reason.\n"
+				 "\n"
 				 "Exit status: 0 after a clean stop, 1 when the sensor cannot run (not root,\n"
-				 "no BTF, probes refused, output not writable), 2 on a usage error.\n";
+				 "no BTF, the process probes refused, output not writable), 2 on a usage\n"
+				 "error.\n";
 
 static void usage(FILE *f)
 {

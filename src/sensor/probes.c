@@ -376,7 +376,7 @@ static struct probe *probe_sibling(struct probes *p, const struct probe *g)
 
 /* First pass over a freshly opened object: what each program is for and
  * whether this kernel has its hook. */
-static void probes_classify(struct probes *p, const struct probes_opts *o, const struct btf *vbtf)
+static int probes_classify(struct probes *p, const struct probes_opts *o, const struct btf *vbtf)
 {
 	struct bpf_program *prog;
 
@@ -385,7 +385,7 @@ static void probes_classify(struct probes *p, const struct probes_opts *o, const
 		struct probe *g;
 
 		if (p->nprogs >= PROBES_MAX)
-			break;
+			return -1;
 		g = &p->progs[p->nprogs++];
 		memset(g, 0, sizeof(*g));
 		snprintf(g->name, sizeof(g->name), "%s", bpf_program__name(prog));
@@ -410,6 +410,7 @@ static void probes_classify(struct probes *p, const struct probes_opts *o, const
 		if (sib && g->state == PROBE_NO_HOOK && sib->state == PROBE_ATTACHED)
 			sib->state = PROBE_NO_HOOK;
 	}
+	return 0;
 }
 
 static int probes_configure(struct probes *p, const struct probes_opts *o, int ncpus)
@@ -480,8 +481,10 @@ static int probes_load(struct probes *p, const struct probes_opts *o, int ncpus)
 			return -1;
 		}
 		bpf_object__for_each_program (prog, p->obj) {
-			if (i < p->nprogs)
-				bpf_program__set_autoload(prog, p->progs[i++].state == PROBE_ATTACHED);
+			bool on = i < p->nprogs && p->progs[i].state == PROBE_ATTACHED;
+
+			bpf_program__set_autoload(prog, on);
+			i++;
 		}
 		lbmsg.failed[0] = lbmsg.reason[0] = 0;
 		err = bpf_object__load(p->obj);
@@ -591,8 +594,12 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 	}
 	p->tracefs_mounted = err == 1;
 	vbtf = btf__load_vmlinux_btf();
-	probes_classify(p, o, libbpf_get_error(vbtf) ? NULL : vbtf);
+	err = probes_classify(p, o, libbpf_get_error(vbtf) ? NULL : vbtf);
 	btf__free(vbtf);
+	if (err) {
+		fprintf(stderr, "kunai: the embedded object has more than %d programs\n", PROBES_MAX);
+		return -1;
+	}
 	if (p->tracefs_mounted && !needs_tracefs(p)) {
 		umount2(TRACEFS, MNT_DETACH);
 		p->tracefs_mounted = false;
