@@ -15,6 +15,9 @@ PYTHON     ?= /usr/bin/python3
 ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 CFLAGS     ?= -O2 -g
+# Paths in the binary are relative to the tree: the same sources give the
+# same bytes wherever they are checked out.
+CFLAGS     += -ffile-prefix-map=$(CURDIR)=.
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
               -D_GNU_SOURCE -DKUNAI_VERSION=\"$(VERSION)\" -Iinclude -Isrc -I$(BUILD)
 LDLIBS     := -lbpf -lelf -lz -lcrypto -lm -lpthread
@@ -24,6 +27,7 @@ LLVM_STRIP ?= llvm-strip
 # any build host; CO-RE adapts it to the running kernel at load.
 VMLINUX_H  := bpf/vmlinux/$(ARCH)/vmlinux.h
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
+              -ffile-prefix-map=$(CURDIR)=. \
               -Iinclude -Ibpf/vmlinux/$(ARCH) -Ibpf
 
 BPF_HDRS   := $(wildcard bpf/*.bpf.h bpf/lib/*.h) include/kunai/wire.h
