@@ -10,7 +10,8 @@ for f in build/kunai build/kunai.bpf.o build/kunai_compat.bpf.o; do
 done
 copy=$(mktemp -d /tmp/kunai-build-anywhere.XXXXXX)
 trap 'rm -rf "$copy"' EXIT
-git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$copy"
+# the tree without its build (git may not be installed)
+tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$copy"
 # The namespace's /sys is made a slave first: the tmpfs that hides the BTF
 # must not reach the host (this also works in a chroot, whose root is not a
 # mount point).
