@@ -154,7 +154,7 @@ unit-asan: $(ASAN_BINS)
 	@set -e; for t in $(ASAN_BINS); do echo "== $$t"; $$t; done
 
 e2e: $(BUILD)/kunai
-	$(PYTHON) tests/e2e/run.py --kunai $(BUILD)/kunai
+	$(PYTHON) tests/e2e/run.py --kunai $(BUILD)/kunai --helper-combos
 
 test: deps
 	$(MAKE) all static $(UNIT_BINS)

@@ -50,10 +50,10 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(openat, KN_SC_OPENAT, 4, open_exit)
-SYS_EXIT(open, KN_SC_OPEN, 3, open_exit)
-SYS_EXIT(openat2, KN_SC_OPENAT2, 4, open_exit)
-SYS_EXIT(creat, KN_SC_CREAT, 2, open_exit)
+SYS_EXIT(openat, KN_SC_OPENAT, 4, KN_FILE_CREATE, open_exit)
+SYS_EXIT(open, KN_SC_OPEN, 3, KN_FILE_CREATE, open_exit)
+SYS_EXIT(openat2, KN_SC_OPENAT2, 4, KN_FILE_CREATE, open_exit)
+SYS_EXIT(creat, KN_SC_CREAT, 2, KN_FILE_CREATE, open_exit)
 
 static __always_inline int mknod_exit(struct kn_args *st, long ret)
 {
@@ -84,8 +84,8 @@ static __always_inline int mknod_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(mknod, KN_SC_MKNOD, 3, mknod_exit)
-SYS_EXIT(mknodat, KN_SC_MKNODAT, 4, mknod_exit)
+SYS_EXIT(mknod, KN_SC_MKNOD, 3, KN_FILE_CREATE, mknod_exit)
+SYS_EXIT(mknodat, KN_SC_MKNODAT, 4, KN_FILE_CREATE, mknod_exit)
 
 /* ---- file_rename ---------------------------------------------------- */
 
@@ -107,9 +107,9 @@ static __always_inline int rename_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(rename, KN_SC_RENAME, 2, rename_exit)
-SYS_EXIT(renameat, KN_SC_RENAMEAT, 4, rename_exit)
-SYS_EXIT(renameat2, KN_SC_RENAMEAT2, 5, rename_exit)
+SYS_EXIT(rename, KN_SC_RENAME, 2, KN_FILE_RENAME, rename_exit)
+SYS_EXIT(renameat, KN_SC_RENAMEAT, 4, KN_FILE_RENAME, rename_exit)
+SYS_EXIT(renameat2, KN_SC_RENAMEAT2, 5, KN_FILE_RENAME, rename_exit)
 
 /* ---- file_unlink ---------------------------------------------------- */
 
@@ -132,8 +132,8 @@ static __always_inline int unlink_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(unlink, KN_SC_UNLINK, 1, unlink_exit)
-SYS_EXIT(unlinkat, KN_SC_UNLINKAT, 3, unlink_exit)
+SYS_EXIT(unlink, KN_SC_UNLINK, 1, KN_FILE_UNLINK, unlink_exit)
+SYS_EXIT(unlinkat, KN_SC_UNLINKAT, 3, KN_FILE_UNLINK, unlink_exit)
 
 /* ---- chmod, chown, setxattr ----------------------------------------- */
 
@@ -208,18 +208,18 @@ static __always_inline int attr_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(chmod, KN_SC_CHMOD, 2, attr_exit)
-SYS_EXIT(fchmod, KN_SC_FCHMOD, 2, attr_exit)
-SYS_EXIT(fchmodat, KN_SC_FCHMODAT, 3, attr_exit)
-SYS_EXIT(fchmodat2, KN_SC_FCHMODAT2, 4, attr_exit)
-SYS_EXIT(chown, KN_SC_CHOWN, 3, attr_exit)
-SYS_EXIT(lchown, KN_SC_LCHOWN, 3, attr_exit)
-SYS_EXIT(fchown, KN_SC_FCHOWN, 3, attr_exit)
-SYS_EXIT(fchownat, KN_SC_FCHOWNAT, 5, attr_exit)
-SYS_EXIT(setxattr, KN_SC_SETXATTR, 5, attr_exit)
-SYS_EXIT(lsetxattr, KN_SC_LSETXATTR, 5, attr_exit)
-SYS_EXIT(fsetxattr, KN_SC_FSETXATTR, 5, attr_exit)
-SYS_EXIT(setxattrat, KN_SC_SETXATTRAT, 5, attr_exit)
+SYS_EXIT(chmod, KN_SC_CHMOD, 2, KN_CHMOD, attr_exit)
+SYS_EXIT(fchmod, KN_SC_FCHMOD, 2, KN_CHMOD, attr_exit)
+SYS_EXIT(fchmodat, KN_SC_FCHMODAT, 3, KN_CHMOD, attr_exit)
+SYS_EXIT(fchmodat2, KN_SC_FCHMODAT2, 4, KN_CHMOD, attr_exit)
+SYS_EXIT(chown, KN_SC_CHOWN, 3, KN_CHOWN, attr_exit)
+SYS_EXIT(lchown, KN_SC_LCHOWN, 3, KN_CHOWN, attr_exit)
+SYS_EXIT(fchown, KN_SC_FCHOWN, 3, KN_CHOWN, attr_exit)
+SYS_EXIT(fchownat, KN_SC_FCHOWNAT, 5, KN_CHOWN, attr_exit)
+SYS_EXIT(setxattr, KN_SC_SETXATTR, 5, KN_SETXATTR, attr_exit)
+SYS_EXIT(lsetxattr, KN_SC_LSETXATTR, 5, KN_SETXATTR, attr_exit)
+SYS_EXIT(fsetxattr, KN_SC_FSETXATTR, 5, KN_SETXATTR, attr_exit)
+SYS_EXIT(setxattrat, KN_SC_SETXATTRAT, 5, KN_SETXATTR, attr_exit)
 
 /* ---- mount ---------------------------------------------------------- */
 
@@ -240,7 +240,7 @@ static __always_inline int mount_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(mount, KN_SC_MOUNT, 5, mount_exit)
+SYS_EXIT(mount, KN_SC_MOUNT, 5, KN_MOUNT, mount_exit)
 
 /* ---- read, write, write_close --------------------------------------- */
 

@@ -48,8 +48,8 @@ static __always_inline int module_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(init_module, KN_SC_INIT_MODULE, 3, module_exit)
-SYS_EXIT(finit_module, KN_SC_FINIT_MODULE, 3, module_exit)
+SYS_EXIT(init_module, KN_SC_INIT_MODULE, 3, KN_INIT_MODULE, module_exit)
+SYS_EXIT(finit_module, KN_SC_FINIT_MODULE, 3, KN_INIT_MODULE, module_exit)
 
 /* ---- bpf_prog_load -------------------------------------------------- */
 
@@ -88,7 +88,7 @@ static __always_inline int bpf_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(bpf, KN_SC_BPF, 3, bpf_exit)
+SYS_EXIT(bpf, KN_SC_BPF, 3, KN_BPF_PROG_LOAD, bpf_exit)
 
 /* ---- bpf_socket_filter ---------------------------------------------- */
 
@@ -127,6 +127,6 @@ static __always_inline int setsockopt_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(setsockopt, KN_SC_SETSOCKOPT, 5, setsockopt_exit)
+SYS_EXIT(setsockopt, KN_SC_SETSOCKOPT, 5, KN_BPF_SOCKET_FILTER, setsockopt_exit)
 
 #endif

@@ -41,7 +41,7 @@ static __always_inline int mmap_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(mmap, KN_SC_MMAP, 5, mmap_exit)
+SYS_EXIT(mmap, KN_SC_MMAP, 5, KN_MMAP_EXEC, mmap_exit)
 
 static __always_inline int mprotect_exit(struct kn_args *st, long ret)
 {
@@ -50,7 +50,7 @@ static __always_inline int mprotect_exit(struct kn_args *st, long ret)
 	return sys_emit_args(KN_MPROTECT_EXEC, st, ret);
 }
 
-SYS_EXIT(mprotect, KN_SC_MPROTECT, 3, mprotect_exit)
-SYS_EXIT(pkey_mprotect, KN_SC_PKEY_MPROTECT, 4, mprotect_exit)
+SYS_EXIT(mprotect, KN_SC_MPROTECT, 3, KN_MPROTECT_EXEC, mprotect_exit)
+SYS_EXIT(pkey_mprotect, KN_SC_PKEY_MPROTECT, 4, KN_MPROTECT_EXEC, mprotect_exit)
 
 #endif

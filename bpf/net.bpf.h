@@ -105,7 +105,7 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(connect, KN_SC_CONNECT, 3, connect_exit)
+SYS_EXIT(connect, KN_SC_CONNECT, 3, KN_CONNECT, connect_exit)
 
 /* May run in softirq, interrupting a syscall program on this CPU: it must
  * not touch the per-CPU scratch; the parked event is finished in place. */
@@ -156,8 +156,8 @@ static __always_inline int accept_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(accept, KN_SC_ACCEPT, 3, accept_exit)
-SYS_EXIT(accept4, KN_SC_ACCEPT4, 4, accept_exit)
+SYS_EXIT(accept, KN_SC_ACCEPT, 3, KN_ACCEPT, accept_exit)
+SYS_EXIT(accept4, KN_SC_ACCEPT4, 4, KN_ACCEPT, accept_exit)
 
 /* ---- send_data ------------------------------------------------------ */
 
@@ -199,8 +199,8 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(sendto, KN_SC_SENDTO, 5, send_exit)
-SYS_EXIT(sendmsg, KN_SC_SENDMSG, 3, send_exit)
+SYS_EXIT(sendto, KN_SC_SENDTO, 5, KN_SEND_DATA, send_exit)
+SYS_EXIT(sendmsg, KN_SC_SENDMSG, 3, KN_SEND_DATA, send_exit)
 
 /* ---- dns_query ------------------------------------------------------ */
 
@@ -274,16 +274,24 @@ static __always_inline int recv_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(recvfrom, KN_SC_RECVFROM, 5, recv_exit)
-SYS_EXIT(recvmsg, KN_SC_RECVMSG, 3, recv_exit)
-SYS_EXIT(recvmmsg, KN_SC_RECVMMSG, 5, recv_exit)
+SYS_EXIT(recvfrom, KN_SC_RECVFROM, 5, KN_DNS_QUERY, recv_exit)
+SYS_EXIT(recvmsg, KN_SC_RECVMSG, 3, KN_DNS_QUERY, recv_exit)
+SYS_EXIT(recvmmsg, KN_SC_RECVMMSG, 5, KN_DNS_QUERY, recv_exit)
 
 /* read() on a socket: a DNS answer when the peer is port 53 (TCP
  * resolvers, some UDP ones). Named apart from the read events' programs. */
 SEC("tp/syscalls/sys_enter_read")
 int kn_stash_read_dns(struct trace_event_raw_sys_enter *ctx)
 {
-	return sys_stash(ctx, KN_SC_READ, 3);
+	struct sock *sk;
+
+	/* every read() comes here: stash only reads of a DNS peer's socket */
+	if (kn_is_self(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	sk = file_sock(fd_file((long)ctx->args[0]));
+	if (!is_inet(sk) || __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport)) != KN_DNS_PORT)
+		return 0;
+	return sys_stash(ctx, KN_SC_READ, 3, KN_DNS_QUERY);
 }
 
 SEC("tp/syscalls/sys_exit_read")

@@ -166,6 +166,12 @@ int BPF_PROG(kn_sched_exit, struct task_struct *p)
 	struct kn_exit e = {};
 	int group_dead;
 
+	if (!kn_have_task_pt_regs) {
+		/* the thread's stashed syscall arguments, if any, go with it */
+		u64 id = bpf_get_current_pid_tgid();
+
+		bpf_map_delete_elem(&kn_args_stash, &id);
+	}
 	if (kn_is_self(BPF_CORE_READ(p, tgid)))
 		return 0;
 	sig = BPF_CORE_READ(p, signal);

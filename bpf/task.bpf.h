@@ -32,7 +32,7 @@ static __always_inline int prctl_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(prctl, KN_SC_PRCTL, 5, prctl_exit)
+SYS_EXIT(prctl, KN_SC_PRCTL, 5, KN_PRCTL, prctl_exit)
 
 /* args: pid, signal (tgkill: tgid, tid, signal). kill(pid, 0) only asks
  * whether a process exists: not a signal, not reported. */
@@ -43,9 +43,9 @@ static __always_inline int kill_exit(struct kn_args *st, long ret)
 	return sys_emit_args(KN_KILL, st, ret);
 }
 
-SYS_EXIT(kill, KN_SC_KILL, 2, kill_exit)
-SYS_EXIT(tkill, KN_SC_TKILL, 2, kill_exit)
-SYS_EXIT(tgkill, KN_SC_TGKILL, 3, kill_exit)
+SYS_EXIT(kill, KN_SC_KILL, 2, KN_KILL, kill_exit)
+SYS_EXIT(tkill, KN_SC_TKILL, 2, KN_KILL, kill_exit)
+SYS_EXIT(tgkill, KN_SC_TGKILL, 3, KN_KILL, kill_exit)
 
 /* args: request, pid, addr, data; attach, seize and memory pokes only. */
 static __always_inline int ptrace_exit(struct kn_args *st, long ret)
@@ -57,7 +57,7 @@ static __always_inline int ptrace_exit(struct kn_args *st, long ret)
 	return sys_emit_args(KN_PTRACE, st, ret);
 }
 
-SYS_EXIT(ptrace, KN_SC_PTRACE, 4, ptrace_exit)
+SYS_EXIT(ptrace, KN_SC_PTRACE, 4, KN_PTRACE, ptrace_exit)
 
 /* str[0]: the name; args: name pointer, flags. */
 static __always_inline int memfd_create_exit(struct kn_args *st, long ret)
@@ -72,7 +72,7 @@ static __always_inline int memfd_create_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(memfd_create, KN_SC_MEMFD_CREATE, 2, memfd_create_exit)
+SYS_EXIT(memfd_create, KN_SC_MEMFD_CREATE, 2, KN_MEMFD_CREATE, memfd_create_exit)
 
 /*
  * io_uring submissions. The tracepoint is io_uring_submit_req since 6.3

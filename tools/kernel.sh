@@ -35,29 +35,51 @@ deb [signed-by=$keyring] http://deb.debian.org/debian-security bookworm-security
 deb [signed-by=$keyring] http://deb.debian.org/debian bookworm-backports main
 SRC
 	mv "$apt_dir/sources.list.new" "$apt_dir/sources.list"
-	# package lists are refreshed at most every 6 hours
+	# package lists are refreshed at most every 6 hours; offline, older
+	# lists (and the packages cached under build/kernels) still serve
 	if [ -z "$(find "$apt_dir/lists" -maxdepth 1 -name '*Packages*' -mmin -360 2>/dev/null | head -1)" ]; then
-		apt-get "${apt_opts[@]}" -qq update >&2 || die "apt-get update of the private configuration failed" 3
+		if ! apt-get "${apt_opts[@]}" -qq update >&2; then
+			[ -n "$(find "$apt_dir/lists" -maxdepth 1 -name '*Packages*' 2>/dev/null | head -1)" ] ||
+				die "apt-get update of the private configuration failed" 3
+			echo "kernel.sh: apt-get update failed; using the package lists fetched before" >&2
+		fi
 	fi
+}
+
+series_re() {
+	case "$1" in
+	5.10) echo '^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$' ;;
+	6.1) echo '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
+	6.12) echo '^linux-image-6\.12\.[0-9]+\+(deb12|bpo)-amd64-unsigned$' ;;
+	linux-image-*) echo "^$1\$" ;;
+	*) die "unknown kernel series '$1' (5.10, 6.1 or 6.12)" 2 ;;
+	esac
 }
 
 package() {
 	local re
-	case "$1" in
-	5.10) re='^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$' ;;
-	6.1) re='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
-	6.12) re='^linux-image-6\.12\.[0-9]+\+(deb12|bpo)-amd64-unsigned$' ;;
-	linux-image-*) echo "$1"; return ;;
-	*) die "unknown kernel series '$1' (5.10, 6.1 or 6.12)" 2 ;;
-	esac
+	re=$(series_re "$1") || exit $?
+	case "$1" in linux-image-*) echo "$1"; return ;; esac
 	apt_setup
 	apt-cache "${apt_opts[@]}" search --names-only "$re" | awk '{print $1}' | grep -E "$re" | sort -V | tail -1
 }
 
+# The newest package of a series already extracted in the cache.
+cached() {
+	local re
+	re=$(series_re "$1") || return 1
+	find "$cache" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' 2>/dev/null | grep -E "$re" |
+		while read -r p; do [ -d "$cache/$p/root/boot" ] && echo "$p"; done | sort -V | tail -1
+}
+
 fetch() {
 	local pkg dir
-	pkg=$(package "$1")
-	[ -n "$pkg" ] || die "no kernel package of series $1 in bullseye/bookworm" 3
+	pkg=$(package "$1") || pkg=
+	if [ -z "$pkg" ]; then
+		pkg=$(cached "$1")
+		[ -n "$pkg" ] || die "no kernel package of series $1 in bullseye/bookworm (nor in $cache)" 3
+		echo "kernel.sh: using $pkg from the cache" >&2
+	fi
 	dir=$cache/$pkg
 	if [ ! -d "$dir/root/boot" ]; then
 		rm -rf "$dir"

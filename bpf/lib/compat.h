@@ -2,13 +2,14 @@
 /*
  * What differs between kernels, in one place.
  *
- * Helpers: kn_has_helper(name) is a CO-RE relocation against the running
- * kernel's enum bpf_func_id: a constant once libbpf has loaded the object,
- * so the verifier walks only the branch this kernel can run and never sees
- * a call to a helper it lacks.
+ * Helpers: userland probes the running kernel for each (libbpf's helper
+ * probes) and sets the kn_have_* flags below before load. They live in
+ * .rodata, which the verifier reads as constants: it walks only the branch
+ * this kernel can run and never sees a call to a helper it lacks.
  *   bpf_get_current_task_btf  5.11  plain (fault-safe) loads from the task
  *   bpf_task_pt_regs          5.15  syscall arguments read at exit; else
- *                                   stashed at entry (kn_stash_* programs)
+ *                                   stashed at entry (kn_stash_* programs,
+ *                                   loaded by userland on the same answer)
  *   bpf_loop                  5.17  deep path walks; else a bounded loop.
  *     bpf_loop takes a callback, which kernels before 5.13 cannot even
  *     parse in dead code: the path walker is compiled twice, into two
@@ -24,7 +25,9 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 
-#define kn_has_helper(name) bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_##name)
+/* Set by userland from its probes of the running kernel. */
+const volatile u8 kn_have_task_btf = 0;
+const volatile u8 kn_have_task_pt_regs = 0;
 
 #ifndef KN_WALK_LOOP
 #define KN_WALK_LOOP 1
@@ -39,7 +42,7 @@ static __always_inline struct task_struct *kn_current(void)
 /* The start time of the current process (its group leader). */
 static __always_inline u64 kn_current_start(void)
 {
-	if (kn_has_helper(get_current_task_btf))
+	if (kn_have_task_btf)
 		return bpf_get_current_task_btf()->group_leader->start_boottime;
 	return BPF_CORE_READ(kn_current(), group_leader, start_boottime);
 }

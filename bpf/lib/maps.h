@@ -37,6 +37,26 @@ struct {
 	__type(value, struct kn_scratch);
 } kn_scratch SEC(".maps");
 
+/* A syscall's arguments as the kernel acted on them: read at its exit from
+ * the task's saved user registers (bpf_task_pt_regs), one program per
+ * syscall; where the kernel lacks that helper, stashed at its entry by a
+ * kn_stash_<syscall> program (loaded only there) and taken at its exit. */
+struct kn_args {
+	u64 args[6];
+	u32 sc;
+	u32 _pad;
+};
+
+/* Stashed arguments, by thread (pid_tgid). Taken by the syscall's exit,
+ * dropped when the thread exits: nothing lingers. Sized (and allocated)
+ * only where arguments are stashed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, u64);
+	__type(value, struct kn_args);
+} kn_args_stash SEC(".maps");
+
 /* Set by userland between open and load. */
 const volatile u32 kn_self_tgid = 0;
 

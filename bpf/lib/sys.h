@@ -25,25 +25,6 @@
 #define KN_AF_INET 2
 #define KN_AF_INET6 10
 
-/* A syscall's arguments as the kernel acted on them: read at its exit from
- * the task's saved user registers (bpf_task_pt_regs), one program per
- * syscall; where the kernel lacks that helper, stashed at its entry by a
- * kn_stash_<syscall> program (loaded only there) and taken at its exit. */
-struct kn_args {
-	u64 args[6];
-	u32 sc;
-	u32 _pad;
-};
-
-/* Stashed arguments, by thread (pid_tgid); LRU: an entry whose exit never
- * came (a thread killed in the syscall) is reclaimed. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, u64);
-	__type(value, struct kn_args);
-} kn_args_stash SEC(".maps");
-
 /* Plain (fault-safe) loads from the BTF pt_regs where the layout is known;
  * helper reads elsewhere. */
 #if defined(__TARGET_ARCH_x86)
@@ -61,8 +42,10 @@ struct {
 
 /* At a syscall's entry, where arguments cannot be read at its exit. Only
  * the syscall's nargs arguments (at most 5) are read: a tracepoint program
- * that reads past its event's record is refused at attach. */
-static __always_inline int sys_stash(struct trace_event_raw_sys_enter *ctx, u32 sc, int nargs)
+ * that reads past its event's record is refused at attach. A stash that
+ * cannot be kept (the map full) is counted lost for type, the event the
+ * syscall may give (an upper bound: its exit might not have reported). */
+static __always_inline int sys_stash(struct trace_event_raw_sys_enter *ctx, u32 sc, int nargs, u32 type)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_args a = {};
@@ -80,7 +63,8 @@ static __always_inline int sys_stash(struct trace_event_raw_sys_enter *ctx, u32 
 		a.args[3] = ctx->args[3];
 	if (nargs > 4)
 		a.args[4] = ctx->args[4];
-	bpf_map_update_elem(&kn_args_stash, &id, &a, BPF_ANY);
+	if (bpf_map_update_elem(&kn_args_stash, &id, &a, BPF_ANY))
+		kn_loss_count(type);
 	return 0;
 }
 
@@ -88,7 +72,7 @@ static __always_inline int sys_stash(struct trace_event_raw_sys_enter *ctx, u32 
  * cannot be had (stashed by nobody: the probe came after the entry). */
 static __always_inline int sys_args(struct kn_args *a, u32 sc)
 {
-	if (kn_has_helper(task_pt_regs)) {
+	if (kn_have_task_pt_regs) {
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 
 		a->sc = sc;
@@ -125,7 +109,7 @@ static __always_inline struct file *fd_file(long fd)
 
 	if (fd < 0)
 		return NULL;
-	if (kn_has_helper(get_current_task_btf)) {
+	if (kn_have_task_btf) {
 		struct task_struct *t = bpf_get_current_task_btf();
 		struct files_struct *files = t->files;
 		struct fdtable *fdt;
@@ -333,14 +317,14 @@ static __always_inline int sys_emit_args(u32 type, struct kn_args *st, long ret)
 	return 0;
 }
 
-/* The exit of syscall `name` (which takes nargs arguments): handler(struct
- * kn_args *, long ret); and the entry that stashes its arguments where the
- * exit cannot read them. */
-#define SYS_EXIT(name, sc, nargs, handler)                         \
+/* The exit of syscall `name` (which takes nargs arguments and may give an
+ * event of type): handler(struct kn_args *, long ret); and the entry that
+ * stashes its arguments where the exit cannot read them. */
+#define SYS_EXIT(name, sc, nargs, type, handler)                   \
 	SEC("tp/syscalls/sys_enter_" #name)                        \
 	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx) \
 	{                                                          \
-		return sys_stash(ctx, sc, nargs);                  \
+		return sys_stash(ctx, sc, nargs, type);            \
 	}                                                          \
 	SEC("tp/syscalls/sys_exit_" #name)                         \
 	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)   \

@@ -1,12 +1,14 @@
 #include "check/check.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -29,6 +31,7 @@
 
 struct check {
 	struct probes probes;
+	char name[16]; /* what the actions' process names itself first */
 	uint64_t fired;
 	int pids[PIDS_MAX]; /* the processes of the actions */
 	int npids;
@@ -45,6 +48,20 @@ static bool pid_ours(const struct check *c, uint32_t tgid)
 	return false;
 }
 
+/* The prctl(PR_SET_NAME) the actions begin with: their process's id as the
+ * kernel knows it. */
+static bool is_our_prctl(const struct check *c, const void *data, size_t size)
+{
+	const struct kn_sys *x = data;
+	size_t n = strlen(c->name);
+
+	if (size < sizeof(*x) || x->hdr.type != KN_PRCTL || x->args[0] != 15 /* PR_SET_NAME */)
+		return false;
+	if (x->str[0].len != n || x->str[0].off > size || size - x->str[0].off < n)
+		return false;
+	return !memcmp((const char *)data + x->str[0].off, c->name, n);
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct check *c = ctx;
@@ -52,6 +69,8 @@ static int on_record(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*h) || h->type >= KN_TYPE_MAX)
 		return 0;
+	if (is_our_prctl(c, data, size) && !pid_ours(c, h->task.tgid) && c->npids < PIDS_MAX)
+		c->pids[c->npids++] = (int)h->task.tgid;
 	/* a child of one of ours is ours */
 	if (h->type == KN_CLONE && pid_ours(c, h->parent.tgid) && !pid_ours(c, h->task.tgid) && c->npids < PIDS_MAX)
 		c->pids[c->npids++] = (int)h->task.tgid;
@@ -60,12 +79,15 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* What the actions wrote (non-blocking: a process of theirs that outlived
+ * them may hold the pipe open). */
 static void read_notes(struct check *c, int fd)
 {
 	char buf[8192], *line, *save = NULL;
 	ssize_t n, len = 0;
 
-	while ((n = read(fd, buf + len, sizeof(buf) - 1 - (size_t)len)) > 0)
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while (len < (ssize_t)sizeof(buf) - 1 && (n = read(fd, buf + len, sizeof(buf) - 1 - (size_t)len)) > 0)
 		len += n;
 	buf[len] = 0;
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -117,6 +139,11 @@ static void active_lsms(char *out, size_t cap)
 		snprintf(out, cap, "unknown (no %s/lsm)", SECURITYFS);
 }
 
+static const char *helper_state(const struct kfeatures *f, bool usable, int bit)
+{
+	return usable ? "yes" : (f->set_aside & bit) ? "set aside (--no-helper)" : "no";
+}
+
 static void print_kernel(const struct kfeatures *f)
 {
 	struct utsname u;
@@ -131,8 +158,9 @@ static void print_kernel(const struct kfeatures *f)
 		printf("btf        none: /sys/kernel/btf/vmlinux is missing (CONFIG_DEBUG_INFO_BTF)\n");
 	active_lsms(lsm, sizeof(lsm));
 	printf("lsm        %s\n", lsm);
-	printf("helpers    bpf_loop %s, bpf_task_pt_regs %s, bpf_get_current_task_btf %s\n", f->bpf_loop ? "yes" : "no",
-	       f->task_pt_regs ? "yes" : "no", f->current_task_btf ? "yes" : "no");
+	printf("helpers    bpf_loop %s, bpf_task_pt_regs %s, bpf_get_current_task_btf %s\n",
+	       helper_state(f, f->bpf_loop, KN_HELPER_LOOP), helper_state(f, f->task_pt_regs, KN_HELPER_TASK_PT_REGS),
+	       helper_state(f, f->current_task_btf, KN_HELPER_TASK_BTF));
 }
 
 static const char *uring_hook(const struct probes *p, char *buf, size_t cap)
@@ -175,6 +203,14 @@ static int make_workdir(char *out, size_t cap)
 	return -1;
 }
 
+/* PROC_PID_INIT_INO: the inode of the initial PID namespace. */
+static bool in_initial_pid_ns(void)
+{
+	struct stat st;
+
+	return !stat("/proc/self/ns/pid", &st) && st.st_ino == 0xEFFFFFFCu;
+}
+
 static int run_actions(struct check *c, struct ring_buffer *rb)
 {
 	char workdir[256];
@@ -182,6 +218,13 @@ static int run_actions(struct check *c, struct ring_buffer *rb)
 	int64_t deadline, settle = 0;
 	pid_t pid;
 
+	{
+		uint32_t r = (uint32_t)getpid();
+
+		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+			r ^= (uint32_t)now_ms();
+		snprintf(c->name, sizeof(c->name), "kn-check-%06x", r & 0xffffff);
+	}
 	if (make_workdir(workdir, sizeof(workdir))) {
 		fprintf(stderr, "kunai: no writable directory for the file actions (/tmp, /run...): %s\n",
 			strerror(errno));
@@ -199,10 +242,16 @@ static int run_actions(struct check *c, struct ring_buffer *rb)
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		_exit(triggers_run(workdir, pfd[1]));
+		setpgid(0, 0);
+		_exit(triggers_run(c->name, workdir, pfd[1]));
 	}
+	/* its own process group: a timeout kills all of it */
+	setpgid(pid, pid);
 	close(pfd[1]);
-	c->pids[c->npids++] = pid;
+	/* In the initial PID namespace, the kernel knows it by this id too;
+	 * elsewhere its prctl event tells (on_record). */
+	if (in_initial_pid_ns())
+		c->pids[c->npids++] = pid;
 	deadline = now_ms() + TRIGGER_TIMEOUT_MS;
 	for (;;) {
 		ring_buffer__poll(rb, 100);
@@ -211,7 +260,7 @@ static int run_actions(struct check *c, struct ring_buffer *rb)
 			settle = now_ms() + SETTLE_MS;
 		}
 		if (!done && now_ms() > deadline) {
-			kill(pid, SIGKILL);
+			kill(-pid, SIGKILL);
 			waitpid(pid, &st, 0);
 			fprintf(stderr, "kunai: the actions did not finish in %d s\n", TRIGGER_TIMEOUT_MS / 1000);
 			done = 1;
@@ -345,7 +394,7 @@ static void read_loss(struct check *c, int64_t loss[KN_TYPE_MAX])
 	free(vals);
 }
 
-int check_run(int verbose)
+int check_run(int verbose, int no_helpers)
 {
 	struct probes_opts po = {
 		.enabled = kn_types_all(),
@@ -354,6 +403,7 @@ int check_run(int verbose)
 		.ringbuf_mb = 16,
 		.verbose = verbose,
 		.quiet = true,
+		.no_helpers = no_helpers,
 	};
 	struct ring_buffer *rb = NULL;
 	int64_t loss[KN_TYPE_MAX];

@@ -9,7 +9,8 @@
 #define KN_CHECK_H
 
 /* Returns the exit status: 0 when every event type this kernel can support
- * fired, 1 otherwise (or when the probes cannot be loaded at all). */
-int check_run(int verbose);
+ * fired, 1 otherwise (or when the probes cannot be loaded at all).
+ * no_helpers: KN_HELPER_* to set aside (the fallbacks older kernels use). */
+int check_run(int verbose, int no_helpers);
 
 #endif

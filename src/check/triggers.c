@@ -128,7 +128,6 @@ static void trigger_processes(const char *exe, int notes)
 	pid_t pid;
 	int st;
 
-	prctl(PR_SET_NAME, "kunai-check", 0, 0, 0);
 	/* a thread that ends: exit (the thread), clone */
 	if (pthread_create(&th, NULL, thread_main, NULL) == 0)
 		pthread_join(th, NULL);
@@ -391,19 +390,36 @@ static int read_file(const char *path)
 	return n < 0 ? -1 : 0;
 }
 
+/* read_config, write_config: a file under /etc. */
+static void config_actions(const char *path, int notes)
+{
+	if (write_file(path, "kunai", 0600) || read_file(path))
+		note(notes, "write_config", "writing %s failed: %s", path, strerror(errno));
+}
+
+/*
+ * Files on a tmpfs in a private mount namespace, and a tmpfs over /etc
+ * there: nothing of it is seen outside. Where no private namespace can be
+ * had (a chroot, whose root is no mount point), in dir itself and in a
+ * file of /etc made and removed at once; the mount event then comes from a
+ * mount the kernel refuses (a file system type that does not exist).
+ */
 static int file_actions(const char *dir, int notes)
 {
-	char a[4096], b[4096], script[4096], text[64];
+	char a[4096], b[4096], script[4096], conf[64];
+	static const char text[] = "#!/proc/self/exe --version\n";
 	struct stat st;
-	int made_etc = 0, rc = 0;
+	int made_etc = 0, rc = 0, private;
 
-	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-		note(notes, "mount", "no private mount namespace: %s", strerror(errno));
-		return 1;
-	}
-	if (mount("kunai-check", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0700")) {
-		note(notes, "mount", "mounting a tmpfs on %s failed: %s", dir, strerror(errno));
-		return 1;
+	private = !unshare(CLONE_NEWNS) && !mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	if (private) {
+		if (mount("kunai-check", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0700")) {
+			note(notes, "mount", "mounting a tmpfs on %s failed: %s", dir, strerror(errno));
+			return 1;
+		}
+	} else if (!mount("kunai-check", dir, "kunai-check-none", 0, NULL)) {
+		note(notes, "mount", "a mount of a file system type that does not exist succeeded");
+		umount2(dir, MNT_DETACH);
 	}
 	snprintf(a, sizeof(a), "%s/file", dir);
 	snprintf(b, sizeof(b), "%s/renamed", dir);
@@ -423,7 +439,6 @@ static int file_actions(const char *dir, int notes)
 		note(notes, "file_unlink", "unlink failed: %s", strerror(errno));
 	/* execve_script: this program as the interpreter; /proc/self/exe is
 	 * resolved by the process that runs the script, this one's child */
-	snprintf(text, sizeof(text), "#!/proc/self/exe --version\n");
 	if (write_file(script, text, 0700)) {
 		note(notes, "execve_script", "writing %s failed: %s", script, strerror(errno));
 	} else {
@@ -437,21 +452,29 @@ static int file_actions(const char *dir, int notes)
 		if (pid > 0)
 			while (waitpid(pid, &rc, 0) < 0 && errno == EINTR)
 				;
+		if (!WIFEXITED(rc) || WEXITSTATUS(rc) == 127)
+			note(notes, "execve_script", "the script %s did not run (a file system mounted noexec?)",
+			     script);
+		unlink(script);
 	}
-	/* read_config, write_config: a file under /etc, on a tmpfs that
-	 * hides the real /etc in this namespace only */
+	if (!private) {
+		snprintf(conf, sizeof(conf), "/etc/.kunai-check-%d.conf", (int)getpid());
+		config_actions(conf, notes);
+		unlink(conf);
+		return 0;
+	}
+	/* read_config, write_config: on a tmpfs that hides /etc here only */
 	if (stat("/etc", &st)) {
 		if (mkdir("/etc", 0755)) {
-			note(notes, "read_config", "there is no /etc and it cannot be made: %s", strerror(errno));
+			note(notes, "write_config", "there is no /etc and it cannot be made: %s", strerror(errno));
 			return 1;
 		}
 		made_etc = 1;
 	}
 	if (mount("kunai-check", "/etc", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")) {
-		note(notes, "read_config", "mounting a tmpfs on /etc failed: %s", strerror(errno));
+		note(notes, "write_config", "mounting a tmpfs on /etc failed: %s", strerror(errno));
 	} else {
-		if (write_file("/etc/kunai-check.conf", "kunai", 0600) || read_file("/etc/kunai-check.conf"))
-			note(notes, "write_config", "writing /etc/kunai-check.conf failed: %s", strerror(errno));
+		config_actions("/etc/kunai-check.conf", notes);
 		umount2("/etc", MNT_DETACH);
 	}
 	if (made_etc)
@@ -459,10 +482,15 @@ static int file_actions(const char *dir, int notes)
 	return 0;
 }
 
-int triggers_run(const char *workdir, int notes)
+int triggers_run(const char *name, const char *workdir, int notes)
 {
 	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ssize_t n;
+
+	/* first: prctl, whose event names this process to the check */
+	if (prctl(PR_SET_NAME, name, 0, 0, 0))
+		note(notes, "prctl", "prctl(PR_SET_NAME) failed: %s", strerror(errno));
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	if (n <= 0) {
 		note(notes, "execve", "/proc/self/exe cannot be read: %s", strerror(errno));

@@ -7,10 +7,11 @@
 
 #include "check/check.h"
 #include "event/types.h"
+#include "sensor/probes.h"
 #include "sensor/sensor.h"
 
 static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
-				 "       kunai check [-v]\n"
+				 "       kunai check [-v] [--no-helper NAMES]\n"
 				 "       kunai config --list-events\n"
 				 "       kunai --help | --version\n"
 				 "\n"
@@ -47,6 +48,11 @@ static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
 				 "      --output-queue N MiB an output that does not keep up (a full pipe)\n"
 				 "                       may hold back; beyond, its lines are dropped and\n"
 				 "                       counted in event_loss (default 16)\n"
+				 "      --no-helper NAMES  behave as on a kernel without these BPF helpers\n"
+				 "                       (bpf_loop, bpf_task_pt_regs,\n"
+				 "                       bpf_get_current_task_btf): the fallbacks older\n"
+				 "                       kernels use, to test them or to work around a\n"
+				 "                       kernel's bug (also for check)\n"
 				 "  -v, --verbose        log more to standard error (twice: libbpf debug)\n"
 				 "  -h, --help           show this help\n"
 				 "  -V, --version        show the version\n"
@@ -117,6 +123,7 @@ int main(int argc, char **argv)
 		{"send-data-min", required_argument, NULL, 'S'},
 		{"output-queue", required_argument, NULL, 'Q'},
 		{"hash-max-size", required_argument, NULL, 'H'},
+		{"no-helper", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -133,11 +140,20 @@ int main(int argc, char **argv)
 			return usage_error("config: expected --list-events, got '%s'", argc > 2 ? argv[2] : "nothing");
 		}
 		if (!strcmp(argv[1], "check")) {
-			if (argc == 2)
-				return check_run(0);
-			if (argc == 3 && !strcmp(argv[2], "-v"))
-				return check_run(1);
-			return usage_error("check: unexpected argument '%s'", argv[2]);
+			int verbose = 0, no_helpers = 0;
+
+			for (int i = 2; i < argc; i++) {
+				if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+					verbose++;
+				} else if (!strcmp(argv[i], "--no-helper") && i + 1 < argc) {
+					no_helpers = helpers_parse(argv[++i], err, sizeof(err));
+					if (no_helpers < 0)
+						return usage_error("--no-helper: %s", err);
+				} else {
+					return usage_error("check: unexpected argument '%s'", argv[i]);
+				}
+			}
+			return check_run(verbose, no_helpers);
 		}
 		if (strcmp(argv[1], "run"))
 			return usage_error("unknown command '%s'", argv[1]);
@@ -176,6 +192,11 @@ int main(int argc, char **argv)
 		case 'S':
 			if (parse_u32(optarg, 0, 1u << 30, &o.send_min))
 				return usage_error("--send-data-min: '%s' is not a number of bytes", optarg);
+			break;
+		case 'P':
+			o.no_helpers = helpers_parse(optarg, err, sizeof(err));
+			if (o.no_helpers < 0)
+				return usage_error("--no-helper: %s", err);
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("kunai %s\n", KUNAI_VERSION); return 0;

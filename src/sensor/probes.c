@@ -191,16 +191,65 @@ int probe_uring_shape(const struct btf *btf)
 	return -1;
 }
 
-void kfeatures_probe(struct kfeatures *f)
+static const struct {
+	const char *name;
+	int bit;
+} helper_names[] = {
+	{"bpf_loop", KN_HELPER_LOOP},
+	{"bpf_task_pt_regs", KN_HELPER_TASK_PT_REGS},
+	{"bpf_get_current_task_btf", KN_HELPER_TASK_BTF},
+};
+
+int helpers_parse(const char *list, char *err, size_t errlen)
+{
+	int mask = 0;
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		size_t i;
+
+		for (i = 0; i < sizeof(helper_names) / sizeof(helper_names[0]); i++) {
+			if (strlen(helper_names[i].name) == n && !strncmp(helper_names[i].name, list, n))
+				break;
+		}
+		if (n && i == sizeof(helper_names) / sizeof(helper_names[0])) {
+			snprintf(err, errlen,
+				 "unknown helper '%.*s'; valid names: bpf_loop, bpf_task_pt_regs, "
+				 "bpf_get_current_task_btf",
+				 (int)n, list);
+			return -1;
+		}
+		if (n)
+			mask |= helper_names[i].bit;
+		list += n;
+		if (*list == ',')
+			list++;
+	}
+	return mask;
+}
+
+/* A helper the kernel has for tracepoint programs, unless set aside. */
+static bool helper_usable(struct kfeatures *f, enum bpf_func_id id, int bit, int no_helpers)
+{
+	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, id, NULL) != 1)
+		return false;
+	if (no_helpers & bit) {
+		f->set_aside |= bit;
+		return false;
+	}
+	return true;
+}
+
+void kfeatures_probe(struct kfeatures *f, int no_helpers)
 {
 	struct btf *vbtf;
 	struct stat st;
 
 	memset(f, 0, sizeof(*f));
-	f->bpf_loop = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, NULL) == 1;
-	f->task_pt_regs = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_pt_regs, NULL) == 1;
-	f->current_task_btf =
-		libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_get_current_task_btf, NULL) == 1;
+	f->bpf_loop = helper_usable(f, BPF_FUNC_loop, KN_HELPER_LOOP, no_helpers);
+	f->task_pt_regs = helper_usable(f, BPF_FUNC_task_pt_regs, KN_HELPER_TASK_PT_REGS, no_helpers);
+	f->current_task_btf = helper_usable(f, BPF_FUNC_get_current_task_btf, KN_HELPER_TASK_BTF, no_helpers);
+	f->tracepoint_progs = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, NULL) == 1;
 	f->btf = stat("/sys/kernel/btf/vmlinux", &st) == 0;
 	vbtf = btf__load_vmlinux_btf();
 	f->uring_shape = probe_uring_shape(libbpf_get_error(vbtf) ? NULL : vbtf);
@@ -397,7 +446,10 @@ static int probes_classify(struct probes *p, const struct probes_opts *o, const 
 			g->state = PROBE_NOT_NEEDED;
 		else if (!probe_hook_exists(g->sec, vbtf))
 			g->state = PROBE_NO_HOOK;
-		else if (!strcmp(g->name, "kn_io_uring_submit_sqe") && p->feat.uring_shape < 0) {
+		else if (!strncmp(g->sec, "tp/", 3) && !p->feat.tracepoint_progs) {
+			g->state = PROBE_REFUSED;
+			probe_reason(g, "this kernel runs no tracepoint programs");
+		} else if (!strcmp(g->name, "kn_io_uring_submit_sqe") && p->feat.uring_shape < 0) {
 			g->state = PROBE_REFUSED;
 			probe_reason(g, "io_uring_submit_sqe has arguments of a shape this sensor does not know");
 		} else
@@ -423,6 +475,12 @@ static int probes_configure(struct probes *p, const struct probes_opts *o, int n
 	err = err ?: rodata_set(p->obj, "kn_enabled_mask", &mask, sizeof(mask));
 	err = err ?: rodata_set(p->obj, "kn_send_min", &o->send_min, sizeof(o->send_min));
 	err = err ?: rodata_set(p->obj, "kn_uring_shape", &p->feat.uring_shape, sizeof(int));
+	{
+		uint8_t btf = p->feat.current_task_btf, regs = p->feat.task_pt_regs;
+
+		err = err ?: rodata_set(p->obj, "kn_have_task_btf", &btf, 1);
+		err = err ?: rodata_set(p->obj, "kn_have_task_pt_regs", &regs, 1);
+	}
 	if (err)
 		return err;
 	err = err ?: bpf_map__set_max_entries(probes_map(p, "kn_scratch"), (uint32_t)ncpus);
@@ -439,7 +497,7 @@ static int probes_open(struct probes *p)
 	const void *bytes;
 	size_t size;
 
-	if (p->feat.bpf_loop) {
+	if (p->feat.bpf_loop && !p->walk_bounded) {
 		bytes = kunai_bpf__elf_bytes(&size);
 		p->variant = "bpf_loop path walk";
 	} else {
@@ -473,7 +531,7 @@ static int probes_load(struct probes *p, const struct probes_opts *o, int ncpus)
 		struct probe *g;
 		int i = 0, err;
 
-		if (attempt && probes_open(p))
+		if (!p->obj && probes_open(p))
 			return -1;
 		err = probes_configure(p, o, ncpus);
 		if (err) {
@@ -491,6 +549,18 @@ static int probes_load(struct probes *p, const struct probes_opts *o, int ncpus)
 		if (!err)
 			return 0;
 		g = lbmsg.failed[0] ? probe_by_name(p, lbmsg.failed) : NULL;
+		if (g && g->core && !p->walk_bounded && p->feat.bpf_loop) {
+			/* the other object, with the walk older kernels use */
+			if (!o->quiet)
+				fprintf(stderr,
+					"kunai: notice: the kernel refused %s with the bpf_loop path walk (%s); "
+					"trying the bounded walk\n",
+					g->name, lbmsg.reason[0] ? lbmsg.reason : strerror(-err));
+			p->walk_bounded = true;
+			bpf_object__close(p->obj);
+			p->obj = NULL;
+			continue;
+		}
 		if (!g || g->state != PROBE_ATTACHED || g->core) {
 			if (g)
 				fprintf(stderr,
@@ -581,7 +651,7 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 		fprintf(stderr, "kunai: cannot count the CPUs: %s\n", strerror(-ncpus));
 		return -1;
 	}
-	kfeatures_probe(&p->feat);
+	kfeatures_probe(&p->feat, o->no_helpers);
 	p->wanted = o->enabled;
 	if (probes_open(p))
 		return -1;

@@ -14,6 +14,7 @@
 #define KN_PROBES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kunai/wire.h"
@@ -23,12 +24,26 @@ struct bpf_map;
 struct bpf_link;
 struct btf;
 
+/* Helpers the probes use where the kernel has them (struct kfeatures),
+ * and that --no-helper can set aside: the sensor then behaves as on a
+ * kernel without them (for tests, or around a kernel's bug). */
+enum {
+	KN_HELPER_LOOP = 1 << 0, /* bpf_loop */
+	KN_HELPER_TASK_PT_REGS = 1 << 1, /* bpf_task_pt_regs */
+	KN_HELPER_TASK_BTF = 1 << 2, /* bpf_get_current_task_btf */
+};
+/* "bpf_loop,bpf_task_pt_regs,..." -> KN_HELPER_* mask; -1 on an unknown name
+ * (err says which, and the valid ones). */
+int helpers_parse(const char *list, char *err, size_t errlen);
+
 /* What the running kernel offers the probes. */
 struct kfeatures {
 	bool bpf_loop; /* 5.17: deep path walks */
 	bool task_pt_regs; /* 5.15: syscall arguments read at exit */
 	bool current_task_btf; /* 5.11: plain loads from the task */
+	bool tracepoint_progs; /* tracepoint programs (tp/ sections) */
 	bool btf; /* /sys/kernel/btf/vmlinux */
+	int set_aside; /* KN_HELPER_* the kernel has but --no-helper set aside */
 	/* io_uring_submit_sqe's arguments: 0 the request first, 1 or 2 the
 	 * index of the opcode (the user data next), -1 a shape not known */
 	int uring_shape;
@@ -57,6 +72,7 @@ struct probe {
 struct probes {
 	struct bpf_object *obj;
 	const char *variant; /* which object: "bpf_loop walk" or "bounded walk" */
+	bool walk_bounded; /* the bounded-walk object though the kernel has bpf_loop */
 	struct kfeatures feat;
 	struct probe progs[PROBES_MAX];
 	int nprogs;
@@ -75,6 +91,7 @@ struct probes_opts {
 	uint32_t ringbuf_mb;
 	int verbose;
 	bool quiet; /* no notices on standard error (kunai check prints a table) */
+	int no_helpers; /* KN_HELPER_*: behave as if the kernel lacked them */
 };
 
 /* Event types (1 << enum kn_type) a program serves; 0 when unknown.
@@ -87,8 +104,8 @@ bool probe_hook_exists(const char *sec, const struct btf *vmlinux_btf);
  * 0 the request first, 1 or 2 the index of the opcode argument (the user
  * data follows), -1 another shape (or no such tracepoint). */
 int probe_uring_shape(const struct btf *vmlinux_btf);
-/* Probe the running kernel. */
-void kfeatures_probe(struct kfeatures *f);
+/* Probe the running kernel; helpers in no_helpers count as absent. */
+void kfeatures_probe(struct kfeatures *f, int no_helpers);
 /* The hook tier of an event type for display: "tracepoint", "syscall". */
 const char *probe_tier(const struct probes *p, int type);
 

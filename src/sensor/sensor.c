@@ -170,6 +170,7 @@ static int probes_load(struct sensor *s)
 		.send_min = o->send_min,
 		.ringbuf_mb = o->ringbuf_mb,
 		.verbose = o->verbose,
+		.no_helpers = o->no_helpers,
 	};
 
 	return probes_start(&s->probes, &po);

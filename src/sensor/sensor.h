@@ -15,6 +15,7 @@ struct sensor_opts {
 	uint32_t send_min; /* send_data: smallest send reported, bytes */
 	uint32_t queue_mb; /* MiB an output may hold back before dropping lines */
 	uint32_t hash_max_mb; /* files larger are not hashed; 0: no digests at all */
+	int no_helpers; /* KN_HELPER_*: set aside though the kernel has them */
 	int verbose;
 };
 

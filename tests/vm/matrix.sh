@@ -2,7 +2,8 @@
 # The kernel matrix of `make test`: for each kernel series, the end-to-end
 # suite in a VM (the binary built here, on the host's root file system),
 # then the static binary alone in a bare initramfs running `kunai check`.
-# Ends with one summary line per kernel.
+# Ends with one summary line per kernel: the suite's counts, then the
+# check's.
 #
 #   sudo tests/vm/matrix.sh STATIC_BINARY SERIES...
 #
@@ -26,29 +27,28 @@ for k in "$@"; do
 	out=$(mktemp)
 	tests/vm/run.sh --kernel "$k" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	counts=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1 | tr -d '\r')
 	if [ "$rc" = 3 ]; then
-		summary+=("vm $k: FAILED, the kernel cannot be had here ($(grep -a 'run.sh: vm' "$out" | tail -1 | sed 's/^run.sh: vm [^:]*: //'); KUNAI_SKIP_KERNELS=$k opts out)")
+		why=$(grep -a 'run.sh: vm' "$out" | tail -1 | sed 's/^run.sh: vm [^:]*: //')
+		summary+=("vm $k: FAILED: the kernel cannot be had here ($why); KUNAI_SKIP_KERNELS=$k opts out")
 		failed=1
 		rm -f "$out"
 		continue
 	fi
-	if [ "$rc" != 0 ] || [ -z "$counts" ]; then
-		summary+=("vm $k: ${counts:-no result} (FAILED, exit $rc)")
+	e2e=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1 | tr -d '\r')
+	if [ "$rc" != 0 ] || [ -z "$e2e" ]; then
+		e2e="${e2e:-no result} (FAILED, exit $rc)"
 		failed=1
-	else
-		summary+=("vm $k: $counts")
 	fi
 	echo "== vm $k: the static binary alone, kunai check"
 	tests/vm/run.sh --kernel "$k" --timeout 600 --static "$static" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	line=$(grep -a ' events this kernel supports fired; ' "$out" | tail -1 | tr -d '\r')
-	if [ "$rc" != 0 ] || [ -z "$line" ]; then
-		summary+=("vm $k: static kunai check FAILED (exit $rc): ${line:-no result}")
+	check=$(grep -a ' events this kernel supports fired; ' "$out" | tail -1 | tr -d '\r')
+	check=${check%.}
+	if [ "$rc" != 0 ] || [ -z "$check" ]; then
+		check="${check:-no result} (FAILED, exit $rc)"
 		failed=1
-	else
-		summary+=("vm $k: static kunai check: $line")
 	fi
+	summary+=("vm $k: $e2e; static kunai check: $check")
 	rm -f "$out"
 done
 echo
