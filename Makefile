@@ -12,7 +12,7 @@ CC         ?= cc
 CLANG      ?= clang
 BPFTOOL    ?= bpftool
 PYTHON     ?= /usr/bin/python3
-ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH       ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 CFLAGS     ?= -O2 -g
 # Paths in the binary are relative to the tree: the same sources give the
@@ -65,14 +65,17 @@ vm-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Regenerate the checked-in header from Debian's newest 6.12 kernel package
-# (its BTF, extracted from the packaged image): `make vmlinux-h`.
+# Regenerate the checked-in headers (x86 and arm64) from the BTF of Debian's
+# newest 6.12 kernel packages: `make vmlinux-h`.
 VMLINUX_SERIES := 6.12
 vmlinux-h:
 	@mkdir -p $(BUILD)
-	tools/kernel.sh vmlinux $(VMLINUX_SERIES) $(BUILD)/vmlinux-$(VMLINUX_SERIES)
-	$(BPFTOOL) btf dump file $(BUILD)/vmlinux-$(VMLINUX_SERIES) format c > $(VMLINUX_H).tmp
-	mv $(VMLINUX_H).tmp $(VMLINUX_H)
+	for a in x86:amd64 arm64:arm64; do \
+	  dir=bpf/vmlinux/$${a%%:*}; mkdir -p $$dir && \
+	  KERNEL_ARCH=$${a##*:} tools/kernel.sh btf $(VMLINUX_SERIES) $(BUILD)/vmlinux-$${a##*:}.btf && \
+	  $(BPFTOOL) btf dump file $(BUILD)/vmlinux-$${a##*:}.btf format c > $$dir/vmlinux.h.tmp && \
+	  mv $$dir/vmlinux.h.tmp $$dir/vmlinux.h || exit 1; \
+	done
 
 # Two objects of the same sources: the path walker on bpf_loop (5.17+) or on
 # a bounded loop (bpf_loop's callback cannot even be parsed before 5.13);

@@ -6,13 +6,16 @@
 #
 #   tools/kernel.sh package SERIES    the newest package name of a series
 #   tools/kernel.sh fetch SERIES      fetch and extract it; prints its root
-#   tools/kernel.sh vmlinux SERIES OUT  the uncompressed kernel (ELF, with BTF)
+#   tools/kernel.sh btf SERIES OUT    the kernel's BTF, raw (for bpftool)
 #
-# SERIES: 5.10 (bullseye), 6.1 (bookworm), 6.12 (bookworm). Exit status 3:
-# the package cannot be had (no network, no such package); 1: other errors.
+# SERIES: 5.10 (bullseye), 6.1 (bookworm), 6.12 (bookworm). KERNEL_ARCH:
+# amd64 (default) or arm64. Exit status 3: the package cannot be had (no
+# network, no such package); 1: other errors.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-apt_dir=$top/build/apt
+arch=${KERNEL_ARCH:-amd64}
+case "$arch" in amd64 | arm64) ;; *) echo "kernel.sh: KERNEL_ARCH: amd64 or arm64" >&2; exit 2 ;; esac
+apt_dir=$top/build/apt/$arch
 cache=$top/build/kernels
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
@@ -21,7 +24,7 @@ die() { echo "kernel.sh: $1" >&2; exit "${2:-1}"; }
 apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
 	-o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
 	-o "Dir::Etc::Preferences=/dev/null" -o "Dir::Etc::PreferencesParts=/dev/null"
-	-o "APT::Architecture=amd64" -o "APT::Architectures::=amd64" -o "APT::Sandbox::User=root"
+	-o "APT::Architecture=$arch" -o "APT::Architectures::=$arch" -o "APT::Sandbox::User=root"
 	-o "Acquire::Retries=3")
 
 apt_setup() {
@@ -48,9 +51,9 @@ SRC
 
 series_re() {
 	case "$1" in
-	5.10) echo '^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$' ;;
-	6.1) echo '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
-	6.12) echo '^linux-image-6\.12\.[0-9]+\+(deb12|bpo)-amd64-unsigned$' ;;
+	5.10) echo "^linux-image-5\\.10\\.0-[0-9]+-$arch-unsigned\$" ;;
+	6.1) echo "^linux-image-6\\.1\\.0-[0-9]+-$arch-unsigned\$" ;;
+	6.12) echo "^linux-image-6\\.12\\.[0-9]+\\+(deb12|bpo)-$arch-unsigned\$" ;;
 	linux-image-*) echo "^$1\$" ;;
 	*) die "unknown kernel series '$1' (5.10, 6.1 or 6.12)" 2 ;;
 	esac
@@ -84,7 +87,7 @@ fetch() {
 	if [ ! -d "$dir/root/boot" ]; then
 		rm -rf "$dir"
 		mkdir -p "$dir/dl"
-		(cd "$dir/dl" && apt-get "${apt_opts[@]}" -qq download "$pkg" >&2) || die "cannot download $pkg" 3
+		(cd "$dir/dl" && apt-get "${apt_opts[@]}" -qq download "$pkg:$arch" >&2) || die "cannot download $pkg" 3
 		dpkg-deb -x "$dir"/dl/*.deb "$dir/root.new"
 		rm -rf "$dir/dl"
 		mv "$dir/root.new" "$dir/root"
@@ -92,35 +95,44 @@ fetch() {
 	echo "$dir/root"
 }
 
-# The kernel image's compressed payload, found through the x86 boot
-# header (setup_sects, payload_offset, payload_length), decompressed.
-vmlinux() {
+# The BTF blob inside the kernel image (x86: in the ELF the boot header's
+# payload decompresses to; arm64: in the Image itself, gzipped or not):
+# the one place a BTF header (magic, version 1, 24-byte header, types then
+# strings) stands with consistent sizes.
+btf() {
 	local root
 	root=$(fetch "$1")
-	/usr/bin/python3 - "$root"/boot/vmlinuz-* "$2" <<'PY'
-import lzma, gzip, struct, subprocess, sys
-src, out = sys.argv[1], sys.argv[2]
+	/usr/bin/python3 - "$root"/boot/vmlinuz-* "$2" "$arch" <<'PY'
+import gzip, lzma, struct, subprocess, sys
+src, out, arch = sys.argv[1:4]
 d = open(src, "rb").read()
-setup = (d[0x1f1] or 4) + 1
-off, length = struct.unpack_from("<II", d, 0x248)
-payload = d[setup * 512 + off: setup * 512 + off + length - 4]  # the last 4 bytes: the size
-if payload[:4] == b"\x28\xb5\x2f\xfd":
-    elf = subprocess.run(["zstd", "-dcq"], input=payload, capture_output=True, check=True).stdout
-elif payload[:6] == b"\xfd7zXZ\x00":
-    elf = lzma.decompress(payload)
-elif payload[:2] == b"\x1f\x8b":
-    elf = gzip.decompress(payload)
-else:
-    sys.exit("unknown kernel compression %s" % payload[:6].hex())
-if elf[:4] != b"\x7fELF":
-    sys.exit("the payload is not an ELF file")
-open(out, "wb").write(elf)
+if arch == "amd64":
+    setup = (d[0x1f1] or 4) + 1
+    off, length = struct.unpack_from("<II", d, 0x248)
+    d = d[setup * 512 + off: setup * 512 + off + length - 4]
+if d[:4] == b"\x28\xb5\x2f\xfd":
+    d = subprocess.run(["zstd", "-dcq"], input=d, capture_output=True, check=True).stdout
+elif d[:6] == b"\xfd7zXZ\x00":
+    d = lzma.decompress(d)
+elif d[:2] == b"\x1f\x8b":
+    d = gzip.decompress(d)
+i = 0
+while True:
+    i = d.find(b"\x9f\xeb\x01\x00", i)
+    if i < 0:
+        sys.exit("no BTF in %s" % src)
+    hlen, toff, tlen, soff, slen = struct.unpack_from("<IIIII", d, i + 4)
+    end = i + hlen + soff + slen
+    if hlen == 24 and toff == 0 and soff == tlen and end <= len(d) and d[i + hlen + soff] == 0 and d[end - 1] == 0:
+        open(out, "wb").write(d[i:end])
+        break
+    i += 1
 PY
 }
 
 case "${1:-}" in
 package) [ $# -eq 2 ] || die "usage: $0 package SERIES" 2; package "$2" ;;
 fetch) [ $# -eq 2 ] || die "usage: $0 fetch SERIES" 2; fetch "$2" ;;
-vmlinux) [ $# -eq 3 ] || die "usage: $0 vmlinux SERIES OUT" 2; vmlinux "$2" "$3" ;;
-*) die "usage: $0 package|fetch|vmlinux SERIES [OUT]" 2 ;;
+btf) [ $# -eq 3 ] || die "usage: $0 btf SERIES OUT" 2; btf "$2" "$3" ;;
+*) die "usage: $0 package|fetch|btf SERIES [OUT]" 2 ;;
 esac

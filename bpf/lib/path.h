@@ -93,6 +93,7 @@ static __always_inline long walk_step(struct walk_ctx *c, char *buf)
 	}
 	if (!d) {
 		c->flags |= KN_PATH_ERROR;
+		c->done = 1; /* an error, not a path too deep */
 		return 1;
 	}
 	vm = c->vfsmnt;
