@@ -14,6 +14,7 @@
 #define FMODE_CREATED (1U << 20)
 #define O_CREAT 0100
 #define AT_REMOVEDIR 0x200
+#define KN_EEXIST 17
 
 /* ---- file_create ---------------------------------------------------- */
 
@@ -247,8 +248,14 @@ SYS_EXIT(mount, KN_SC_MOUNT, 5, KN_MOUNT, mount_exit)
 struct rw_key {
 	u64 start; /* the process's start time: a reused tgid is another process */
 	u64 obj; /* inode (read/write) or open file (write_close) */
+	/* The inode's number and generation: the memory of a freed inode
+	 * serves the next one, which is another file (a file removed, one
+	 * made: its first write must not pass for the old one's). */
+	u64 ino;
+	u32 gen;
 	u32 tgid;
 	u32 kind; /* 0 read, 1 write, 2 written-and-open */
+	u32 _pad;
 };
 
 /* First read/write per process and file; LRU keeps it bounded. */
@@ -301,9 +308,15 @@ static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int w
 	if (!kn_enabled(write ? KN_WRITE : KN_READ) && !kn_enabled(write ? KN_WRITE_CONFIG : KN_READ_CONFIG))
 		return 0;
 	k.obj = (u64)inode;
+	k.ino = BPF_CORE_READ(inode, i_ino);
+	k.gen = BPF_CORE_READ(inode, i_generation);
 	k.kind = write;
-	if (bpf_map_lookup_elem(&kn_rw_seen, &k) || bpf_map_update_elem(&kn_rw_seen, &k, &one, BPF_NOEXIST))
+	if (bpf_map_lookup_elem(&kn_rw_seen, &k))
 		return 0; /* seen already */
+	/* another thread's insert first: it reports; one that cannot be kept
+	 * (no free node): report anyway, a repeat rather than a loss */
+	if (bpf_map_update_elem(&kn_rw_seen, &k, &one, BPF_NOEXIST) == -KN_EEXIST)
+		return 0;
 	e = sys_begin(write ? KN_WRITE : KN_READ, NULL, 0);
 	if (!e)
 		return 0;

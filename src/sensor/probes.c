@@ -701,10 +701,17 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 				}
 				g->state = PROBE_NO_ATTACH;
 				probe_reason(g, "attaching %s failed: %s", g->sec, strerror(err));
+				if (sib && sib->link) {
+					/* a stash without its exit: nothing would take
+					 * what it keeps */
+					bpf_link__destroy(sib->link);
+					sib->link = NULL;
+					sib->state = PROBE_NO_ATTACH;
+					probe_reason(sib, "%s", g->reason);
+				}
 				continue;
 			}
-			if (p->nlinks < PROBES_MAX)
-				p->links[p->nlinks++] = l;
+			g->link = l;
 		}
 	}
 	for (i = 0; i < p->nprogs; i++) {
@@ -725,9 +732,10 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 
 void probes_detach(struct probes *p)
 {
-	for (int i = 0; i < p->nlinks; i++)
-		bpf_link__destroy(p->links[i]);
-	p->nlinks = 0;
+	for (int i = 0; i < p->nprogs; i++) {
+		bpf_link__destroy(p->progs[i].link);
+		p->progs[i].link = NULL;
+	}
 }
 
 void probes_stop(struct probes *p)

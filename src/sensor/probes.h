@@ -65,6 +65,7 @@ struct probe {
 	bool core;
 	enum probe_state state;
 	char reason[192];
+	struct bpf_link *link; /* while attached */
 };
 
 #define PROBES_MAX 192
@@ -76,8 +77,6 @@ struct probes {
 	struct kfeatures feat;
 	struct probe progs[PROBES_MAX];
 	int nprogs;
-	struct bpf_link *links[PROBES_MAX];
-	int nlinks;
 	uint64_t wanted; /* types asked for */
 	uint64_t attached; /* types with at least one program attached */
 	uint64_t partial; /* types with a program refused or not attached */

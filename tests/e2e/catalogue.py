@@ -248,6 +248,24 @@ class Catalogue:
         finally:
             os.unlink(conf)
 
+    def test_write_each_new_file(self, s):
+        """Files written, removed and made again in one process: each new
+        file's first write is reported, though its inode may reuse the
+        memory of the one removed before it."""
+        paths = []
+        for i in range(40):
+            p = self.path("again-%d" % i)
+            with open(p, "wb") as f:
+                f.write(b"x")
+            os.unlink(p)
+            paths.append(p)
+            time.sleep(0.03)  # an RCU grace period: the inode is freed
+        if not self.all_events:
+            self.assert_off(s, [mine("write", path=paths[0])], "write events (off by default)")
+            return
+        for p in paths:
+            s.wait_for(mine("write", path=p), "write of " + p)
+
     def test_read_config(self, s):
         cat = copy_exe(CAT, self.path("rd_cat"))
         r = subprocess.run([cat, "/etc/hostname"], capture_output=True, timeout=10)
@@ -671,7 +689,8 @@ class Catalogue:
 
 
 TESTS = [
-    "test_file_create", "test_file_rename", "test_file_unlink", "test_write_and_close", "test_read_config",
+    "test_file_create", "test_file_rename", "test_file_unlink", "test_write_and_close", "test_write_each_new_file",
+    "test_read_config",
     "test_chmod_chown", "test_setxattr_capability", "test_mount", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_v6_udp", "test_send_data", "test_dns_query",
     "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_prctl", "test_kill",
