@@ -2,7 +2,7 @@
 # Inside a test VM: build the project from scratch on that kernel (its own
 # /sys/kernel/btf, which the build must not read) and compare with the
 # binary built on the host. Run by hand: sudo tests/vm/run.sh --kernel 6.1
-# --timeout 3000 tests/vm/build-inside.sh (slow under emulation).
+# --timeout 3000 tests/vm/build-inside.sh (about 3 minutes under emulation).
 cd "$(dirname "$0")/../.." || exit 1
 echo "kernel $(uname -r)"
 host=$(mktemp -d)

@@ -34,6 +34,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ $# -gt 0 ] || set -- "$top/tests/vm/inside.sh"
+# the VM starts the command from /: a path of this tree becomes absolute
+case "$1" in /*) ;; *) [ -e "$1" ] && set -- "$top/$1" "${@:2}" ;; esac
 [ "$(id -u)" = 0 ] || { echo "run.sh: run it as root" >&2; exit 1; }
 unavailable() {
 	echo "run.sh: vm $series: $1" >&2
