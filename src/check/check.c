@@ -21,6 +21,7 @@
 #include "check/triggers.h"
 #include "event/types.h"
 #include "sensor/host.h"
+#include "sensor/loss.h"
 #include "sensor/probes.h"
 #include "sensor/sensor.h"
 
@@ -107,32 +108,19 @@ static void read_notes(struct check *c, int fd)
 
 /* ---- what the kernel is ----------------------------------------------- */
 
-static void read_first_line(const char *path, char *out, size_t cap)
-{
-	FILE *f = fopen(path, "re");
-
-	out[0] = 0;
-	if (!f)
-		return;
-	if (!fgets(out, (int)cap, f))
-		out[0] = 0;
-	out[strcspn(out, "\n")] = 0;
-	fclose(f);
-}
-
 /* The active LSMs, from securityfs (mounted for the read if need be). */
 static void active_lsms(char *out, size_t cap)
 {
 	struct stat st;
 	int mounted = 0;
 
-	read_first_line(SECURITYFS "/lsm", out, cap);
+	host_read_line(SECURITYFS "/lsm", out, cap);
 	if (out[0])
 		return;
 	if (!stat(SECURITYFS, &st) &&
 	    !mount("securityfs", SECURITYFS, "securityfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 		mounted = 1;
-	read_first_line(SECURITYFS "/lsm", out, cap);
+	host_read_line(SECURITYFS "/lsm", out, cap);
 	if (mounted)
 		umount2(SECURITYFS, MNT_DETACH);
 	if (!out[0])
@@ -284,22 +272,11 @@ static const char *yes_no(bool b)
 /* Why type t has no attached program. */
 static const char *why_not(const struct probes *p, int t, bool *no_hook)
 {
-	const char *why = NULL;
+	const struct probe *g = probes_failed(p, t);
 
-	*no_hook = true;
-	for (int i = 0; i < p->nprogs; i++) {
-		const struct probe *g = &p->progs[i];
-
-		if (!(g->types & (1ULL << t)) || !strncmp(g->name, "kn_stash_", 9))
-			continue;
-		if (g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH) {
-			*no_hook = false;
-			if (!why)
-				why = g->reason;
-		}
-	}
-	if (why)
-		return why;
+	*no_hook = !g;
+	if (g)
+		return g->reason;
 	return t == KN_INIT_MODULE ? "this kernel has none of its hooks (no loadable modules)"
 				   : "this kernel has none of its hooks";
 }
@@ -388,8 +365,7 @@ static void read_loss(struct check *c, int64_t loss[KN_TYPE_MAX])
 		loss[t] = 0;
 		if (!m || !vals || bpf_map_lookup_elem(bpf_map__fd(m), &t, vals))
 			continue;
-		for (int i = 0; i < ncpus; i++)
-			loss[t] += (int64_t)vals[i];
+		loss[t] = (int64_t)loss_sum_percpu(vals, ncpus);
 	}
 	free(vals);
 }

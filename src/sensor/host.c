@@ -22,7 +22,7 @@ uint64_t clock_ns(int clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void read_line(const char *path, char *out, size_t cap)
+void host_read_line(const char *path, char *out, size_t cap)
 {
 	FILE *f = fopen(path, "re");
 
@@ -61,16 +61,16 @@ void host_init(struct host *h)
 	strbuf_init(&h->ips);
 	if (!uname(&u))
 		snprintf(h->name, sizeof(h->name), "%s", u.nodename);
-	read_line("/sys/class/dmi/id/product_uuid", buf, sizeof(buf));
+	host_read_line("/sys/class/dmi/id/product_uuid", buf, sizeof(buf));
 	if (strlen(buf) == 36) {
 		for (size_t i = 0; buf[i]; i++)
 			buf[i] = (char)tolower((unsigned char)buf[i]);
 		snprintf(h->uuid, sizeof(h->uuid), "%.36s", buf);
 	} else {
-		read_line("/etc/machine-id", buf, sizeof(buf));
+		host_read_line("/etc/machine-id", buf, sizeof(buf));
 		uuid_from_hex(buf, h->uuid);
 	}
-	read_line("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
+	host_read_line("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
 	snprintf(h->boot_id, sizeof(h->boot_id), "%.36s", buf);
 	h->boot_key = guuid_boot_key(h->boot_id);
 	host_refresh(h);

@@ -2,6 +2,7 @@
 #ifndef KN_HOST_H
 #define KN_HOST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/guuid.h"
@@ -24,5 +25,8 @@ void host_refresh(struct host *h);
 void host_utc_time(const struct host *h, uint64_t boot_ns, char out[40]);
 void time_format_utc(int64_t real_ns, char out[40]);
 uint64_t clock_ns(int clk);
+/* The first line of a small file (procfs, sysfs), without its newline; ""
+ * when it cannot be read. */
+void host_read_line(const char *path, char *out, size_t cap);
 
 #endif

@@ -243,14 +243,12 @@ static bool helper_usable(struct kfeatures *f, enum bpf_func_id id, int bit, int
 void kfeatures_probe(struct kfeatures *f, int no_helpers)
 {
 	struct btf *vbtf;
-	struct stat st;
 
 	memset(f, 0, sizeof(*f));
 	f->bpf_loop = helper_usable(f, BPF_FUNC_loop, KN_HELPER_LOOP, no_helpers);
 	f->task_pt_regs = helper_usable(f, BPF_FUNC_task_pt_regs, KN_HELPER_TASK_PT_REGS, no_helpers);
 	f->current_task_btf = helper_usable(f, BPF_FUNC_get_current_task_btf, KN_HELPER_TASK_BTF, no_helpers);
 	f->tracepoint_progs = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, NULL) == 1;
-	f->btf = stat("/sys/kernel/btf/vmlinux", &st) == 0;
 	vbtf = btf__load_vmlinux_btf();
 	f->uring_shape = probe_uring_shape(libbpf_get_error(vbtf) ? NULL : vbtf);
 	btf__free(vbtf);
@@ -590,27 +588,29 @@ static int probes_load(struct probes *p, const struct probes_opts *o, int ncpus)
 	return -1;
 }
 
+const struct probe *probes_failed(const struct probes *p, int type)
+{
+	for (int i = 0; i < p->nprogs; i++) {
+		const struct probe *g = &p->progs[i];
+
+		if ((g->types & T(type)) && !is_stash(g->name) &&
+		    (g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH))
+			return g;
+	}
+	return NULL;
+}
+
 static void probes_report(struct probes *p, const struct probes_opts *o)
 {
 	for (int t = 0; t < KN_TYPE_MAX; t++) {
 		const char *name = kn_type_info((uint32_t)t)->name;
-		const struct probe *why = NULL;
-		bool any = false, hookless = true;
+		const struct probe *why = probes_failed(p, t);
+		bool any = false, hookless = !why;
 
 		if (!(p->wanted & T(t)))
 			continue;
-		for (int i = 0; i < p->nprogs; i++) {
-			const struct probe *g = &p->progs[i];
-
-			if (!(g->types & T(t)) || is_stash(g->name))
-				continue;
-			any = true;
-			if (g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH) {
-				hookless = false;
-				if (!why)
-					why = g;
-			}
-		}
+		for (int i = 0; i < p->nprogs; i++)
+			any |= (p->progs[i].types & T(t)) && !is_stash(p->progs[i].name);
 		if (o->quiet || !any)
 			continue;
 		if (!(p->attached & T(t)) && hookless)

@@ -42,7 +42,6 @@ struct kfeatures {
 	bool task_pt_regs; /* 5.15: syscall arguments read at exit */
 	bool current_task_btf; /* 5.11: plain loads from the task */
 	bool tracepoint_progs; /* tracepoint programs (tp/ sections) */
-	bool btf; /* /sys/kernel/btf/vmlinux */
 	int set_aside; /* KN_HELPER_* the kernel has but --no-helper set aside */
 	/* io_uring_submit_sqe's arguments: 0 the request first, 1 or 2 the
 	 * index of the opcode (the user data next), -1 a shape not known */
@@ -112,6 +111,10 @@ const char *probe_tier(const struct probes *p, int type);
  * 0, or -1 with a message on standard error. */
 int probes_start(struct probes *p, const struct probes_opts *o);
 struct bpf_map *probes_map(struct probes *p, const char *name);
+/* The first program of type that the kernel refused or that did not
+ * attach (its reason says why); NULL when none: every program of the type
+ * is loaded, or its hooks are absent. */
+const struct probe *probes_failed(const struct probes *p, int type);
 /* Detach every program (idempotent; may take seconds: one RCU grace period
  * per syscall tracepoint). */
 void probes_detach(struct probes *p);
