@@ -277,7 +277,7 @@ static __always_inline int is_config_path(struct kn_sys *e)
 	return p[0] == '/' && p[1] == 'e' && p[2] == 't' && p[3] == 'c' && p[4] == '/';
 }
 
-static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int write, u32 sc)
+static __always_inline int rw_enter(long fd, int write, u32 sc)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct rw_key k = {};
@@ -289,7 +289,7 @@ static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int w
 
 	if (kn_is_self(id >> 32))
 		return 0;
-	f = fd_file((long)ctx->args[0]);
+	f = fd_file(fd);
 	if (!f)
 		return 0;
 	inode = BPF_CORE_READ(f, f_inode);
@@ -321,7 +321,7 @@ static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int w
 	if (!e)
 		return 0;
 	e->sc = sc;
-	e->args[0] = ctx->args[0];
+	e->args[0] = fd;
 	sys_put_file(e, &e->str[0], f);
 	if (is_config_path(e))
 		e->hdr.type = write ? KN_WRITE_CONFIG : KN_READ_CONFIG;
@@ -331,12 +331,26 @@ static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, int w
 	return 0;
 }
 
-#define RW_ENTER(name, write, sc)                                  \
-	SEC("tp/syscalls/sys_enter_" #name)                        \
-	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx) \
-	{                                                          \
-		return rw_enter(ctx, write, sc);                   \
+/* The fd as the kernel takes it: an unsigned int (a 32-bit caller's
+ * register may carry anything above). */
+#define RW_ENTER(name, write, sc)                                         \
+	SEC("tp/syscalls/sys_enter_" #name)                               \
+	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)        \
+	{                                                                 \
+		return rw_enter((long)(u32)ctx->args[0], write, sc);      \
+	}                                                                 \
+	KN_COMPAT_ENTER(name, rw_enter((long)(u32)ctx->args[0], write, sc))
+
+#if KN_IA32
+#define KN_COMPAT_ENTER(name, call)                                       \
+	SEC("tp/raw_syscalls/sys_enter")                                  \
+	int kn_compat_enter_##name(struct trace_event_raw_sys_enter *ctx) \
+	{                                                                 \
+		return call;                                              \
 	}
+#else
+#define KN_COMPAT_ENTER(name, call)
+#endif
 
 RW_ENTER(read, 0, KN_SC_READ)
 RW_ENTER(pread64, 0, KN_SC_PREAD64)
@@ -349,8 +363,7 @@ RW_ENTER(writev, 1, KN_SC_WRITEV)
 RW_ENTER(pwritev, 1, KN_SC_PWRITEV)
 RW_ENTER(pwritev2, 1, KN_SC_PWRITEV2)
 
-SEC("tp/syscalls/sys_enter_close")
-int kn_enter_close(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int close_enter(long fd)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct rw_key k = {};
@@ -359,7 +372,7 @@ int kn_enter_close(struct trace_event_raw_sys_enter *ctx)
 
 	if (kn_is_self(id >> 32))
 		return 0;
-	f = fd_file((long)ctx->args[0]);
+	f = fd_file(fd);
 	if (!f)
 		return 0;
 	k.tgid = id >> 32;
@@ -372,9 +385,17 @@ int kn_enter_close(struct trace_event_raw_sys_enter *ctx)
 	if (!e)
 		return 0;
 	e->sc = KN_SC_CLOSE;
-	e->args[0] = ctx->args[0];
+	e->args[0] = fd;
 	sys_put_file(e, &e->str[0], f);
 	sys_emit(e);
 	return 0;
 }
+
+SEC("tp/syscalls/sys_enter_close")
+int kn_enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+	return close_enter((long)(u32)ctx->args[0]);
+}
+
+KN_COMPAT_ENTER(close, close_enter((long)(u32)ctx->args[0]))
 #endif

@@ -12,5 +12,6 @@
 #include "kernel.bpf.h"
 #include "memory.bpf.h"
 #include "task.bpf.h"
+#include "ia32.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

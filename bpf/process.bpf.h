@@ -11,6 +11,7 @@
 #include "lib/compat.h"
 #include "lib/maps.h"
 #include "lib/path.h"
+#include "lib/sys.h"
 #include "lib/task.h"
 
 #define SIGNAL_GROUP_EXIT 0x00000004
@@ -109,7 +110,7 @@ int BPF_PROG(kn_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 static __always_inline u64 clone_flags_observed(struct task_struct *parent, struct task_struct *child)
 {
 	struct nsproxy *pn = BPF_CORE_READ(parent, nsproxy), *cn = BPF_CORE_READ(child, nsproxy);
-	u64 flags = BPF_CORE_READ(child, exit_signal) & 0xff;
+	u64 flags = 0;
 	struct mm_struct *mm = BPF_CORE_READ(child, mm);
 
 	if (BPF_CORE_READ(child, tgid) == BPF_CORE_READ(parent, tgid))
@@ -145,6 +146,72 @@ static __always_inline u64 clone_flags_observed(struct task_struct *parent, stru
 	return flags;
 }
 
+#define KN_PF_KTHREAD 0x00200000
+#define KN_CSIGNAL 0xff
+
+/* The flags of the clone syscall the parent is in, as the kernel took them
+ * (the exit signal apart); -1 when the fork comes from no such syscall (a
+ * kernel thread, an io_uring worker) or they cannot be had. Read from the
+ * parent's syscall registers, or where the kernel lacks bpf_task_pt_regs,
+ * from the arguments its kn_stash_<clone> program kept. */
+static __always_inline int clone_flags_real(u64 *flags)
+{
+	u32 sc = KN_SC_NONE;
+	u64 a0 = 0;
+
+	if (BPF_CORE_READ(kn_current(), flags) & KN_PF_KTHREAD)
+		return -1;
+	if (kn_have_task_pt_regs) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+#if defined(__TARGET_ARCH_x86)
+		long nr = regs->orig_ax;
+
+		a0 = in_ia32_syscall() ? regs->bx : regs->di;
+		if (in_ia32_syscall())
+			sc = nr == 120 ? KN_SC_CLONE : nr == 2 ? KN_SC_FORK : nr == 190 ? KN_SC_VFORK
+			   : nr == 435 ? KN_SC_CLONE3 : KN_SC_NONE;
+		else
+			sc = nr == 56 ? KN_SC_CLONE : nr == 57 ? KN_SC_FORK : nr == 58 ? KN_SC_VFORK
+			   : nr == 435 ? KN_SC_CLONE3 : KN_SC_NONE;
+#elif defined(__TARGET_ARCH_arm64)
+		long nr = regs->syscallno;
+
+		a0 = regs->orig_x0;
+		sc = nr == 220 ? KN_SC_CLONE : nr == 435 ? KN_SC_CLONE3 : KN_SC_NONE;
+#endif
+	} else {
+		u64 id = bpf_get_current_pid_tgid();
+		struct kn_args *st = bpf_map_lookup_elem(&kn_args_stash, &id);
+
+		if (st && st->sc >= KN_SC_CLONE && st->sc <= KN_SC_CLONE3) {
+			sc = st->sc;
+			a0 = st->args[0];
+			bpf_map_delete_elem(&kn_args_stash, &id);
+		}
+	}
+	switch (sc) {
+	case KN_SC_CLONE: *flags = (u32)a0 & ~KN_CSIGNAL; return 0;
+	case KN_SC_FORK: *flags = 0; return 0;
+	case KN_SC_VFORK: *flags = CLONE_VFORK | CLONE_VM; return 0;
+	case KN_SC_CLONE3: /* struct clone_args: flags first */
+		return a0 && !bpf_probe_read_user(flags, sizeof(*flags), (void *)a0) ? 0 : -1;
+	default: return -1;
+	}
+}
+
+/* Where arguments are not read at the fork: the clone syscalls' own. */
+#define CLONE_STASH(name, sc)                                      \
+	SEC("tp/syscalls/sys_enter_" #name)                        \
+	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx) \
+	{                                                          \
+		return sys_stash(ctx, sc, 1, KN_CLONE);            \
+	}
+
+CLONE_STASH(clone, KN_SC_CLONE)
+CLONE_STASH(fork, KN_SC_FORK)
+CLONE_STASH(vfork, KN_SC_VFORK)
+CLONE_STASH(clone3, KN_SC_CLONE3)
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(kn_sched_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -154,7 +221,9 @@ int BPF_PROG(kn_sched_fork, struct task_struct *parent, struct task_struct *chil
 		return 0;
 	header_fill(&e.hdr, KN_CLONE, child);
 	e.hdr.size = sizeof(e);
-	e.flags = clone_flags_observed(parent, child);
+	/* what the kernel was asked for; else what the child shows */
+	if (clone_flags_real(&e.flags))
+		e.flags = clone_flags_observed(parent, child);
 	kn_emit(&e, sizeof(e), KN_CLONE);
 	return 0;
 }

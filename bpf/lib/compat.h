@@ -47,4 +47,20 @@ static __always_inline u64 kn_current_start(void)
 	return BPF_CORE_READ(kn_current(), group_leader, start_boottime);
 }
 
+/* Whether the current task is in a 32-bit (ia32) syscall. */
+#if defined(__TARGET_ARCH_x86)
+#define KN_TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall is running */
+static __always_inline int in_ia32_syscall(void)
+{
+	if (kn_have_task_btf)
+		return bpf_get_current_task_btf()->thread_info.status & KN_TS_COMPAT;
+	return BPF_CORE_READ(kn_current(), thread_info.status) & KN_TS_COMPAT;
+}
+#else
+static __always_inline int in_ia32_syscall(void)
+{
+	return 0;
+}
+#endif
+
 #endif

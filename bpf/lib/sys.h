@@ -68,6 +68,24 @@ static __always_inline int sys_stash(struct trace_event_raw_sys_enter *ctx, u32 
 	return 0;
 }
 
+/* Stashed arguments of syscall `sc`, taken (the entry is removed).
+ * 0, or -1 when none were stashed for it. */
+static __always_inline int sys_args_stashed(struct kn_args *a, u32 sc)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_args *st = bpf_map_lookup_elem(&kn_args_stash, &id);
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	if (st->sc == sc) {
+		__builtin_memcpy(a, st, sizeof(*a));
+		rc = 0;
+	}
+	bpf_map_delete_elem(&kn_args_stash, &id);
+	return rc;
+}
+
 /* The arguments of the syscall `sc` that is returning. 0, or -1 when they
  * cannot be had (stashed by nobody: the probe came after the entry). */
 static __always_inline int sys_args(struct kn_args *a, u32 sc)
@@ -83,27 +101,18 @@ static __always_inline int sys_args(struct kn_args *a, u32 sc)
 		a->args[4] = KN_SYSARG(regs, 4);
 		a->args[5] = 0; /* no syscall watched here needs its sixth */
 		return 0;
-	} else {
-		u64 id = bpf_get_current_pid_tgid();
-		struct kn_args *st = bpf_map_lookup_elem(&kn_args_stash, &id);
-		int rc = -1;
-
-		if (!st)
-			return -1;
-		if (st->sc == sc) {
-			__builtin_memcpy(a, st, sizeof(*a));
-			rc = 0;
-		}
-		bpf_map_delete_elem(&kn_args_stash, &id);
-		return rc;
 	}
+	return sys_args_stashed(a, sc);
 }
 
 /* The file behind fd in the current task. With the BTF task pointer, the
  * walk to the fd table is plain (fault-safe) loads rather than helper
  * calls: this runs on every read and write. */
-static __always_inline struct file *fd_file(long fd)
+static __always_inline struct file *fd_file(u64 arg)
 {
+	/* the kernel takes an fd as an int or an unsigned int: the low 32
+	 * bits, whatever a caller put above them */
+	int fd = (int)arg;
 	struct file **fds;
 	struct file *f = NULL;
 
@@ -317,9 +326,37 @@ static __always_inline int sys_emit_args(u32 type, struct kn_args *st, long ret)
 	return 0;
 }
 
+/*
+ * 32-bit (ia32) syscalls of any process: the per-syscall tracepoints never
+ * fire for them. The raw syscall tracepoints do: kn_ia32_enter (ia32.bpf.h)
+ * returns at once unless the task is in a 32-bit syscall, stashes the
+ * arguments of one that is watched, and kn_ia32_exit tail-calls the
+ * syscall's kn_compat_<name> program, which reads them from the stash and
+ * runs the same handler as the native exit. Syscalls whose events are built
+ * at entry (read/write, close) have a kn_compat_enter_<name> program,
+ * tail-called by kn_ia32_enter. Programs are in the arrays by KN_SC_*.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define KN_IA32 1
+#define KN_COMPAT_EXIT(name, sc, handler)                             \
+	SEC("tp/raw_syscalls/sys_exit")                               \
+	int kn_compat_##name(struct trace_event_raw_sys_exit *ctx)    \
+	{                                                             \
+		struct kn_args a;                                     \
+                                                                      \
+		if (sys_args_stashed(&a, sc))                         \
+			return 0;                                     \
+		return handler(&a, ctx->ret);                         \
+	}
+#else
+#define KN_IA32 0
+#define KN_COMPAT_EXIT(name, sc, handler)
+#endif
+
 /* The exit of syscall `name` (which takes nargs arguments and may give an
- * event of type): handler(struct kn_args *, long ret); and the entry that
- * stashes its arguments where the exit cannot read them. */
+ * event of type): handler(struct kn_args *, long ret); the entry that
+ * stashes its arguments where the exit cannot read them; and the exit of
+ * its 32-bit form. */
 #define SYS_EXIT(name, sc, nargs, type, handler)                   \
 	SEC("tp/syscalls/sys_enter_" #name)                        \
 	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx) \
@@ -336,6 +373,7 @@ static __always_inline int sys_emit_args(u32 type, struct kn_args *st, long ret)
 		if (sys_args(&a, sc))                              \
 			return 0;                                  \
 		return handler(&a, ctx->ret);                      \
-	}
+	}                                                          \
+	KN_COMPAT_EXIT(name, sc, handler)
 
 #endif

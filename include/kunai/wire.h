@@ -119,6 +119,10 @@ enum kn_sc {
 	KN_SC_TGKILL,
 	KN_SC_PTRACE,
 	KN_SC_MEMFD_CREATE,
+	KN_SC_CLONE, /* clone, fork, vfork, clone3: stashed for the fork's flags */
+	KN_SC_FORK,
+	KN_SC_VFORK,
+	KN_SC_CLONE3,
 	KN_SC_MAX,
 };
 

@@ -27,6 +27,9 @@ int files_init(struct files *f, bool enabled, uint64_t max_size)
 	f->enabled = enabled;
 	if (!enabled)
 		return 0;
+	f->kcache = calloc(FILES_KCACHE, sizeof(*f->kcache));
+	if (!f->kcache)
+		return -ENOMEM;
 	return hasher_start(&f->hasher, max_size);
 }
 
@@ -34,6 +37,8 @@ void files_free(struct files *f)
 {
 	if (f->enabled)
 		hasher_stop(&f->hasher);
+	free(f->kcache);
+	f->kcache = NULL;
 	for (unsigned i = 0; i < f->npending; i++) {
 		strbuf_free(&f->pending[i]->line);
 		free(f->pending[i]);
@@ -47,72 +52,62 @@ int files_fd(const struct files *f)
 	return f->enabled ? f->hasher.efd : -1;
 }
 
-/* Open a path as something to read only when it is a regular file: O_PATH
- * first (opening a device or a FIFO for reading could block or act). */
-static int open_regular(const char *path)
+/* Digests by what the kernel said of a file (checked requests only): its
+ * path in a mount namespace, its size and change time. A later request
+ * with the same is the same file (the change time, to the nanosecond,
+ * moves with any change of it), answered on the loop without an open. */
+static bool kkey_of(const struct file_req *r, struct kfile_key *k)
 {
-	char proc[64];
-	struct stat st;
-	int p = open(path, O_PATH | O_CLOEXEC), fd;
+	uint64_t x = 0xcbf29ce484222325ULL;
 
-	if (p < 0)
-		return -errno;
-	if (fstat(p, &st) || !S_ISREG(st.st_mode)) {
-		close(p);
-		return -EINVAL;
-	}
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", p);
-	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	close(p);
-	return fd < 0 ? -errno : fd;
+	if (r->ctime_ns == -1)
+		return false;
+	for (const char *c = r->path; *c; c++)
+		x = (x ^ (unsigned char)*c) * 0x100000001b3ULL;
+	memset(k, 0, sizeof(*k));
+	k->path_hash = x;
+	k->size = r->size;
+	k->ctime_ns = r->ctime_ns;
+	k->mnt_ns = r->mnt_ns;
+	return true;
 }
 
-/* The file the kernel executed: same size, same change time (which no
- * user can set). Inode numbers would not do: overlays show others. */
-static bool same_file(int fd, const struct file_req *r)
+static size_t kslot(const struct kfile_key *k)
 {
-	struct stat st;
-
-	return !fstat(fd, &st) && (uint64_t)st.st_size == r->size &&
-	       (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec == r->ctime_ns;
+	return (size_t)((k->path_hash ^ (uint64_t)k->ctime_ns) % (FILES_KCACHE / 4)) * 4;
 }
 
-/* An open fd on the file the kernel used, or NULL with *why. */
-static int open_req(const struct file_req *r, const char **why)
+static bool kcache_get(struct files *f, const struct kfile_key *k, struct file_info *out)
 {
-	char proc[64];
-	int fd;
+	size_t b = kslot(k);
 
-	if (r->by_exe) {
-		/* the kernel's own reference, while the process lives */
-		snprintf(proc, sizeof(proc), "/proc/%u/exe", r->tgid);
-		fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (fd >= 0 && same_file(fd, r))
-			return fd;
-		if (fd >= 0)
-			close(fd);
-		fd = open_regular(r->path);
-		if (fd >= 0 && same_file(fd, r))
-			return fd;
-		if (fd >= 0) {
-			close(fd);
-			*why = "changed since the kernel saw it";
-			return -1;
+	for (size_t i = b; i < b + 4; i++) {
+		if (f->kcache[i].used && !memcmp(&f->kcache[i].key, k, sizeof(*k))) {
+			f->kcache[i].used = ++f->kclock;
+			*out = f->kcache[i].info;
+			return true;
 		}
-		*why = "gone";
-		return -1;
 	}
-	fd = open_regular(r->path);
-	if (fd < 0) {
-		*why = fd == -EINVAL ? "not a regular file" : "gone";
-		return -1;
+	return false;
+}
+
+static void kcache_put(struct files *f, const struct kfile_key *k, const struct file_info *info)
+{
+	size_t b = kslot(k), victim = b;
+
+	if (info->error && strcmp(info->error, "too big to hash"))
+		return;
+	for (size_t i = b; i < b + 4; i++) {
+		if (!f->kcache[i].used || !memcmp(&f->kcache[i].key, k, sizeof(*k))) {
+			victim = i;
+			break;
+		}
+		if (f->kcache[i].used < f->kcache[victim].used)
+			victim = i;
 	}
-	if (r->ctime_ns != -1 && !same_file(fd, r)) {
-		close(fd);
-		*why = "changed since the kernel saw it";
-		return -1;
-	}
-	return fd;
+	f->kcache[victim].key = *k;
+	f->kcache[victim].info = *info;
+	f->kcache[victim].used = ++f->kclock;
 }
 
 static void write_info(struct strbuf *out, const struct file_info *fi)
@@ -159,51 +154,38 @@ static void complete(struct files *f, const char *line, size_t len, const struct
 	strbuf_shrink(&f->tmp, 1 << 20);
 }
 
-void files_submit(struct files *f, struct strbuf *line, const struct encoder *e, files_emit_fn emit, void *ctx)
+void files_submit(struct files *f, struct strbuf *line, const struct file_req *reqs, int nreqs, files_emit_fn emit,
+		  void *ctx)
 {
 	struct pending_slot slots[2];
 	struct pending_event *p;
 	int waiting = 0;
 
-	if (!f->enabled || !e->nreqs) {
+	if (!f->enabled || !nreqs) {
 		emit(ctx, line->buf, line->len);
 		return;
 	}
+	if (nreqs > 2)
+		nreqs = 2;
 	memset(slots, 0, sizeof(slots));
-	for (int i = 0; i < e->nreqs; i++) {
-		const char *why = NULL;
-		struct file_key k;
-		int fd;
-
-		slots[i].off = e->reqs[i].off;
-		fd = open_req(&e->reqs[i], &why);
-		if (fd < 0 || file_key_of(fd, &k)) {
-			slots[i].info.error = why ? why : "cannot read";
-			slots[i].done = true;
-			if (fd >= 0)
-				close(fd);
-			continue;
-		}
-		if (hasher_cached(&f->hasher, &k, &slots[i].info)) {
-			close(fd);
+	for (int i = 0; i < nreqs; i++) {
+		slots[i].off = reqs[i].off;
+		slots[i].kchecked = kkey_of(&reqs[i], &slots[i].kkey);
+		if (slots[i].kchecked && kcache_get(f, &slots[i].kkey, &slots[i].info)) {
 			slots[i].done = true;
 			continue;
 		}
-		if (f->npending >= FILES_PENDING_MAX || f->pending_bytes + line->len > FILES_PENDING_BYTES) {
-			close(fd);
+		if (f->npending >= FILES_PENDING_MAX || f->pending_bytes + line->len > FILES_PENDING_BYTES ||
+		    hasher_submit(&f->hasher, &reqs[i], (f->next_id << 1) | (uint64_t)i)) {
 			slots[i].info.error = "too many files waiting to be hashed";
 			slots[i].done = true;
-			continue;
-		}
-		if (hasher_submit(&f->hasher, fd, &k, (f->next_id << 1) | (uint64_t)i)) {
-			slots[i].info.error = "too many files waiting to be hashed";
-			slots[i].done = true;
+			f->overflow++;
 			continue;
 		}
 		waiting++;
 	}
 	if (!waiting) {
-		complete(f, line->buf, line->len, slots, e->nreqs, emit, ctx);
+		complete(f, line->buf, line->len, slots, nreqs, emit, ctx);
 		return;
 	}
 	p = calloc(1, sizeof(*p));
@@ -213,7 +195,7 @@ void files_submit(struct files *f, struct strbuf *line, const struct encoder *e,
 	p->deadline = mono_ns() + FILES_BUDGET_NS;
 	strbuf_init(&p->line);
 	strbuf_add(&p->line, line->buf, line->len);
-	p->nslots = e->nreqs;
+	p->nslots = nreqs;
 	memcpy(p->slot, slots, sizeof(slots));
 	f->pending[f->npending++] = p;
 	f->pending_bytes += p->line.len;
@@ -253,6 +235,8 @@ void files_poll(struct files *f, bool expire, files_emit_fn emit, void *ctx)
 				continue;
 			p->slot[s].info = job.info;
 			p->slot[s].done = true;
+			if (p->slot[s].kchecked)
+				kcache_put(f, &p->slot[s].kkey, &job.info);
 			for (int k = 0; k < p->nslots; k++)
 				all = all && p->slot[k].done;
 			if (all)

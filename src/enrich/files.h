@@ -11,19 +11,28 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "enrich/fileopen.h"
 #include "enrich/hasher.h"
-#include "event/encode.h"
 #include "util/strbuf.h"
 
 #define FILES_PENDING_MAX 4096
 #define FILES_PENDING_BYTES (64u << 20) /* lines held back, in all */
 #define FILES_BUDGET_NS (5ULL * 1000000000ULL) /* an event waits at most this */
+#define FILES_KCACHE 1024 /* results by the kernel's view of a file */
 
 typedef void (*files_emit_fn)(void *ctx, const char *line, size_t len);
+
+struct kfile_key {
+	uint64_t path_hash, size;
+	int64_t ctime_ns;
+	uint32_t mnt_ns, _pad;
+};
 
 struct pending_slot {
 	size_t off;
 	bool done;
+	bool kchecked; /* kkey holds the kernel's view: cache the result by it */
+	struct kfile_key kkey;
 	struct file_info info;
 };
 
@@ -43,6 +52,13 @@ struct files {
 	size_t pending_bytes;
 	uint64_t next_id;
 	uint64_t timed_out; /* events written before their digests came */
+	uint64_t overflow; /* files not hashed: too many waiting */
+	struct kcache_entry {
+		struct kfile_key key;
+		struct file_info info;
+		uint64_t used; /* clock of the last use, 0: free */
+	} * kcache;
+	uint64_t kclock;
 	struct strbuf tmp;
 };
 
@@ -51,9 +67,10 @@ int files_init(struct files *f, bool enabled, uint64_t max_size);
 void files_free(struct files *f);
 /* The eventfd to poll for finished digests (-1 when disabled). */
 int files_fd(const struct files *f);
-/* Complete `line` (encoded with e->reqs) now, or keep it: emit is called
- * for it when it is complete. */
-void files_submit(struct files *f, struct strbuf *line, const struct encoder *e, files_emit_fn emit, void *ctx);
+/* Complete `line` (encoded with the nreqs requests reqs, at most 2) now,
+ * or keep it: emit is called for it when it is complete. */
+void files_submit(struct files *f, struct strbuf *line, const struct file_req *reqs, int nreqs, files_emit_fn emit,
+		  void *ctx);
 /* Take finished digests and write the events they complete; with expire,
  * also those whose budget ran out (their missing digests say why). */
 void files_poll(struct files *f, bool expire, files_emit_fn emit, void *ctx);

@@ -105,6 +105,39 @@ done:
 	free(buf);
 }
 
+static bool cache_get(struct hasher *h, const struct file_key *k, struct file_info *out);
+static void cache_put(struct hasher *h, const struct file_key *k, const struct file_info *info);
+
+/* One request: open (may block), then the cache, then the digests. Called
+ * without the lock. */
+static void job_run(struct hasher *h, struct hash_job *job)
+{
+	const char *why = NULL;
+	struct file_key k;
+	bool hit;
+	int fd = fileopen_req(job->req, h->self_mnt_ns, &why);
+
+	memset(&job->info, 0, sizeof(job->info));
+	if (fd < 0 || file_key_of(fd, &k)) {
+		job->info.error = why ? why : "cannot read";
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	pthread_mutex_lock(&h->mu);
+	hit = cache_get(h, &k, &job->info);
+	pthread_mutex_unlock(&h->mu);
+	if (!hit) {
+		file_hash_fd(fd, h->max_size, &job->info);
+		if (!job->info.error || !strcmp(job->info.error, "too big to hash")) {
+			pthread_mutex_lock(&h->mu);
+			cache_put(h, &k, &job->info);
+			pthread_mutex_unlock(&h->mu);
+		}
+	}
+	close(fd);
+}
+
 static void *worker(void *arg)
 {
 	struct hasher *h = arg;
@@ -123,10 +156,9 @@ static void *worker(void *arg)
 		h->todo_len--;
 		h->busy++;
 		pthread_mutex_unlock(&h->mu);
-
-		file_hash_fd(job.fd, h->max_size, &job.info);
-		close(job.fd);
-
+		job_run(h, &job);
+		free(job.req);
+		job.req = NULL;
 		pthread_mutex_lock(&h->mu);
 		h->busy--;
 		/* done has room: a job only enters todo when todo + busy + done
@@ -146,6 +178,7 @@ int hasher_start(struct hasher *h, uint64_t max_size)
 {
 	memset(h, 0, sizeof(*h));
 	h->max_size = max_size;
+	h->self_mnt_ns = fileopen_self_mnt_ns();
 	h->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	h->cache = calloc(HASHER_CACHE, sizeof(*h->cache));
 	if (h->efd < 0 || !h->cache)
@@ -170,7 +203,7 @@ void hasher_stop(struct hasher *h)
 	for (int i = 0; i < h->nthreads; i++)
 		pthread_join(h->th[i], NULL);
 	for (unsigned i = 0; i < h->todo_len; i++)
-		close(h->todo[(h->todo_head + i) % HASHER_QUEUE].fd);
+		free(h->todo[(h->todo_head + i) % HASHER_QUEUE].req);
 	pthread_mutex_destroy(&h->mu);
 	pthread_cond_destroy(&h->cv);
 	close(h->efd);
@@ -186,7 +219,8 @@ static size_t cache_slot(const struct file_key *k)
 	return (size_t)(x % (HASHER_CACHE / 4)) * 4; /* 4-way buckets */
 }
 
-bool hasher_cached(struct hasher *h, const struct file_key *k, struct file_info *out)
+/* Under the lock. */
+static bool cache_get(struct hasher *h, const struct file_key *k, struct file_info *out)
 {
 	size_t b = cache_slot(k);
 
@@ -200,6 +234,7 @@ bool hasher_cached(struct hasher *h, const struct file_key *k, struct file_info 
 	return false;
 }
 
+/* Under the lock. */
 static void cache_put(struct hasher *h, const struct file_key *k, const struct file_info *info)
 {
 	size_t b = cache_slot(k), victim = b;
@@ -217,20 +252,23 @@ static void cache_put(struct hasher *h, const struct file_key *k, const struct f
 	h->cache[victim].used = ++h->clock;
 }
 
-int hasher_submit(struct hasher *h, int fd, const struct file_key *k, uint64_t tag)
+int hasher_submit(struct hasher *h, const struct file_req *r, uint64_t tag)
 {
+	struct file_req *copy = malloc(sizeof(*copy));
 	struct hash_job *j;
 
+	if (!copy)
+		return -1;
+	*copy = *r;
 	pthread_mutex_lock(&h->mu);
 	if (h->todo_len + h->busy + h->done_len >= HASHER_QUEUE) {
 		pthread_mutex_unlock(&h->mu);
-		close(fd);
+		free(copy);
 		return -1;
 	}
 	j = &h->todo[(h->todo_head + h->todo_len) % HASHER_QUEUE];
 	memset(j, 0, sizeof(*j));
-	j->fd = fd;
-	j->key = *k;
+	j->req = copy;
 	j->tag = tag;
 	h->todo_len++;
 	pthread_cond_signal(&h->cv);
@@ -250,7 +288,5 @@ bool hasher_take(struct hasher *h, struct hash_job *out)
 		got = true;
 	}
 	pthread_mutex_unlock(&h->mu);
-	if (got && (!out->info.error || !strcmp(out->info.error, "too big to hash")))
-		cache_put(h, &out->key, &out->info);
 	return got;
 }

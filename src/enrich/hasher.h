@@ -1,9 +1,10 @@
 /*
- * File hashing off the event loop. The loop opens the file (the kernel's own
- * reference where it can: /proc/PID/exe), looks its identity up in a cache of
- * results, and on a miss hands the open fd to a small pool of threads; results
- * come back through a queue and an eventfd the loop polls. The job queue and
- * the cache are bounded; nothing here ever blocks the loop.
+ * File opening and hashing off the event loop. The loop hands a request (the
+ * file as the process that used it sees it, enrich/fileopen.h) to a small
+ * pool of threads, which open it, look its identity up in a cache of results
+ * and hash it on a miss; results come back through a queue and an eventfd
+ * the loop polls. The job queue and the cache are bounded; nothing here ever
+ * blocks the loop (an open that hangs holds one thread).
  */
 #ifndef KN_HASHER_H
 #define KN_HASHER_H
@@ -12,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "enrich/fileopen.h"
 #include "util/hash.h"
 
 #define HASHER_THREADS 2
@@ -32,8 +34,7 @@ struct file_key {
 };
 
 struct hash_job {
-	int fd;
-	struct file_key key;
+	struct file_req *req; /* owned by the job until the thread is done */
 	uint64_t tag; /* the caller's, given back with the result */
 	struct file_info info; /* the result */
 };
@@ -51,6 +52,7 @@ struct hasher {
 	int efd; /* readable when done has results */
 	bool stop;
 	uint64_t max_size; /* larger files are not hashed */
+	uint32_t self_mnt_ns;
 	struct cache_entry {
 		struct file_key key;
 		struct file_info info;
@@ -64,12 +66,9 @@ int hasher_start(struct hasher *h, uint64_t max_size);
 void hasher_stop(struct hasher *h);
 /* Identity of an open file. */
 int file_key_of(int fd, struct file_key *k);
-/* A cached result for key, copied to *out. */
-bool hasher_cached(struct hasher *h, const struct file_key *k, struct file_info *out);
-/* Queue fd (owned by the hasher from now on). -1 when the queue is full
- * (fd is then closed). */
-int hasher_submit(struct hasher *h, int fd, const struct file_key *k, uint64_t tag);
-/* Take one finished job; false when there is none. Its result is cached. */
+/* Queue a copy of r. -1 when the queue is full (or no memory). */
+int hasher_submit(struct hasher *h, const struct file_req *r, uint64_t tag);
+/* Take one finished job; false when there is none. */
 bool hasher_take(struct hasher *h, struct hash_job *out);
 /* Hash an open file now (what the threads do): digests and size. */
 void file_hash_fd(int fd, uint64_t max_size, struct file_info *out);

@@ -151,7 +151,7 @@ void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, 
 }
 
 void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len,
-		       uint32_t flags, uint32_t tgid, int by_exe, uint64_t ksize, int64_t kctime_ns)
+		       uint32_t flags, const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns)
 {
 	struct file_req *r;
 
@@ -163,7 +163,9 @@ void write_file_hashed(struct encoder *e, struct json *j, const char *key, const
 	r = &e->reqs[e->nreqs++];
 	r->off = j->out->len;
 	strbuf_adds(j->out, FILE_HASH_PLACEHOLDER);
-	r->tgid = tgid;
+	r->tgid = t->tgid;
+	r->mnt_ns = t->mnt_ns;
+	r->start_ns = t->start_boottime;
 	r->by_exe = by_exe;
 	r->size = ksize;
 	r->ctime_ns = kctime_ns;
@@ -207,8 +209,10 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 		exe_flags = exe.flags;
 	}
 
-	p = proctable_upsert(e->pt, h->task.tgid, h->task.ppid, proc_start_norm(h->task.start_boottime));
-	pp = proctable_get(e->pt, h->task.ppid);
+	p = proctable_upsert(e->pt, h->task.tgid, proc_start_norm(h->task.start_boottime), h->task.ppid,
+			     proc_start_norm(h->parent.start_boottime));
+	/* the parent it was forked from, though it may have been reparented */
+	pp = p && p->parent ? p->parent : proctable_get(e->pt, h->task.ppid);
 
 	json_obj_begin(j, "data");
 	strbuf_reset(&e->anc);
@@ -227,11 +231,11 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 	kctime = (int64_t)x->exe_ctime_sec * 1000000000LL + x->exe_ctime_nsec;
 	if (script) {
 		/* known by its path only: nothing to check it against */
-		write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, h->task.tgid, 0, 0, -1);
-		write_file_hashed(e, j, "interpreter", exe.s, exe.len, exe.flags, h->task.tgid, 1, x->exe_size,
+		write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, &h->task, 0, 0, -1);
+		write_file_hashed(e, j, "interpreter", exe.s, exe.len, exe.flags, &h->task, 1, x->exe_size,
 				  kctime);
 	} else {
-		write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, h->task.tgid, 1, x->exe_size, kctime);
+		write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, &h->task, 1, x->exe_size, kctime);
 	}
 	json_strn(j, "cwd", cwd.s, cwd.len);
 	json_obj_end(j);
@@ -259,7 +263,8 @@ static int encode_clone(struct encoder *e, const void *rec, size_t size, struct 
 	if (h->task.tgid != h->task.pid) /* a thread: its process is known */
 		p = proctable_get(e->pt, h->task.tgid);
 	else
-		p = proctable_fork(e->pt, h->task.tgid, h->task.ppid, proc_start_norm(h->task.start_boottime));
+		p = proctable_fork(e->pt, h->task.tgid, proc_start_norm(h->task.start_boottime), h->task.ppid,
+				   proc_start_norm(h->parent.start_boottime));
 	json_obj_begin(j, "data");
 	write_proc_fields(e, j, p, h->task.tgid);
 	snprintf(f, sizeof(f), "0x%llx", (unsigned long long)c->flags);
@@ -306,12 +311,8 @@ static int encode_exit(struct encoder *e, const void *rec, size_t size, struct j
 	}
 	json_obj_end(j);
 	write_info(e, j, ti->id, ti->name, h->ktime, &h->task, &h->parent);
-	if (h->type == KN_EXIT_GROUP) {
-		struct proc *p = proctable_get(e->pt, h->task.tgid);
-
-		if (p && (!p->start || p->start == proc_start_norm(h->task.start_boottime)))
-			proctable_remove(e->pt, h->task.tgid);
-	}
+	if (h->type == KN_EXIT_GROUP)
+		proctable_exit(e->pt, h->task.tgid, proc_start_norm(h->task.start_boottime));
 	return 0;
 }
 

@@ -6,26 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "enrich/fileopen.h"
 #include "event/dns.h"
 #include "kunai/wire.h"
 #include "model/proctable.h"
 #include "sensor/host.h"
 #include "util/strbuf.h"
 #include "util/users.h"
-
-/* A file object whose digests userland is to add: at `off` in the line the
- * placeholder FILE_HASH_PLACEHOLDER stands for them. */
-#define FILE_HASH_PLACEHOLDER ",\"__hash__\":0"
-struct file_req {
-	size_t off;
-	uint32_t tgid; /* /proc/TGID/exe is the kernel's reference, when by_exe */
-	int by_exe;
-	/* what the kernel saw of the file, to check what is hashed (ctime_ns -1:
-	 * nothing to check against) */
-	uint64_t size;
-	int64_t ctime_ns;
-	char path[KN_PATH_MAX];
-};
 
 struct encoder {
 	struct host *host;

@@ -711,7 +711,7 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 	case KN_MMAP_EXEC:
 		if (item_get(x, size, sizeof(*x), &x->str[0], &it))
 			return -1;
-		write_file_hashed(enc, j, "mapped", it.s, it.len, it.flags, h->task.tgid, 0, x->extra[0],
+		write_file_hashed(enc, j, "mapped", it.s, it.len, it.flags, &h->task, 0, x->extra[0],
 				  (int64_t)x->extra[1] * 1000000000LL + (int64_t)x->extra[2]);
 		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->ret);
 		json_str(j, "addr", buf);

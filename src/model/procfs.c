@@ -85,7 +85,7 @@ size_t procfs_seed(struct proctable *pt, const char *procroot)
 		pid = (uint32_t)strtoul(de->d_name, &end, 10);
 		if (*end || procfs_stat(procroot, pid, &ppid, &start))
 			continue;
-		p = proctable_upsert(pt, pid, ppid, start);
+		p = proctable_upsert(pt, pid, start, ppid, 0);
 		if (!p)
 			break;
 		snprintf(path, sizeof(path), "%s/%u/exe", procroot, pid);
@@ -102,6 +102,7 @@ size_t procfs_seed(struct proctable *pt, const char *procroot)
 	strbuf_free(&cmd);
 	free(area);
 	closedir(d);
+	proctable_link(pt);
 	return count;
 }
 

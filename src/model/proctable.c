@@ -44,7 +44,19 @@ struct proc *proctable_get(struct proctable *pt, uint32_t tgid)
 {
 	struct proc *p = pt->buckets[bucket_of(pt, tgid)];
 
-	while (p && p->tgid != tgid)
+	while (p && (p->tgid != tgid || p->exited))
+		p = p->next;
+	return p;
+}
+
+struct proc *proctable_find(struct proctable *pt, uint32_t tgid, uint64_t start)
+{
+	struct proc *p;
+
+	if (!start)
+		return proctable_get(pt, tgid);
+	p = pt->buckets[bucket_of(pt, tgid)];
+	while (p && (p->tgid != tgid || p->start != start))
 		p = p->next;
 	return p;
 }
@@ -61,20 +73,65 @@ static char *dup_or_null(const char *s)
 	return d;
 }
 
-struct proc *proctable_upsert(struct proctable *pt, uint32_t tgid, uint32_t ppid, uint64_t start)
+/* Unlink p from its bucket and free it. */
+static void unlink_free(struct proctable *pt, struct proc *p)
 {
-	struct proc *p = proctable_get(pt, tgid);
+	struct proc **pp = &pt->buckets[bucket_of(pt, p->tgid)];
+
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			proc_free(p);
+			pt->count--;
+			return;
+		}
+	}
+}
+
+/* Free p if it exited and nothing descends from it, then its parents that
+ * were kept only for it. */
+static void release(struct proctable *pt, struct proc *p)
+{
+	while (p && p->exited && !p->children) {
+		struct proc *parent = p->parent;
+
+		unlink_free(pt, p);
+		if (parent)
+			parent->children--;
+		p = parent;
+	}
+}
+
+static void proc_exit(struct proctable *pt, struct proc *p)
+{
+	p->exited = true;
+	release(pt, p);
+}
+
+/* p's parent is q: q is kept while p is. Never a loop. */
+static void link_parent(struct proc *p, struct proc *q)
+{
+	for (struct proc *a = q; a; a = a->parent) {
+		if (a == p)
+			return;
+	}
+	p->parent = q;
+	q->children++;
+}
+
+struct proc *proctable_upsert(struct proctable *pt, uint32_t tgid, uint64_t start, uint32_t ppid, uint64_t pstart)
+{
+	struct proc *p = proctable_get(pt, tgid), *q;
 	size_t b;
 
 	if (p) {
-		if (start && p->start && p->start != start) {
-			/* Same tgid, other process: the old one's exit was missed. */
-			proc_set_exec(p, NULL, NULL);
+		if (!start || !p->start || p->start == start) {
+			if (start)
+				p->start = start;
+			return p;
 		}
-		if (start)
-			p->start = start;
-		p->ppid = ppid;
-		return p;
+		/* same tgid, another process: the old one's exit was missed */
+		proc_exit(pt, p);
 	}
 	if (pt->count >= pt->max) {
 		pt->refused++;
@@ -86,6 +143,9 @@ struct proc *proctable_upsert(struct proctable *pt, uint32_t tgid, uint32_t ppid
 	p->tgid = tgid;
 	p->ppid = ppid;
 	p->start = start;
+	q = ppid && ppid != tgid ? proctable_find(pt, ppid, pstart) : NULL;
+	if (q)
+		link_parent(p, q);
 	b = bucket_of(pt, tgid);
 	p->next = pt->buckets[b];
 	pt->buckets[b] = p;
@@ -103,28 +163,35 @@ void proc_set_exec(struct proc *p, const char *exe, const char *cmdline)
 	p->cmdline = c;
 }
 
-struct proc *proctable_fork(struct proctable *pt, uint32_t child, uint32_t parent, uint64_t start)
+struct proc *proctable_fork(struct proctable *pt, uint32_t child, uint64_t start, uint32_t parent, uint64_t pstart)
 {
-	struct proc *pp = proctable_get(pt, parent), *c;
+	struct proc *c = proctable_upsert(pt, child, start, parent, pstart);
 
-	c = proctable_upsert(pt, child, parent, start);
-	if (c && pp && pp != c)
-		proc_set_exec(c, pp->exe, pp->cmdline);
+	if (c && c->parent && !c->exe)
+		proc_set_exec(c, c->parent->exe, c->parent->cmdline);
 	return c;
 }
 
-void proctable_remove(struct proctable *pt, uint32_t tgid)
+void proctable_exit(struct proctable *pt, uint32_t tgid, uint64_t start)
 {
-	struct proc **pp = &pt->buckets[bucket_of(pt, tgid)];
+	struct proc *p = proctable_get(pt, tgid);
 
-	for (; *pp; pp = &(*pp)->next) {
-		if ((*pp)->tgid == tgid) {
-			struct proc *p = *pp;
+	/* the live one, when it is that process (an unknown start matches) */
+	if (p && (!start || !p->start || p->start == start))
+		proc_exit(pt, p);
+}
 
-			*pp = p->next;
-			proc_free(p);
-			pt->count--;
-			return;
+void proctable_link(struct proctable *pt)
+{
+	for (size_t i = 0; i < pt->nbuckets; i++) {
+		for (struct proc *p = pt->buckets[i]; p; p = p->next) {
+			struct proc *q;
+
+			if (p->parent || p->exited || !p->ppid || p->ppid == p->tgid)
+				continue;
+			q = proctable_get(pt, p->ppid);
+			if (q && q->start <= p->start)
+				link_parent(p, q);
 		}
 	}
 }
@@ -139,14 +206,8 @@ size_t proctable_ancestors(struct proctable *pt, uint32_t tgid, struct strbuf *o
 		max_depth = sizeof(chain) / sizeof(chain[0]);
 	if (!p)
 		return 0;
-	for (uint32_t pid = p->ppid; pid && n < max_depth; pid = p->ppid) {
-		p = proctable_get(pt, pid);
-		if (!p)
-			break;
+	for (p = p->parent; p && n < max_depth; p = p->parent)
 		chain[n++] = p->exe ? p->exe : "?";
-		if (p->ppid == pid)
-			break;
-	}
 	for (size_t i = n; i > 0; i--) {
 		strbuf_adds(out, chain[i - 1]);
 		if (i > 1)
@@ -157,23 +218,35 @@ size_t proctable_ancestors(struct proctable *pt, uint32_t tgid, struct strbuf *o
 
 size_t proctable_sweep(struct proctable *pt, int (*dead)(const struct proc *, void *), void *arg)
 {
-	size_t removed = 0;
+	size_t gone = 0;
 
 	for (size_t i = 0; i < pt->nbuckets; i++) {
-		struct proc **pp = &pt->buckets[i];
+		struct proc *p = pt->buckets[i];
 
-		while (*pp) {
-			struct proc *p = *pp;
+		while (p) {
+			struct proc *next = p->next;
 
-			if (dead(p, arg)) {
-				*pp = p->next;
-				proc_free(p);
-				pt->count--;
-				removed++;
-			} else {
-				pp = &p->next;
+			/* a release frees p and maybe parents elsewhere: restart
+			 * the bucket after one */
+			if (!p->exited && dead(p, arg)) {
+				proc_exit(pt, p);
+				gone++;
+				p = pt->buckets[i];
+				continue;
 			}
+			p = next;
 		}
 	}
-	return removed;
+	return gone;
+}
+
+size_t proctable_kept(const struct proctable *pt)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pt->nbuckets; i++) {
+		for (const struct proc *p = pt->buckets[i]; p; p = p->next)
+			n += p->exited;
+	}
+	return n;
 }

@@ -13,15 +13,24 @@
 #include <bpf/libbpf.h>
 
 #include "event/types.h"
+#include "sensor/ia32.h"
 #include "kunai.skel.h"
 #include "kunai_compat.skel.h"
 
 #define T(x) (1ULL << (x))
+/* The events of syscalls (their 32-bit forms go through kn_ia32_*). */
+#define IA32_TYPES                                                                                        \
+	(T(KN_FILE_CREATE) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_CHMOD) | T(KN_CHOWN) |           \
+	 T(KN_SETXATTR) | T(KN_MOUNT) | T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | \
+	 T(KN_WRITE_CLOSE) | T(KN_CONNECT) | T(KN_ACCEPT) | T(KN_SEND_DATA) | T(KN_DNS_QUERY) |            \
+	 T(KN_INIT_MODULE) | T(KN_BPF_PROG_LOAD) | T(KN_BPF_SOCKET_FILTER) | T(KN_MMAP_EXEC) |             \
+	 T(KN_MPROTECT_EXEC) | T(KN_PRCTL) | T(KN_KILL) | T(KN_PTRACE) | T(KN_MEMFD_CREATE))
 #define TRACEFS "/sys/kernel/tracing"
 
 /* Which event types each program serves, by program name (kn_enter_NAME,
- * kn_exit_NAME and kn_stash_NAME by NAME). core: the process model needs
- * it whatever the user turned off. */
+ * kn_exit_NAME, kn_stash_NAME, and the 32-bit kn_compat_NAME and
+ * kn_compat_enter_NAME by NAME). core: the process model needs it whatever
+ * the user turned off. */
 struct probe_rule {
 	const char *name;
 	uint64_t types;
@@ -32,6 +41,11 @@ static const struct probe_rule rules[] = {
 	{"kn_sched_exec", T(KN_EXECVE) | T(KN_EXECVE_SCRIPT), true},
 	{"kn_sched_fork", T(KN_CLONE), true},
 	{"kn_sched_exit", T(KN_EXIT) | T(KN_EXIT_GROUP), true},
+	/* the clone syscalls' flags, stashed where the fork cannot read them */
+	{"clone", T(KN_CLONE), false},
+	{"fork", T(KN_CLONE), false},
+	{"vfork", T(KN_CLONE), false},
+	{"clone3", T(KN_CLONE), false},
 	{"openat", T(KN_FILE_CREATE), false},
 	{"open", T(KN_FILE_CREATE), false},
 	{"openat2", T(KN_FILE_CREATE), false},
@@ -92,13 +106,30 @@ static const struct probe_rule rules[] = {
 	{"memfd_create", T(KN_MEMFD_CREATE), false},
 	{"kn_io_uring_submit_req", T(KN_IO_URING_SQE), false},
 	{"kn_io_uring_submit_sqe", T(KN_IO_URING_SQE), false},
+	/* 32-bit syscalls: on whenever one of their events is */
+	{"kn_ia32_enter", IA32_TYPES, false},
+	{"kn_ia32_exit", IA32_TYPES, false},
 };
 
-static const char *const prefixes[] = {"kn_enter_", "kn_exit_", "kn_stash_"};
+/* kn_compat_enter_ before kn_compat_: the first that matches is taken */
+static const char *const prefixes[] = {"kn_enter_", "kn_exit_", "kn_stash_", "kn_compat_enter_", "kn_compat_"};
 
 static bool is_stash(const char *name)
 {
 	return !strncmp(name, "kn_stash_", 9);
+}
+
+/* A 32-bit syscall's program: tail-called, never attached itself. */
+static bool is_compat(const char *name)
+{
+	return !strncmp(name, "kn_compat_", 10);
+}
+
+/* Programs that serve others (argument stashes, the 32-bit path): not what
+ * gives an event type its tier. */
+static bool is_aux(const char *name)
+{
+	return is_stash(name) || is_compat(name) || !strncmp(name, "kn_ia32_", 8);
 }
 
 uint64_t probe_types(const char *prog_name, bool *core)
@@ -261,7 +292,7 @@ const char *probe_tier(const struct probes *p, int type)
 	for (int i = 0; i < p->nprogs; i++) {
 		const struct probe *g = &p->progs[i];
 
-		if (!(g->types & T(type)) || is_stash(g->name))
+		if (!(g->types & T(type)) || is_aux(g->name))
 			continue;
 		if (!strncmp(g->sec, "tp/syscalls/", 12))
 			sys = true;
@@ -463,6 +494,60 @@ static int probes_classify(struct probes *p, const struct probes_opts *o, const 
 	return 0;
 }
 
+static bool ia32_wanted(struct probes *p)
+{
+	struct probe *g = probe_by_name(p, "kn_ia32_enter");
+
+	return g && g->state == PROBE_ATTACHED;
+}
+
+/* The 32-bit syscalls' programs into their arrays, and the numbers of those
+ * whose program is loaded into kn_ia32_sc: the others cost one look-up. */
+static int ia32_install(struct probes *p)
+{
+	struct bpf_map *nrs = probes_map(p, "kn_ia32_sc"), *enters = probes_map(p, "kn_ia32_enters"),
+		       *exits = probes_map(p, "kn_ia32_exits");
+	const struct ia32_syscall *tab;
+	size_t n;
+
+	if (!nrs || !enters || !exits || !ia32_wanted(p))
+		return 0;
+	tab = ia32_syscalls(&n);
+	for (size_t i = 0; i < n; i++) {
+		struct {
+			uint32_t sc, type;
+		} w = {tab[i].sc, 0};
+		struct bpf_map *arr = exits;
+		struct probe *g;
+		char name[80];
+		int fd;
+
+		snprintf(name, sizeof(name), "kn_compat_enter_%s", tab[i].name);
+		g = probe_by_name(p, name);
+		if (g)
+			arr = enters;
+		else {
+			snprintf(name, sizeof(name), "kn_compat_%s", tab[i].name);
+			g = probe_by_name(p, name);
+		}
+		if (!g || g->state != PROBE_ATTACHED)
+			continue;
+		fd = bpf_program__fd(bpf_object__find_program_by_name(p->obj, name));
+		if (fd < 0 || bpf_map__update_elem(arr, &w.sc, sizeof(w.sc), &fd, sizeof(fd), BPF_ANY))
+			return -errno;
+		/* losses of its stash: counted for the type it serves first */
+		for (int t = 0; t < KN_TYPE_MAX; t++) {
+			if (g->types & T(t)) {
+				w.type = (uint32_t)t;
+				break;
+			}
+		}
+		if (bpf_map__update_elem(nrs, &tab[i].nr, sizeof(tab[i].nr), &w, sizeof(w), BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 static int probes_configure(struct probes *p, const struct probes_opts *o, int ncpus)
 {
 	uint32_t self = o->self_tgid;
@@ -483,8 +568,9 @@ static int probes_configure(struct probes *p, const struct probes_opts *o, int n
 		return err;
 	err = err ?: bpf_map__set_max_entries(probes_map(p, "kn_scratch"), (uint32_t)ncpus);
 	err = err ?: bpf_map__set_max_entries(probes_map(p, "kn_events"), o->ringbuf_mb << 20);
-	/* no stash where arguments are read at exit */
-	if (p->feat.task_pt_regs)
+	/* no stash where arguments are read at exit, and no 32-bit syscall
+	 * stashes its own */
+	if (p->feat.task_pt_regs && !ia32_wanted(p))
 		err = err ?: bpf_map__set_max_entries(probes_map(p, "kn_args_stash"), 1);
 	return err;
 }
@@ -610,7 +696,7 @@ static void probes_report(struct probes *p, const struct probes_opts *o)
 		if (!(p->wanted & T(t)))
 			continue;
 		for (int i = 0; i < p->nprogs; i++)
-			any |= (p->progs[i].types & T(t)) && !is_stash(p->progs[i].name);
+			any |= (p->progs[i].types & T(t)) && !is_aux(p->progs[i].name);
 		if (o->quiet || !any)
 			continue;
 		if (!(p->attached & T(t)) && hookless)
@@ -676,6 +762,11 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 	}
 	if (probes_load(p, o, ncpus))
 		return -1;
+	err = ia32_install(p);
+	if (err) {
+		fprintf(stderr, "kunai: setting up the 32-bit syscall probes failed: %s\n", strerror(-err));
+		return -1;
+	}
 	/* stashes first: an exit whose stash is not attached is worthless */
 	for (int pass = 0; pass < 2; pass++) {
 		i = 0;
@@ -683,7 +774,7 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 			struct probe *g = i < p->nprogs ? &p->progs[i++] : NULL, *sib;
 			struct bpf_link *l;
 
-			if (!g || g->state != PROBE_ATTACHED || is_stash(g->name) != (pass == 0))
+			if (!g || g->state != PROBE_ATTACHED || is_stash(g->name) != (pass == 0) || is_compat(g->name))
 				continue;
 			sib = probe_sibling(p, g);
 			if (pass == 1 && sib && sib->state == PROBE_NO_ATTACH) {
@@ -719,7 +810,8 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 
 		if (is_stash(g->name))
 			continue;
-		if (g->state == PROBE_ATTACHED)
+		/* the 32-bit path serves what the syscall hooks give */
+		if (g->state == PROBE_ATTACHED && !is_aux(g->name))
 			p->attached |= g->types;
 		else if (g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH)
 			p->partial |= g->types;
@@ -732,9 +824,15 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 
 void probes_detach(struct probes *p)
 {
-	for (int i = 0; i < p->nprogs; i++) {
-		bpf_link__destroy(p->progs[i].link);
-		p->progs[i].link = NULL;
+	/* the process lifecycle last: every event until then has its
+	 * process's exec and fork behind it */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < p->nprogs; i++) {
+			if (p->progs[i].core != (pass == 1))
+				continue;
+			bpf_link__destroy(p->progs[i].link);
+			p->progs[i].link = NULL;
+		}
 	}
 }
 

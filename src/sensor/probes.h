@@ -67,7 +67,7 @@ struct probe {
 	struct bpf_link *link; /* while attached */
 };
 
-#define PROBES_MAX 192
+#define PROBES_MAX 256
 
 struct probes {
 	struct bpf_object *obj;
@@ -115,8 +115,8 @@ struct bpf_map *probes_map(struct probes *p, const char *name);
  * attach (its reason says why); NULL when none: every program of the type
  * is loaded, or its hooks are absent. */
 const struct probe *probes_failed(const struct probes *p, int type);
-/* Detach every program (idempotent; may take seconds: one RCU grace period
- * per syscall tracepoint). */
+/* Detach every program, the process lifecycle last (idempotent; may take
+ * seconds: one RCU grace period per syscall tracepoint). */
 void probes_detach(struct probes *p);
 void probes_stop(struct probes *p);
 

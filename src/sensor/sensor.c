@@ -107,7 +107,7 @@ static void handle_record(struct sensor *s, void *data, size_t size)
 		return;
 	}
 	if (rc == 0 && (s->opts->enabled & bit))
-		files_submit(&s->files, &s->line, &s->enc, emit_event, s);
+		files_submit(&s->files, &s->line, s->enc.reqs, s->enc.nreqs, emit_event, s);
 	strbuf_reset(&s->line);
 	strbuf_shrink(&s->line, 1 << 20);
 }

@@ -310,6 +310,17 @@ class Catalogue:
             os.close(dfd)
         e = s.wait_for(mine("chown", path=p, gid=42), "fchownat")
         check_equal(e["data"]["uid"], -1, "unchanged uid")
+        # d/lnk/../target where lnk is a symbolic link to real/inner: the
+        # kernel changes real/target, not d/target; the name stays as given
+        for x in ("d", "real", "real/inner"):
+            os.mkdir(self.path("ln_" + x))
+        os.symlink(self.path("ln_real/inner"), self.path("ln_d/lnk"))
+        open(self.path("ln_d/target"), "w").close()
+        open(self.path("ln_real/target"), "w").close()
+        os.chmod(self.path("ln_d/lnk/../target"), 0o4755)
+        check_equal(stat.S_IMODE(os.stat(self.path("ln_real/target")).st_mode), 0o4755, "the file made setuid")
+        e = s.wait_for(mine("chmod", mode="04755", path=self.path("ln_d/lnk/../target")), "chmod through a link's ..")
+        check_equal(s.find_all(mine("chmod", path=self.path("ln_d/target"))), [], "chmod of the file not changed")
 
     def test_setxattr_capability(self, s):
         p = self.path("capfile")
@@ -687,6 +698,42 @@ class Catalogue:
         check_equal(e["info"]["event"]["id"], 100, "event id")
         check_equal(e["data"]["op"], {"code": 23, "name": "IORING_OP_WRITE"}, "op")
 
+    def test_ia32_syscalls(self, s):
+        """int $0x80 from a 64-bit process: the per-syscall tracepoints never
+        see it; the events must come all the same, with the same fields."""
+        if os.uname().machine != "x86_64":
+            raise Skip("32-bit syscalls are x86-64's")
+        helper = self.path("int80")
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "int80.c")
+        subprocess.run(["cc", "-O2", "-o", helper, src], check=True, timeout=60)
+        f, g = self.path("i32_file"), self.path("i32_renamed")
+        r = subprocess.run([helper, f, g], timeout=10, capture_output=True, text=True)
+        check_equal(r.returncode, 0, "int80 helper exit")
+        child = int(r.stdout)
+
+        def of_helper(name, **fields):
+            def pred(e):
+                if not name_is(e, name) or e["data"]["exe"]["path"] != helper:
+                    return False
+                return all(e["data"].get(k) == v for k, v in fields.items())
+            return pred
+        e = s.wait_for(of_helper("file_create", path=f), "file_create by int 0x80 open")
+        check_equal(e["data"]["exe"]["path"], helper, "exe")
+        e = s.wait_for(of_helper("chmod", path=f), "chmod by int 0x80 (pointer with high garbage)")
+        check_equal((e["data"]["mode"], e["data"]["success"]), ("04755", True), "chmod mode, success")
+        e = s.wait_for(of_helper("file_rename", old=f), "file_rename by int 0x80")
+        check_equal((e["data"]["new"], e["data"]["success"]), (g, True), "rename new, success")
+        e = s.wait_for(of_helper("file_unlink", path=g), "file_unlink by int 0x80")
+        check_equal(e["data"]["success"], True, "unlink success")
+        e = s.wait_for(of_helper("kill", signal="SIGKILL"), "kill by int 0x80")
+        check_equal((e["data"]["target"]["task"]["pid"], e["data"]["success"]), (child, True), "kill target, success")
+        if self.all_events:
+            s.wait_for(of_helper("write", path=f), "write by int 0x80 (fd with high garbage)")
+            s.wait_for(of_helper("write_close", path=f), "write_close by int 0x80 close")
+        else:
+            self.assert_off(s, [of_helper("write", path=f), of_helper("write_close", path=f)],
+                            "write and write_close events (off by default)")
+
 
 TESTS = [
     "test_file_create", "test_file_rename", "test_file_unlink", "test_write_and_close", "test_write_each_new_file",
@@ -694,5 +741,5 @@ TESTS = [
     "test_chmod_chown", "test_setxattr_capability", "test_mount", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_v6_udp", "test_send_data", "test_dns_query",
     "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_prctl", "test_kill",
-    "test_ptrace", "test_memfd_create", "test_io_uring",
+    "test_ptrace", "test_memfd_create", "test_io_uring", "test_ia32_syscalls",
 ]

@@ -17,16 +17,19 @@ from kunai_e2e import Runner, Sensor, Skip, check_equal, copy_exe, decode, file_
 import catalogue  # noqa: E402
 
 SUITE_TIMEOUT = 900
-EXEC_TESTS = ["test_exec_argv", "test_exec_argv_truncated", "test_exec_script", "test_exec_deep_path",
+EXEC_TESTS = ["test_exec_argv", "test_exec_argv_truncated", "test_exec_script", "test_exec_script_fexecve",
+              "test_exec_script_mount_ns", "test_exec_deep_path",
               "test_exec_path_truncated", "test_exec_fileless", "test_fork", "test_thread", "test_exit_code",
-              "test_killed", "test_ancestry_chain"]
+              "test_killed", "test_ancestry_chain", "test_orphan_and_reused_pid"]
 ARGV_MAX = 128 * 1024
 PYTHON = os.path.realpath(sys.executable)
 SH = os.path.realpath("/bin/sh")
 TRUE = os.path.realpath("/bin/true")
 SLEEP = os.path.realpath("/bin/sleep")
-CLONE_THREAD = 0x10000
-SIGCHLD = 17
+CLONE_VM, CLONE_VFORK, CLONE_THREAD = 0x100, 0x4000, 0x10000
+CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID = 0x200000, 0x1000000
+# CLONE_VM | FS | FILES | SIGHAND | THREAD | SYSVSEM | SETTLS | PARENT_SETTID | CHILD_CLEARTID
+THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 | 0x100000 | 0x200000
 
 
 def exec_of(path, name="execve"):
@@ -218,6 +221,55 @@ class Suite:
         check_equal(d["cwd"], self.work, "cwd")
         check_equal(e["info"]["task"]["tgid"], p.pid, "task.tgid")
 
+    def test_exec_script_fexecve(self, s):
+        """A script run through its fd (fexecve): the kernel names it
+        /dev/fd/N; its digests are of the process's fd N, not the sensor's."""
+        script = self.path("fexec.sh")
+        body = "#!/bin/sh\nsleep 2 # fexecve\n"
+        with open(script, "w") as f:
+            f.write(body)
+        os.chmod(script, 0o755)
+        fd = os.open(script, os.O_RDONLY)
+        os.set_inheritable(fd, True)  # the interpreter opens /dev/fd/N
+        try:
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    os.execve(fd, ["fexec.sh"], {"PATH": "/usr/bin:/bin"})
+                finally:
+                    os._exit(127)
+        finally:
+            os.close(fd)
+        try:
+            e = s.wait_for(of_pid("execve_script", pid), "execve_script through fexecve")
+            check_equal(e["data"]["exe"], file_object("/dev/fd/%d" % fd, body.encode()), "exe (the script's fd)")
+            check_equal(e["data"]["interpreter"], file_object(SH), "interpreter")
+        finally:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+    def test_exec_script_mount_ns(self, s):
+        """A script whose path, in the process's mount namespace, is another
+        file (a bind mount the sensor's namespace does not have): the digests
+        are of the file the process ran."""
+        host, other = self.path("ns_script.sh"), self.path("ns_other.sh")
+        host_body, other_body = "#!/bin/sh\nsleep 2 # host\n", "#!/bin/sh\nsleep 2 # other\n"
+        for path, body in ((host, host_body), (other, other_body)):
+            with open(path, "w") as f:
+                f.write(body)
+            os.chmod(path, 0o755)
+        # a user namespace too: its mounts are slaves, nothing leaks out
+        p = self.spawn(["unshare", "--user", "--map-root-user", "--mount", "--propagation", "unchanged",
+                        SH, "-c", 'mount --bind "$1" "$2" && exec "$2"', "sh", other, host])
+        try:
+            e = s.wait_for(lambda e: name_is(e, "execve_script") and e["data"]["exe"]["path"] == host,
+                           "execve_script in another mount namespace")
+            check_equal(e["data"]["exe"], file_object(host, other_body.encode()), "exe (the bind-mounted file)")
+        finally:
+            p.kill()
+            p.wait(10)
+        check_equal(open(host).read(), host_body, "the host's file, untouched")
+
     def test_exec_deep_path(self, s):
         deep = os.path.join(self.work, *(["d"] * 150))
         os.makedirs(deep)
@@ -301,12 +353,18 @@ class Suite:
         check_equal(e["info"]["event"]["id"], 6, "event id")
         check_equal(e["info"]["task"]["pid"], pid, "task.pid")
         check_equal(e["info"]["parent_task"]["tgid"], os.getpid(), "parent_task.tgid")
-        flags = int(e["data"]["flags"], 16)
-        check_equal(flags & 0xff, SIGCHLD, "exit signal in flags")
-        check_equal(flags & CLONE_THREAD, 0, "CLONE_THREAD")
+        # glibc's fork: clone(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |
+        # SIGCHLD); the flags as the kernel took them, the signal apart
+        check_equal(e["data"]["flags"], "0x%x" % (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID), "flags")
         check_equal(e["data"]["exe"], {"path": PYTHON}, "exe")
         x = s.wait_for(of_pid("exit_group", pid), "exit_group of the fork child")
         check_equal(x["data"]["error_code"], 0, "error_code")
+        # posix_spawn: clone3(CLONE_VM | CLONE_VFORK), exit signal SIGCHLD
+        marker = copy_exe(TRUE, self.path("spawned_true"))
+        pid = os.posix_spawn(marker, [marker], {})
+        os.waitpid(pid, 0)
+        e = s.wait_for(lambda e: name_is(e, "clone") and e["info"]["task"]["tgid"] == pid, "clone of posix_spawn")
+        check_equal(e["data"]["flags"], "0x%x" % (CLONE_VM | CLONE_VFORK), "flags of a vfork")
 
     def test_thread(self, s):
         ids = []
@@ -316,7 +374,8 @@ class Suite:
         tid = ids[0]
         c = s.wait_for(lambda e: name_is(e, "clone") and e["info"]["task"]["pid"] == tid, "clone of a thread")
         check_equal(c["info"]["task"]["tgid"], os.getpid(), "thread tgid")
-        assert int(c["data"]["flags"], 16) & CLONE_THREAD, c["data"]["flags"]
+        # glibc's pthread_create: clone3 with these flags
+        check_equal(c["data"]["flags"], "0x%x" % THREAD_FLAGS, "flags of a thread")
         x = s.wait_for(lambda e: name_is(e, "exit") and e["info"]["task"]["pid"] == tid, "exit of a thread")
         check_equal(x["info"]["event"]["id"], 4, "event id")
         check_equal(x["info"]["task"]["tgid"], os.getpid(), "thread tgid")
@@ -364,6 +423,41 @@ class Suite:
         check_equal(eb["data"]["parent_exe"], a, "second level parent_exe")
         check_equal(eb["data"]["parent_command_line"], "%s -c %s" % (a, inner), "second level parent_command_line")
 
+    def test_orphan_and_reused_pid(self, s):
+        """An orphan (its parent exited) keeps its ancestry, and the pid of
+        its dead parent, reused by an unrelated process, lends it nothing."""
+        sh = copy_exe(SH, self.path("orph_sh"))
+        marker = copy_exe(TRUE, self.path("orph_marker"))
+        reuser = copy_exe(SLEEP, self.path("pid_reuser"))
+        helper = self.path("settid")
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "settid.c")
+        subprocess.run(["cc", "-O2", "-o", helper, src], check=True, timeout=60)
+        # the subshell outlives sh, waits for its parent's pid to be reused,
+        # then execs the marker
+        flag = self.path("orph_go")
+        p = self.spawn([sh, "-c", '(while [ ! -e "$1" ]; do sleep 0.05; done; exec "$2") & echo $!; exit 0',
+                        "sh", flag, marker], stdout=subprocess.PIPE)
+        orphan = int(p.stdout.readline())
+        p.wait(10)
+        q = p.pid
+        s.wait_for(lambda e: name_is(e, "exit_group") and e["info"]["task"]["tgid"] == q, "exit of the parent")
+        r = self.spawn([helper, str(q), reuser, "5"], stderr=subprocess.PIPE)
+        try:
+            e = s.wait_for(lambda e: name_is(e, "execve") and e["data"]["exe"]["path"] == reuser, "the pid reused")
+            check_equal(e["info"]["task"]["tgid"], q, "the reusing process's pid")
+            open(flag, "w").close()
+            e = s.wait_for(exec_of(marker), "execve of the orphan")
+            d = e["data"]
+            check_equal(e["info"]["task"]["tgid"], orphan, "orphan pid")
+            check_equal(d["parent_exe"], sh, "parent_exe (its parent, exited)")
+            check_equal(d["ancestors"].split("|")[-2:], [PYTHON, sh], "ancestors")
+            e = s.wait_for(lambda e: name_is(e, "exit_group") and e["info"]["task"]["tgid"] == orphan,
+                           "exit of the orphan")
+            check_equal(e["data"]["ancestors"].split("|")[-2:], [PYTHON, sh], "ancestors at exit")
+        finally:
+            r.kill()
+            r.wait(10)
+
     def test_preexisting_parent(self, s, pre, pre_sh, after):
         pre.stdin.write(b"go\n")
         pre.stdin.flush()
@@ -402,8 +496,16 @@ class Suite:
         check_equal(own, [], "events of the sensor itself")
 
     def test_stop_mid_storm(self, s):
-        """SIGTERM during an exec storm: exit 0, every line whole."""
-        storm = self.spawn([SH, "-c", "i=0; while [ $i -lt 3000 ]; do %s; i=$((i+1)); done" % TRUE])
+        """SIGTERM during an exec storm: exit 0, every line whole, and every
+        event written has its process's context (the process probes are
+        detached last)."""
+        inner = copy_exe(SH, self.path("storm_sh"))
+        d = self.path("storm")
+        os.mkdir(d)
+        # each inner shell signals itself: kill is among the last probes
+        # in the object, so its events come till the end of the detach
+        storm = self.spawn([SH, "-c", 'i=0; while [ $i -lt 3000 ]; do "$1" -c ": > $2/f.\\$\\$; kill -CONT \\$\\$"; '
+                            'i=$((i+1)); done', "sh", inner, d])
         time.sleep(0.5)
         rc = s.stop()
         storm.kill()
@@ -420,6 +522,13 @@ class Suite:
                 raise AssertionError("line %d is not whole JSON: %r" % (i + 1, line[:120]))
         check_equal(stat.S_IMODE(os.stat(s.out).st_mode), 0o600, "output file mode")
         assert len(s.find_all(lambda e: name_is(e, "execve"))) > 10
+        made = s.find_all(lambda e: name_is(e, "file_create") and e["data"]["path"].startswith(d + "/"))
+        kills = s.find_all(lambda e: name_is(e, "kill") and e["data"]["signal"] == "SIGCONT" and
+                           e["data"]["target"]["task"]["pid"] == e["info"]["task"]["tgid"])
+        assert len(made) > 10 and len(kills) > 10, (len(made), len(kills))
+        for e in made + kills:
+            check_equal((e["data"]["exe"]["path"], (e["data"]["command_line"] or "").split(" ")[0]), (inner, inner),
+                        "exe and command_line of %s of pid %d" % (e["info"]["event"]["name"], e["info"]["task"]["tgid"]))
 
     def test_stuck_stdout(self):
         """A pipe on stdout that nobody reads: the sensor keeps taking

@@ -66,6 +66,11 @@ static void test_path_absolute(void **state)
 	expect_abs("/", "a//b/./c", "/a/b/c");
 	expect_abs("/a", "../../../x", "/x");
 	expect_abs("/", "", "/");
+	/* a given component may be a symbolic link: its ".." is not undone */
+	expect_abs("/w", "d/lnk/../target", "/w/d/lnk/../target");
+	expect_abs("/w", "/etc/x/../passwd", "/etc/x/../passwd");
+	expect_abs("/w/a", "../d/./lnk/..//t", "/w/d/lnk/../t");
+	expect_abs("/", "/../../etc", "/etc");
 }
 
 int main(void)

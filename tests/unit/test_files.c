@@ -1,5 +1,6 @@
-/* File digests: hashing, the cache, the placeholders spliced into lines,
- * and files that are not there or not regular (never a blocking open). */
+/* File digests: hashing, the caches, the placeholders spliced into lines,
+ * files that are not there or not regular (never a blocking open), and
+ * files opened as the process that used them sees them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,14 +8,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "enrich/files.h"
+#include "enrich/fileopen.h"
 
 static char dir[] = "/tmp/kn-unit-files-XXXXXX";
+
+struct req_set {
+	struct file_req reqs[2];
+	int n;
+};
 
 struct sink {
 	char lines[8][2048];
@@ -42,19 +50,30 @@ static void make_file(const char *name, const char *content, char *path)
 	fclose(f);
 }
 
-/* An encoded line with one file request for path. */
-static void encoded(struct encoder *e, struct strbuf *line, const char *path)
+/* An encoded line with one file request for path, as this process sees it. */
+static void encoded(struct req_set *e, struct strbuf *line, const char *path)
 {
 	memset(e, 0, sizeof(*e));
-	e->hash_files = true;
 	strbuf_reset(line);
 	strbuf_adds(line, "{\"exe\":{\"path\":\"p\"");
-	e->nreqs = 1;
+	e->n = 1;
 	e->reqs[0].off = line->len;
+	e->reqs[0].tgid = (uint32_t)getpid();
+	e->reqs[0].mnt_ns = fileopen_self_mnt_ns();
 	e->reqs[0].ctime_ns = -1; /* by path, unchecked */
 	snprintf(e->reqs[0].path, sizeof(e->reqs[0].path), "%s", path);
 	strbuf_adds(line, FILE_HASH_PLACEHOLDER);
 	strbuf_adds(line, "},\"x\":1}");
+}
+
+/* The kernel's view of the file at path: size and change time. */
+static void checked(struct req_set *e, const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	e->reqs[0].size = (uint64_t)st.st_size;
+	e->reqs[0].ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec;
 }
 
 #define ABC_HASHES                                                                                               \
@@ -85,7 +104,7 @@ static void test_hash_fd(void **state)
 static void test_spliced_async_then_cached(void **state)
 {
 	struct files f;
-	struct encoder e;
+	struct req_set e;
 	struct strbuf line;
 	struct sink k = {0};
 	char path[256];
@@ -94,16 +113,62 @@ static void test_spliced_async_then_cached(void **state)
 	strbuf_init(&line);
 	assert_int_equal(files_init(&f, true, 1 << 20), 0);
 	encoded(&e, &line, path);
-	files_submit(&f, &line, &e, collect, &k);
-	assert_int_equal(k.n, 0); /* a miss waits for the threads */
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	assert_int_equal(k.n, 0); /* opened and hashed by the threads */
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 1);
 	assert_string_equal(k.lines[0], "{\"exe\":{\"path\":\"p\"," ABC_HASHES "},\"x\":1}");
-	/* the same file again: from the cache, at once */
+	/* checked against the kernel's view: the first through the threads,
+	 * the next from the loop's cache, at once */
 	encoded(&e, &line, path);
-	files_submit(&f, &line, &e, collect, &k);
+	checked(&e, path);
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	assert_int_equal(k.n, 1);
+	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 2);
 	assert_string_equal(k.lines[1], k.lines[0]);
+	encoded(&e, &line, path);
+	checked(&e, path);
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	assert_int_equal(k.n, 3);
+	assert_string_equal(k.lines[2], k.lines[0]);
+	files_free(&f);
+	strbuf_free(&line);
+}
+
+/* A file through the process's fd (/dev/fd/N is its, not the sensor's), and
+ * a process that is gone in another mount namespace: no digests. */
+static void test_task_view(void **state)
+{
+	struct files f;
+	struct req_set e;
+	struct strbuf line;
+	struct sink k = {0};
+	char path[256], other[256];
+	int fd;
+
+	make_file("mine", "abc", path);
+	make_file("other", "xyz", other);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	strbuf_init(&line);
+	assert_int_equal(files_init(&f, true, 1 << 20), 0);
+	encoded(&e, &line, "/dev/fd/0");
+	snprintf(e.reqs[0].path, sizeof(e.reqs[0].path), "/dev/fd/%d", fd);
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_flush(&f, 5000, collect, &k);
+	assert_int_equal(k.n, 1);
+	assert_string_equal(k.lines[0], "{\"exe\":{\"path\":\"p\"," ABC_HASHES "},\"x\":1}");
+	/* a pid whose start time is not the process's: never its files */
+	encoded(&e, &line, other);
+	e.reqs[0].start_ns = 1;
+	e.reqs[0].mnt_ns = 1;
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_flush(&f, 5000, collect, &k);
+	assert_int_equal(k.n, 2);
+	assert_non_null(strstr(k.lines[1], "\"sha256\":null"));
+	assert_non_null(strstr(k.lines[1], "\"error\":\"process gone: its files cannot be reached\""));
+	close(fd);
 	files_free(&f);
 	strbuf_free(&line);
 }
@@ -111,7 +176,7 @@ static void test_spliced_async_then_cached(void **state)
 static void test_not_there_or_not_regular(void **state)
 {
 	struct files f;
-	struct encoder e;
+	struct req_set e;
 	struct strbuf line;
 	struct sink k = {0};
 	char fifo[256];
@@ -119,7 +184,8 @@ static void test_not_there_or_not_regular(void **state)
 	strbuf_init(&line);
 	assert_int_equal(files_init(&f, true, 1 << 20), 0);
 	encoded(&e, &line, "/nonexistent/kn-unit");
-	files_submit(&f, &line, &e, collect, &k);
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 1);
 	assert_string_equal(k.lines[0], "{\"exe\":{\"path\":\"p\",\"md5\":null,\"sha1\":null,\"sha256\":null,"
 					"\"sha512\":null,\"size\":null,\"error\":\"gone\"},\"x\":1}");
@@ -127,7 +193,8 @@ static void test_not_there_or_not_regular(void **state)
 	sprintf(fifo, "%s/fifo", dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	encoded(&e, &line, fifo);
-	files_submit(&f, &line, &e, collect, &k);
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 2);
 	assert_non_null(strstr(k.lines[1], "\"error\":\"not a regular file\""));
 	/* the kernel's file was replaced: no digests of another file */
@@ -137,7 +204,8 @@ static void test_not_there_or_not_regular(void **state)
 	e.reqs[0].tgid = 0; /* no such process: by path, and the identity differs */
 	e.reqs[0].size = 3;
 	e.reqs[0].ctime_ns = 1;
-	files_submit(&f, &line, &e, collect, &k);
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 3);
 	assert_non_null(strstr(k.lines[2], "\"error\":\"changed since the kernel saw it\""));
 	files_free(&f);
@@ -147,7 +215,7 @@ static void test_not_there_or_not_regular(void **state)
 static void test_disabled_passes_through(void **state)
 {
 	struct files f;
-	struct encoder e;
+	struct req_set e;
 	struct strbuf line;
 	struct sink k = {0};
 
@@ -155,7 +223,7 @@ static void test_disabled_passes_through(void **state)
 	assert_int_equal(files_init(&f, false, 0), 0);
 	memset(&e, 0, sizeof(e));
 	strbuf_adds(&line, "{\"a\":1}");
-	files_submit(&f, &line, &e, collect, &k);
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
 	assert_int_equal(k.n, 1);
 	assert_string_equal(k.lines[0], "{\"a\":1}");
 	assert_int_equal(files_fd(&f), -1);
@@ -182,6 +250,7 @@ int main(void)
 		cmocka_unit_test(test_hash_fd),
 		cmocka_unit_test(test_spliced_async_then_cached),
 		cmocka_unit_test(test_not_there_or_not_regular),
+		cmocka_unit_test(test_task_view),
 		cmocka_unit_test(test_disabled_passes_through),
 	};
 

@@ -17,9 +17,9 @@ static void test_fork_exec_exit(void **state)
 	struct proc *p;
 
 	assert_int_equal(proctable_init(&pt, 16, 100), 0);
-	p = proctable_upsert(&pt, 1, 0, 1000);
+	p = proctable_upsert(&pt, 1, 1000, 0, 0);
 	proc_set_exec(p, "/sbin/init", "init");
-	p = proctable_fork(&pt, 10, 1, 2000);
+	p = proctable_fork(&pt, 10, 2000, 1, 1000);
 	assert_non_null(p);
 	assert_string_equal(p->exe, "/sbin/init"); /* inherited until exec */
 	assert_string_equal(p->cmdline, "init");
@@ -27,9 +27,11 @@ static void test_fork_exec_exit(void **state)
 	assert_string_equal(proctable_get(&pt, 10)->exe, "/bin/sh");
 	assert_string_equal(proctable_get(&pt, 1)->exe, "/sbin/init");
 	assert_int_equal(pt.count, 2);
-	proctable_remove(&pt, 10);
+	proctable_exit(&pt, 10, 2000);
 	assert_null(proctable_get(&pt, 10));
 	assert_int_equal(pt.count, 1);
+	assert_int_equal(pt.buckets != NULL, 1);
+	assert_int_equal(proctable_get(&pt, 1)->children, 0);
 	proctable_free(&pt);
 }
 
@@ -40,10 +42,10 @@ static void test_ancestors(void **state)
 
 	proctable_init(&pt, 8, 100);
 	strbuf_init(&sb);
-	proc_set_exec(proctable_upsert(&pt, 1, 0, 1), "/sbin/init", "init");
-	proc_set_exec(proctable_upsert(&pt, 20, 1, 2), "/usr/sbin/sshd", "sshd");
-	proc_set_exec(proctable_upsert(&pt, 30, 20, 3), "/bin/bash", "bash");
-	proc_set_exec(proctable_upsert(&pt, 40, 30, 4), "/bin/ls", "ls");
+	proc_set_exec(proctable_upsert(&pt, 1, 1, 0, 0), "/sbin/init", "init");
+	proc_set_exec(proctable_upsert(&pt, 20, 2, 1, 1), "/usr/sbin/sshd", "sshd");
+	proc_set_exec(proctable_upsert(&pt, 30, 3, 20, 2), "/bin/bash", "bash");
+	proc_set_exec(proctable_upsert(&pt, 40, 4, 30, 3), "/bin/ls", "ls");
 	assert_int_equal(proctable_ancestors(&pt, 40, &sb, 64), 3);
 	assert_string_equal(sb.buf, "/sbin/init|/usr/sbin/sshd|/bin/bash");
 	strbuf_reset(&sb);
@@ -56,24 +58,79 @@ static void test_ancestors(void **state)
 	proctable_ancestors(&pt, 40, &sb, 64);
 	assert_string_equal(sb.buf, "/sbin/init|?|/bin/bash");
 	strbuf_reset(&sb);
-	/* a loop in the parent links ends */
-	proctable_upsert(&pt, 1, 40, 1);
-	assert_true(proctable_ancestors(&pt, 40, &sb, 64) <= 64);
+	/* a parent known only after its child (seeded out of order) */
+	proc_set_exec(proctable_upsert(&pt, 7, 9, 6, 0), "/bin/child", "c");
+	proc_set_exec(proctable_upsert(&pt, 6, 8, 1, 0), "/bin/parent", "p");
+	proctable_link(&pt);
+	proctable_ancestors(&pt, 7, &sb, 64);
+	assert_string_equal(sb.buf, "/sbin/init|/bin/parent");
 	strbuf_free(&sb);
 	proctable_free(&pt);
 }
 
-static void test_reused_tgid_is_reset(void **state)
+/* An orphan keeps its ancestry after its parent and grandparent exit; the
+ * kept entries go with the last descendant. */
+static void test_orphan_keeps_ancestry(void **state)
 {
 	struct proctable pt;
+	struct strbuf sb;
+
+	proctable_init(&pt, 8, 100);
+	strbuf_init(&sb);
+	proc_set_exec(proctable_upsert(&pt, 1, 1, 0, 0), "/sbin/init", "init");
+	proc_set_exec(proctable_fork(&pt, 100, 10, 1, 1), "/usr/sbin/cron", "cron");
+	proc_set_exec(proctable_fork(&pt, 200, 20, 100, 10), "/bin/sh", "sh -c x");
+	proctable_fork(&pt, 300, 30, 200, 20); /* the subshell */
+	proctable_exit(&pt, 200, 20);
+	proctable_exit(&pt, 100, 10);
+	assert_null(proctable_get(&pt, 200));
+	assert_int_equal(proctable_kept(&pt), 2);
+	/* reparented to init: its exec says ppid 1; its ancestry stays */
+	proc_set_exec(proctable_upsert(&pt, 300, 30, 1, 1), "/bin/echo", "echo x");
+	proctable_ancestors(&pt, 300, &sb, 64);
+	assert_string_equal(sb.buf, "/sbin/init|/usr/sbin/cron|/bin/sh");
+	assert_int_equal(proctable_get(&pt, 300)->parent->tgid, 200);
+	proctable_exit(&pt, 300, 30);
+	assert_int_equal(proctable_kept(&pt), 0);
+	assert_int_equal(pt.count, 1);
+	strbuf_free(&sb);
+	proctable_free(&pt);
+}
+
+/* A pid reused by another process: never the old one's chain or exe. */
+static void test_reused_tgid(void **state)
+{
+	struct proctable pt;
+	struct strbuf sb;
 	struct proc *p;
 
 	proctable_init(&pt, 8, 100);
-	proc_set_exec(proctable_upsert(&pt, 5, 1, 100), "/old", "old");
-	p = proctable_upsert(&pt, 5, 1, 200);
+	strbuf_init(&sb);
+	proc_set_exec(proctable_upsert(&pt, 1, 1, 0, 0), "/sbin/init", "init");
+	proc_set_exec(proctable_upsert(&pt, 2, 2, 1, 1), "/usr/sbin/sshd", "sshd");
+	proc_set_exec(proctable_upsert(&pt, 5, 100, 2, 2), "/old", "old");
+	proctable_upsert(&pt, 6, 150, 5, 100); /* a child of the old 5 */
+	/* 5's exit missed: a new process 5, child of init */
+	p = proctable_upsert(&pt, 5, 200, 1, 1);
 	assert_null(p->exe);
 	assert_null(p->cmdline);
 	assert_int_equal(p->start, 200);
+	proctable_ancestors(&pt, 5, &sb, 64);
+	assert_string_equal(sb.buf, "/sbin/init");
+	strbuf_reset(&sb);
+	/* the old 5's child keeps the old chain */
+	proctable_ancestors(&pt, 6, &sb, 64);
+	assert_string_equal(sb.buf, "/sbin/init|/usr/sbin/sshd|/old");
+	strbuf_reset(&sb);
+	/* a fork whose parent key is the new 5 gets the new one's */
+	proc_set_exec(p, "/new", "new");
+	proctable_fork(&pt, 7, 210, 5, 200);
+	proctable_ancestors(&pt, 7, &sb, 64);
+	assert_string_equal(sb.buf, "/sbin/init|/new");
+	/* an exit of the old one (by its start time) leaves the new one */
+	proctable_exit(&pt, 5, 100);
+	assert_non_null(proctable_get(&pt, 5));
+	strbuf_free(&sb);
 	proctable_free(&pt);
 }
 
@@ -83,7 +140,7 @@ static void test_bounded(void **state)
 
 	proctable_init(&pt, 8, 3);
 	for (uint32_t i = 1; i <= 5; i++)
-		proctable_upsert(&pt, i, 0, i);
+		proctable_upsert(&pt, i, i, 0, 0);
 	assert_int_equal(pt.count, 3);
 	assert_int_equal(pt.refused, 2);
 	proctable_free(&pt);
@@ -100,7 +157,7 @@ static void test_sweep(void **state)
 
 	proctable_init(&pt, 4, 100);
 	for (uint32_t i = 1; i <= 10; i++)
-		proctable_upsert(&pt, i, 0, i);
+		proctable_upsert(&pt, i, i, 0, 0);
 	assert_int_equal(proctable_sweep(&pt, odd, NULL), 5);
 	assert_int_equal(pt.count, 5);
 	assert_null(proctable_get(&pt, 3));
@@ -152,7 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fork_exec_exit),
 		cmocka_unit_test(test_ancestors),
-		cmocka_unit_test(test_reused_tgid_is_reset),
+		cmocka_unit_test(test_reused_tgid), cmocka_unit_test(test_orphan_keeps_ancestry),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_guuid),

@@ -1,0 +1,45 @@
+/*
+ * Opening the file an event names as the process that used it sees it:
+ * through its /proc entry (its executable, its fds, its root and mount
+ * namespace), pinned by a directory fd checked against the process's start
+ * time, so a reused pid never lends another process's files. A file is
+ * never opened through the sensor's own namespace or fd table unless the
+ * process shares the sensor's mount namespace (and a /dev/fd/N name never
+ * is). Runs on the hashing threads: an open may block (FUSE, NFS).
+ */
+#ifndef KN_FILEOPEN_H
+#define KN_FILEOPEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kunai/wire.h"
+
+/* A file object whose digests are to be added: at `off` in the encoded
+ * line the placeholder FILE_HASH_PLACEHOLDER stands for them. */
+#define FILE_HASH_PLACEHOLDER ",\"__hash__\":0"
+
+/* A file whose digests an event waits for. */
+struct file_req {
+	size_t off; /* where its placeholder is in the encoded line */
+	uint32_t tgid; /* the process that used it */
+	uint32_t mnt_ns; /* its mount namespace (inode number) */
+	uint64_t start_ns; /* its start time (ns since boot): the pid is its */
+	int by_exe; /* the process's executable: /proc/TGID/exe first */
+	/* what the kernel saw of the file, to check what is hashed (ctime_ns
+	 * -1: nothing to check against) */
+	uint64_t size;
+	int64_t ctime_ns;
+	char path[KN_PATH_MAX];
+};
+
+/* The sensor's mount namespace (inode number; 0 when unknown). */
+uint32_t fileopen_self_mnt_ns(void);
+/* An fd open for reading on the file r names, or -1 with *why: "gone",
+ * "not a regular file", "changed since the kernel saw it", "process gone:
+ * its files cannot be reached". */
+int fileopen_req(const struct file_req *r, uint32_t self_mnt_ns, const char **why);
+/* "/dev/fd/N", "/proc/self/fd/N", "/proc/thread-self/fd/N": N, else -1. */
+int fileopen_fd_name(const char *path);
+
+#endif

@@ -1,0 +1,65 @@
+/* Syscalls made the 32-bit way (int $0x80) from a 64-bit process, with
+ * garbage above the low 32 bits of some registers (the kernel ignores it).
+ * Usage: int80 FILE RENAMED. Creates FILE, writes to it, closes it, chmods
+ * it 04755, renames it to RENAMED, unlinks RENAMED, then forks a child and
+ * SIGKILLs it; prints the child's pid. Exit 77: no 32-bit syscalls here. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define HIGH 0xdead00000000UL
+
+static long sc32(long nr, unsigned long b, unsigned long c, unsigned long d)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(b), "c"(c), "d"(d) : "memory");
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	char *p, *q;
+	long fd;
+	pid_t child;
+
+	if (argc != 3 || strlen(argv[1]) > 1000 || strlen(argv[2]) > 1000)
+		return 2;
+	/* 32-bit syscalls take 32-bit pointers */
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	q = p + 2048;
+	strcpy(p, argv[1]);
+	strcpy(q, argv[2]);
+	fd = sc32(5, (unsigned long)p, 0101 /* O_WRONLY|O_CREAT */, 0644); /* open */
+	if (fd == -38 /* ENOSYS */)
+		return 77;
+	if (fd < 0)
+		return 1;
+	if (sc32(4, (unsigned long)fd | HIGH, (unsigned long)q, 3) != 3) /* write */
+		return 1;
+	if (sc32(6, (unsigned long)fd, 0, 0)) /* close */
+		return 1;
+	if (sc32(15, (unsigned long)p | HIGH, 04755, 0)) /* chmod */
+		return 1;
+	if (sc32(38, (unsigned long)p, (unsigned long)q, 0)) /* rename */
+		return 1;
+	if (sc32(10, (unsigned long)q, 0, 0)) /* unlink */
+		return 1;
+	child = fork();
+	if (child < 0)
+		return 1;
+	if (!child) {
+		pause();
+		_exit(0);
+	}
+	if (sc32(37, (unsigned long)child | HIGH, SIGKILL, 0)) /* kill */
+		return 1;
+	waitpid(child, NULL, 0);
+	printf("%d\n", (int)child);
+	return 0;
+}
