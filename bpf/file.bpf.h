@@ -85,8 +85,8 @@ static __always_inline int mknod_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(mknod, KN_SC_MKNOD, 3, KN_FILE_CREATE, mknod_exit)
-SYS_EXIT(mknodat, KN_SC_MKNODAT, 4, KN_FILE_CREATE, mknod_exit)
+SYS_EXIT_NAMED(mknod, KN_SC_MKNOD, 3, KN_FILE_CREATE, mknod_exit, -1, 0, -1, -1)
+SYS_EXIT_NAMED(mknodat, KN_SC_MKNODAT, 4, KN_FILE_CREATE, mknod_exit, 0, 1, -1, -1)
 
 /* ---- file_rename ---------------------------------------------------- */
 
@@ -108,9 +108,9 @@ static __always_inline int rename_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(rename, KN_SC_RENAME, 2, KN_FILE_RENAME, rename_exit)
-SYS_EXIT(renameat, KN_SC_RENAMEAT, 4, KN_FILE_RENAME, rename_exit)
-SYS_EXIT(renameat2, KN_SC_RENAMEAT2, 5, KN_FILE_RENAME, rename_exit)
+SYS_EXIT_NAMED(rename, KN_SC_RENAME, 2, KN_FILE_RENAME, rename_exit, -1, 0, -1, 1)
+SYS_EXIT_NAMED(renameat, KN_SC_RENAMEAT, 4, KN_FILE_RENAME, rename_exit, 0, 1, 2, 3)
+SYS_EXIT_NAMED(renameat2, KN_SC_RENAMEAT2, 5, KN_FILE_RENAME, rename_exit, 0, 1, 2, 3)
 
 /* ---- file_unlink ---------------------------------------------------- */
 
@@ -133,8 +133,8 @@ static __always_inline int unlink_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(unlink, KN_SC_UNLINK, 1, KN_FILE_UNLINK, unlink_exit)
-SYS_EXIT(unlinkat, KN_SC_UNLINKAT, 3, KN_FILE_UNLINK, unlink_exit)
+SYS_EXIT_NAMED(unlink, KN_SC_UNLINK, 1, KN_FILE_UNLINK, unlink_exit, -1, 0, -1, -1)
+SYS_EXIT_NAMED(unlinkat, KN_SC_UNLINKAT, 3, KN_FILE_UNLINK, unlink_exit, 0, 1, -1, -1)
 
 /* ---- chmod, chown, setxattr ----------------------------------------- */
 
@@ -209,18 +209,18 @@ static __always_inline int attr_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(chmod, KN_SC_CHMOD, 2, KN_CHMOD, attr_exit)
+SYS_EXIT_NAMED(chmod, KN_SC_CHMOD, 2, KN_CHMOD, attr_exit, -1, 0, -1, -1)
 SYS_EXIT(fchmod, KN_SC_FCHMOD, 2, KN_CHMOD, attr_exit)
-SYS_EXIT(fchmodat, KN_SC_FCHMODAT, 3, KN_CHMOD, attr_exit)
-SYS_EXIT(fchmodat2, KN_SC_FCHMODAT2, 4, KN_CHMOD, attr_exit)
-SYS_EXIT(chown, KN_SC_CHOWN, 3, KN_CHOWN, attr_exit)
-SYS_EXIT(lchown, KN_SC_LCHOWN, 3, KN_CHOWN, attr_exit)
+SYS_EXIT_NAMED(fchmodat, KN_SC_FCHMODAT, 3, KN_CHMOD, attr_exit, 0, 1, -1, -1)
+SYS_EXIT_NAMED(fchmodat2, KN_SC_FCHMODAT2, 4, KN_CHMOD, attr_exit, 0, 1, -1, -1)
+SYS_EXIT_NAMED(chown, KN_SC_CHOWN, 3, KN_CHOWN, attr_exit, -1, 0, -1, -1)
+SYS_EXIT_NAMED(lchown, KN_SC_LCHOWN, 3, KN_CHOWN, attr_exit, -1, 0, -1, -1)
 SYS_EXIT(fchown, KN_SC_FCHOWN, 3, KN_CHOWN, attr_exit)
-SYS_EXIT(fchownat, KN_SC_FCHOWNAT, 5, KN_CHOWN, attr_exit)
-SYS_EXIT(setxattr, KN_SC_SETXATTR, 5, KN_SETXATTR, attr_exit)
-SYS_EXIT(lsetxattr, KN_SC_LSETXATTR, 5, KN_SETXATTR, attr_exit)
+SYS_EXIT_NAMED(fchownat, KN_SC_FCHOWNAT, 5, KN_CHOWN, attr_exit, 0, 1, -1, -1)
+SYS_EXIT_NAMED(setxattr, KN_SC_SETXATTR, 5, KN_SETXATTR, attr_exit, -1, 0, -1, -1)
+SYS_EXIT_NAMED(lsetxattr, KN_SC_LSETXATTR, 5, KN_SETXATTR, attr_exit, -1, 0, -1, -1)
 SYS_EXIT(fsetxattr, KN_SC_FSETXATTR, 5, KN_SETXATTR, attr_exit)
-SYS_EXIT(setxattrat, KN_SC_SETXATTRAT, 5, KN_SETXATTR, attr_exit)
+SYS_EXIT_NAMED(setxattrat, KN_SC_SETXATTRAT, 5, KN_SETXATTR, attr_exit, 0, 1, -1, -1)
 
 /* ---- mount ---------------------------------------------------------- */
 
@@ -241,7 +241,7 @@ static __always_inline int mount_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(mount, KN_SC_MOUNT, 5, KN_MOUNT, mount_exit)
+SYS_EXIT_NAMED(mount, KN_SC_MOUNT, 5, KN_MOUNT, mount_exit, -1, 1, -1, -1)
 
 /* ---- read, write, write_close --------------------------------------- */
 

@@ -67,8 +67,6 @@ int kn_ia32_enter(struct trace_event_raw_sys_enter *ctx)
 	id = bpf_get_current_pid_tgid();
 	if (kn_is_self(id >> 32))
 		return 0;
-	/* an event built at entry: no return */
-	bpf_tail_call(ctx, &kn_ia32_enters, w->sc);
 	a.sc = w->sc;
 	a.args[0] = (u32)ctx->args[0];
 	a.args[1] = (u32)ctx->args[1];
@@ -78,6 +76,8 @@ int kn_ia32_enter(struct trace_event_raw_sys_enter *ctx)
 	a.args[5] = (u32)ctx->args[5];
 	if (bpf_map_update_elem(&kn_args_stash, &id, &a, BPF_ANY))
 		kn_loss_count(w->type);
+	/* what is done at entry (an event, names read): no return */
+	bpf_tail_call(ctx, &kn_ia32_enters, a.sc);
 	return 0;
 }
 

@@ -204,41 +204,43 @@ SYS_EXIT(sendmsg, KN_SC_SENDMSG, 3, KN_SEND_DATA, send_exit)
 
 /* ---- dns_query ------------------------------------------------------ */
 
-/* Emit one received DNS message of len bytes at buf, if the peer is port 53. */
-static __always_inline void dns_emit(struct kn_args *st, struct sock *sk, const void *buf, long len, const void *uaddr)
+/* Emit one received DNS message of len bytes at buf, if the peer is port 53.
+ * 1 when it is a DNS message. */
+static __always_inline int dns_emit(struct kn_args *st, struct sock *sk, const void *buf, long len, const void *uaddr)
 {
 	struct kn_addr peer = {};
 	struct kn_sys *e;
 
 	if (len <= 0 || !buf)
-		return;
+		return 0;
 	if (uaddr)
 		addr_from_user(&peer, uaddr);
 	if (!peer.port)
 		addr_from_sock(&peer, sk, 1);
 	if (peer.port != KN_DNS_PORT)
-		return;
+		return 0;
 	e = sys_begin(KN_DNS_QUERY, st, len);
 	if (!e)
-		return;
+		return 1;
 	sock_fill(&e->sock, sk);
 	__builtin_memcpy(&e->sock.dst, &peer, sizeof(peer));
 	sys_put_data(e, buf, len, 1);
 	sys_emit(e);
+	return 1;
 }
 
-static __always_inline void dns_from_msghdr(struct kn_args *st, struct sock *sk, const void *umsg, long len)
+static __always_inline int dns_from_msghdr(struct kn_args *st, struct sock *sk, const void *umsg, long len)
 {
 	struct user_msghdr m = {};
 	struct iovec iov = {};
 
 	if (bpf_probe_read_user(&m, sizeof(m), umsg) || !m.msg_iovlen)
-		return;
+		return 0;
 	if (bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
-		return;
+		return 0;
 	if ((u64)len > iov.iov_len)
 		len = iov.iov_len;
-	dns_emit(st, sk, iov.iov_base, len, m.msg_name);
+	return dns_emit(st, sk, iov.iov_base, len, m.msg_name);
 }
 
 #define KN_MMSG_MAX 4
@@ -258,7 +260,9 @@ static __always_inline int recv_exit(struct kn_args *st, long ret)
 	switch (st->sc) {
 	case KN_SC_RECVFROM: dns_emit(st, sk, (const void *)st->args[1], ret, (const void *)st->args[4]); break;
 	case KN_SC_RECVMSG: dns_from_msghdr(st, sk, (const void *)st->args[1], ret); break;
-	case KN_SC_RECVMMSG:
+	case KN_SC_RECVMMSG: {
+		int dns = 0;
+
 		v = (struct mmsghdr *)st->args[1];
 		for (int i = 0; i < KN_MMSG_MAX; i++) {
 			unsigned int len = 0;
@@ -266,9 +270,13 @@ static __always_inline int recv_exit(struct kn_args *st, long ret)
 			if (i >= ret)
 				break;
 			bpf_probe_read_user(&len, sizeof(len), &v[i].msg_len);
-			dns_from_msghdr(st, sk, &v[i].msg_hdr, len);
+			dns |= dns_from_msghdr(st, sk, &v[i].msg_hdr, len);
 		}
+		/* messages past those: DNS answers not reported, counted */
+		if (dns && ret > KN_MMSG_MAX)
+			kn_loss_add(KN_DNS_QUERY, ret - KN_MMSG_MAX);
 		break;
+	}
 	default: /* read */ dns_emit(st, sk, (const void *)st->args[1], ret, NULL);
 	}
 	return 0;

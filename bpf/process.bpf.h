@@ -241,6 +241,12 @@ int BPF_PROG(kn_sched_exit, struct task_struct *p)
 
 		bpf_map_delete_elem(&kn_args_stash, &id);
 	}
+	{
+		/* and names read at the entry of a syscall that never returned */
+		u64 tid = bpf_get_current_pid_tgid();
+
+		bpf_map_delete_elem(&kn_names, &tid);
+	}
 	if (kn_is_self(BPF_CORE_READ(p, tgid)))
 		return 0;
 	sig = BPF_CORE_READ(p, signal);

@@ -67,12 +67,17 @@ static __always_inline void *kn_scratch_get(void)
 	return bpf_map_lookup_elem(&kn_scratch, &cpu);
 }
 
-static __always_inline void kn_loss_count(u32 type)
+static __always_inline void kn_loss_add(u32 type, u64 count)
 {
 	u64 *n = bpf_map_lookup_elem(&kn_loss, &type);
 
 	if (n)
-		*n += 1;
+		*n += count;
+}
+
+static __always_inline void kn_loss_count(u32 type)
+{
+	kn_loss_add(type, 1);
 }
 
 /* Emit a record of `size` bytes; a failed write is counted, never silent. */

@@ -225,22 +225,159 @@ static __always_inline void sys_put_str(struct kn_sys *e, struct kn_str *s, cons
 	e->hdr.size = o + n;
 }
 
-/* A name as a syscall received it, with the directory it is relative to:
- * base = dirfd's file, or the cwd for AT_FDCWD; nothing for an absolute name. */
-static __always_inline void sys_put_at(struct kn_sys *e, int i, long dfd, const char *uname)
+/*
+ * Names read at a syscall's entry (kn_name_<syscall> programs), before the
+ * kernel copies them: a thread of the caller may rewrite its memory once the
+ * kernel has the name, so the exit reports the entry's copy, and reads the
+ * caller's memory again only to check it: a change is said
+ * (KN_NAME_UNCONFIRMED), as is a name that was not read at entry. By thread;
+ * taken at the exit, dropped at thread exit. Allocated per use.
+ */
+struct kn_names {
+	u32 sc;
+	u32 len[2]; /* bytes with the NUL; 0: not read */
+	u32 _pad;
+	/* what a relative name was relative to at entry: the cwd's dentry, or
+	 * the dirfd's file (another thread may chdir or dup2 meanwhile) */
+	u64 base[2];
+	char s[2][KN_PATH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, u64);
+	__type(value, struct kn_names);
+} kn_names SEC(".maps");
+
+/* The directory a name given with dfd is relative to, as an identity. */
+static __always_inline u64 name_base(long dfd)
 {
+	if ((int)dfd == KN_AT_FDCWD)
+		return (u64)BPF_CORE_READ(kn_current(), fs, pwd.dentry);
+	return (u64)fd_file(dfd);
+}
+
+/* At entry: the names of syscall sc (user pointers n0, n1, 0 for none,
+ * relative to d0, d1). */
+static __always_inline int sys_names_keep(u32 sc, long d0, u64 n0, long d1, u64 n1)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_names *nm = kn_scratch_get();
+	long r;
+
+	if (kn_is_self(id >> 32) || !nm)
+		return 0;
+	nm->sc = sc;
+	nm->len[0] = nm->len[1] = 0;
+	nm->base[0] = nm->base[1] = 0;
+	if (n0) {
+		r = bpf_probe_read_user_str(nm->s[0], KN_PATH_MAX, (const void *)n0);
+		nm->len[0] = r > 0 ? r : 0;
+		nm->base[0] = name_base(d0);
+	}
+	if (n1) {
+		r = bpf_probe_read_user_str(nm->s[1], KN_PATH_MAX, (const void *)n1);
+		nm->len[1] = r > 0 ? r : 0;
+		nm->base[1] = name_base(d1);
+	}
+	/* not kept (the map full): the exit says its names are unconfirmed */
+	bpf_map_update_elem(&kn_names, &id, nm, BPF_ANY);
+	return 0;
+}
+
+/* 1 when the n bytes at offsets a and b of this CPU's scratch record are
+ * equal, each followed by 8 zero bytes (words are compared whole). Global:
+ * verified once per program, one path per word. */
+__noinline int kn_scratch_equal(u32 a, u32 b, u32 n)
+{
+	char *s = kn_scratch_get();
+
+	if (!s || n > KN_PATH_MAX)
+		return 0;
+	for (u32 at = 0; at < KN_PATH_MAX; at += 8) {
+		if (at >= n)
+			return 1;
+		if (*(u64 *)(s + ((a + at) & KN_SCRATCH_OFF_MASK)) != *(u64 *)(s + ((b + at) & KN_SCRATCH_OFF_MASK)))
+			return 0;
+	}
+	return 1;
+}
+
+/* 8 zero bytes at offset o of the record. */
+static __always_inline void zero8(struct kn_sys *e, u32 o)
+{
+	*(u64 *)((char *)e + (o & KN_SCRATCH_OFF_MASK)) = 0;
+}
+
+/* The name a syscall received: the entry's copy when there is one (nm),
+ * checked against the caller's memory now. */
+static __always_inline void sys_put_name(struct kn_sys *e, struct kn_str *s, const char *uname,
+					 struct kn_names *nm, int slot)
+{
+	u32 o, t;
+	long n, m;
+
+	if (!nm) {
+		sys_put_str(e, s, uname, 1);
+		s->flags |= KN_NAME_UNCONFIRMED;
+		return;
+	}
+	o = e->hdr.size & KN_SCRATCH_OFF_MASK;
+	s->off = o;
+	n = bpf_probe_read_kernel_str((char *)e + o, KN_PATH_MAX, nm->s[slot & 1]);
+	if (n < 1) {
+		((char *)e)[o] = 0;
+		n = 1;
+	} else if (n == KN_PATH_MAX) {
+		s->flags = KN_TRUNCATED;
+	}
+	s->len = n - 1;
+	e->hdr.size = o + n;
+	/* the caller's memory now, past the record's end (zero-padded both) */
+	zero8(e, o + n);
+	t = (o + n + 8) & KN_SCRATCH_OFF_MASK;
+	m = bpf_probe_read_user_str((char *)e + t, KN_PATH_MAX, uname);
+	if (m > 0)
+		zero8(e, t + m);
+	if (m != n || !kn_scratch_equal(o, t, (u32)n & (KN_PATH_MAX * 2 - 1)))
+		s->flags |= KN_NAME_UNCONFIRMED;
+}
+
+/* A name as a syscall received it, with the directory it is relative to:
+ * base = dirfd's file, or the cwd for AT_FDCWD; nothing for an absolute name.
+ * slot: which of the syscall's names (0 or 1) it is. */
+static __always_inline void sys_put_at_slot(struct kn_sys *e, int i, long dfd, const char *uname, int slot)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
 	struct task_struct *task = kn_current();
 	struct kn_str *base = &e->str[i & 3], *name = &e->str[(i + 1) & 3];
 	char c = 0;
 
-	bpf_probe_read_user(&c, 1, uname);
+	if (nm && (nm->sc != e->sc || !nm->len[slot & 1]))
+		nm = NULL;
+	/* absolute or relative: as the entry's copy says */
+	if (nm)
+		c = nm->s[slot & 1][0];
+	else
+		bpf_probe_read_user(&c, 1, uname);
 	if (c != '/') {
 		if ((int)dfd == KN_AT_FDCWD)
 			sys_put_path(e, base, BPF_CORE_READ(task, fs, pwd.dentry), BPF_CORE_READ(task, fs, pwd.mnt));
 		else
 			sys_put_file(e, base, fd_file(dfd));
 	}
-	sys_put_str(e, name, uname, 1);
+	sys_put_name(e, name, uname, nm, slot);
+	/* the directory changed since the entry: the name is another's */
+	if (nm && c != '/' && name_base(dfd) != nm->base[slot & 1])
+		name->flags |= KN_NAME_UNCONFIRMED;
+}
+
+static __always_inline void sys_put_at(struct kn_sys *e, int i, long dfd, const char *uname)
+{
+	sys_put_at_slot(e, i, dfd, uname, i >> 1);
 }
 
 /* Up to KN_DATA_MAX bytes of user memory as the payload. */
@@ -330,50 +467,93 @@ static __always_inline int sys_emit_args(u32 type, struct kn_args *st, long ret)
  * 32-bit (ia32) syscalls of any process: the per-syscall tracepoints never
  * fire for them. The raw syscall tracepoints do: kn_ia32_enter (ia32.bpf.h)
  * returns at once unless the task is in a 32-bit syscall, stashes the
- * arguments of one that is watched, and kn_ia32_exit tail-calls the
- * syscall's kn_compat_<name> program, which reads them from the stash and
- * runs the same handler as the native exit. Syscalls whose events are built
- * at entry (read/write, close) have a kn_compat_enter_<name> program,
- * tail-called by kn_ia32_enter. Programs are in the arrays by KN_SC_*.
+ * arguments of one that is watched, and tail-calls the syscall's
+ * kn_compat_enter_<name> program if it has one (events built at entry:
+ * read/write, close; names read at entry); kn_ia32_exit tail-calls its
+ * kn_compat_<name> program, which reads the stash and runs the same handler
+ * as the native exit. Programs are in the arrays by KN_SC_*.
  */
+
+/* A syscall's end: its names taken (named: it has a kn_name_ program). */
+static __always_inline int sys_done(int rc, int named)
+{
+	if (named) {
+		u64 id = bpf_get_current_pid_tgid();
+
+		bpf_map_delete_elem(&kn_names, &id);
+	}
+	return rc;
+}
+
+/* Arguments of a name program: the user pointer at index i (-1: none) and
+ * the dirfd at index i (-1: AT_FDCWD); a 32-bit caller's are 32 bits. */
+#define KN_UARG(ctx, i, c32) \
+	((i) < 0 ? 0 : (c32) ? (u64)(u32)(ctx)->args[(i) < 0 ? 0 : (i)] : (ctx)->args[(i) < 0 ? 0 : (i)])
+#define KN_DFD(ctx, i, c32)                                                                        \
+	((i) < 0 ? (long)KN_AT_FDCWD                                                               \
+	 : (c32) ? (long)(int)(u32)(ctx)->args[(i) < 0 ? 0 : (i)] : (long)(int)(ctx)->args[(i) < 0 ? 0 : (i)])
+
 #if defined(__TARGET_ARCH_x86)
 #define KN_IA32 1
-#define KN_COMPAT_EXIT(name, sc, handler)                             \
+#define KN_COMPAT_EXIT(name, sc, handler, named)                      \
 	SEC("tp/raw_syscalls/sys_exit")                               \
 	int kn_compat_##name(struct trace_event_raw_sys_exit *ctx)    \
 	{                                                             \
 		struct kn_args a;                                     \
                                                                       \
 		if (sys_args_stashed(&a, sc))                         \
-			return 0;                                     \
-		return handler(&a, ctx->ret);                         \
+			return sys_done(0, named);                    \
+		return sys_done(handler(&a, ctx->ret), named);        \
+	}
+#define KN_COMPAT_NAMES(name, sc, d0, n0, d1, n1)                                                    \
+	SEC("tp/raw_syscalls/sys_enter")                                                             \
+	int kn_compat_enter_##name(struct trace_event_raw_sys_enter *ctx)                            \
+	{                                                                                            \
+		return sys_names_keep(sc, KN_DFD(ctx, d0, 1), KN_UARG(ctx, n0, 1), KN_DFD(ctx, d1, 1), \
+				      KN_UARG(ctx, n1, 1));                                          \
 	}
 #else
 #define KN_IA32 0
-#define KN_COMPAT_EXIT(name, sc, handler)
+#define KN_COMPAT_EXIT(name, sc, handler, named)
+#define KN_COMPAT_NAMES(name, sc, d0, n0, d1, n1)
 #endif
 
 /* The exit of syscall `name` (which takes nargs arguments and may give an
  * event of type): handler(struct kn_args *, long ret); the entry that
  * stashes its arguments where the exit cannot read them; and the exit of
  * its 32-bit form. */
-#define SYS_EXIT(name, sc, nargs, type, handler)                   \
-	SEC("tp/syscalls/sys_enter_" #name)                        \
-	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx) \
-	{                                                          \
-		return sys_stash(ctx, sc, nargs, type);            \
-	}                                                          \
-	SEC("tp/syscalls/sys_exit_" #name)                         \
-	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)   \
-	{                                                          \
-		struct kn_args a;                                  \
-                                                                   \
-		if (kn_is_self(bpf_get_current_pid_tgid() >> 32))  \
-			return 0;                                  \
-		if (sys_args(&a, sc))                              \
-			return 0;                                  \
-		return handler(&a, ctx->ret);                      \
-	}                                                          \
-	KN_COMPAT_EXIT(name, sc, handler)
+#define SYS_EXIT_(name, sc, nargs, type, handler, named)            \
+	SEC("tp/syscalls/sys_enter_" #name)                         \
+	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx)  \
+	{                                                           \
+		return sys_stash(ctx, sc, nargs, type);             \
+	}                                                           \
+	SEC("tp/syscalls/sys_exit_" #name)                          \
+	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)    \
+	{                                                           \
+		struct kn_args a;                                   \
+                                                                    \
+		if (kn_is_self(bpf_get_current_pid_tgid() >> 32))   \
+			return 0;                                   \
+		if (sys_args(&a, sc))                               \
+			return sys_done(0, named);                  \
+		return sys_done(handler(&a, ctx->ret), named);      \
+	}                                                           \
+	KN_COMPAT_EXIT(name, sc, handler, named)
+
+#define SYS_EXIT(name, sc, nargs, type, handler) SYS_EXIT_(name, sc, nargs, type, handler, 0)
+
+/* A syscall that takes names (arguments n0, n1: indexes, -1 for none,
+ * relative to the dirfds at d0, d1, -1 for the cwd): they are read at its
+ * entry too (kn_name_<name>). */
+#define SYS_EXIT_NAMED(name, sc, nargs, type, handler, d0, n0, d1, n1)                                \
+	SEC("tp/syscalls/sys_enter_" #name)                                                           \
+	int kn_name_##name(struct trace_event_raw_sys_enter *ctx)                                     \
+	{                                                                                             \
+		return sys_names_keep(sc, KN_DFD(ctx, d0, 0), KN_UARG(ctx, n0, 0), KN_DFD(ctx, d1, 0), \
+				      KN_UARG(ctx, n1, 0));                                           \
+	}                                                                                             \
+	KN_COMPAT_NAMES(name, sc, d0, n0, d1, n1)                                                     \
+	SYS_EXIT_(name, sc, nargs, type, handler, 1)
 
 #endif

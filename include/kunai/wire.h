@@ -130,6 +130,10 @@ enum kn_sc {
 #define KN_TRUNCATED 0x1 /* cut at the kernel side's cap */
 #define KN_PATH_ERROR 0x2 /* the walker could not read a component */
 #define KN_PATH_DELETED 0x4 /* the file was unlinked */
+/* A name read from the caller's memory that could not be confirmed: it
+ * changed between the syscall's entry (what is reported) and its exit, or
+ * was not read at the entry. */
+#define KN_NAME_UNCONFIRMED 0x8
 
 struct kn_task {
 	u64 start_boottime; /* ns since boot (incl. suspend) of the group leader */

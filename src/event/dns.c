@@ -30,11 +30,12 @@ static int rd_u32(struct rd *r, uint32_t *v)
 }
 
 /* A (possibly compressed) name at r->pos into out; r->pos moves past the
- * name as it appears in place. Label bytes outside [-_.a-zA-Z0-9] are
- * kept: the JSON writer escapes them. */
+ * name as it appears in place. A NUL, a '.' inside a label and '\' are
+ * written \DDD, so that no name passes for another ("evil\0.good" is not
+ * "evil"); other bytes are kept (the JSON writer escapes them). */
 static const char *rd_name(struct rd *r, char out[DNS_NAME_MAX])
 {
-	size_t p = r->pos, o = 0, end = 0;
+	size_t p = r->pos, o = 0, end = 0, octets = 1; /* the root label */
 	int jumps = 0, jumped = 0;
 
 	out[0] = 0;
@@ -69,12 +70,21 @@ static const char *rd_name(struct rd *r, char out[DNS_NAME_MAX])
 			return "reserved label type";
 		if (p + 1 + l > r->len)
 			return "label runs past the end";
-		if (o + l + 1 >= DNS_NAME_MAX)
+		octets += (size_t)l + 1;
+		if (octets > DNS_NAME_OCTETS)
 			return "name longer than 255 bytes";
 		if (o)
 			out[o++] = '.';
-		memcpy(out + o, r->b + p + 1, l);
-		o += l;
+		for (size_t k = 0; k < l; k++) {
+			unsigned char c = r->b[p + 1 + k];
+
+			if (c == 0 || c == '.' || c == '\\') {
+				snprintf(out + o, 5, "\\%03u", c);
+				o += 4;
+			} else {
+				out[o++] = (char)c;
+			}
+		}
 		out[o] = 0;
 		p += 1 + (size_t)l;
 	}

@@ -11,10 +11,13 @@
 #include <stdint.h>
 
 #define DNS_MAX_JUMPS 16
-#define DNS_NAME_MAX 256 /* 255 octets of name text + NUL */
+/* 255 octets of name, a byte that would end or split it written \DDD
+ * (RFC 1035's presentation form: NUL, '.' inside a label, '\'), + NUL */
+#define DNS_NAME_OCTETS 255
+#define DNS_NAME_MAX (DNS_NAME_OCTETS * 4 + 1)
 #define DNS_MAX_QUESTIONS 8
 #define DNS_MAX_ANSWERS 32
-#define DNS_ANSWER_MAX 300
+#define DNS_ANSWER_MAX DNS_NAME_MAX
 
 struct dns_question {
 	char name[DNS_NAME_MAX];

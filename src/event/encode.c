@@ -116,7 +116,6 @@ void write_info(struct encoder *e, struct json *j, uint32_t id, const char *name
 	json_obj_end(j);
 }
 
-/* A file object; only the path is known at this stage. */
 /* The start of a file object: its path and what the kernel said of it. */
 static void file_begin(struct json *j, const char *key, const char *path, size_t len, uint32_t flags)
 {
@@ -202,7 +201,8 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 		path_absolute(cwd.s, cwd.len, fname.s, fname.len, &e->path);
 		exe_path = e->path.buf;
 		exe_len = e->path.len;
-		exe_flags = fname.flags;
+		/* a name relative to a cut cwd is cut too */
+		exe_flags = fname.flags | (fname.len && fname.s[0] != '/' ? cwd.flags : 0);
 	} else {
 		exe_path = exe.s;
 		exe_len = exe.len;
@@ -238,6 +238,10 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 		write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, &h->task, 1, x->exe_size, kctime);
 	}
 	json_strn(j, "cwd", cwd.s, cwd.len);
+	if (cwd.flags & KN_TRUNCATED)
+		json_bool(j, "cwd_truncated", true);
+	if (cwd.flags & KN_PATH_ERROR)
+		json_str(j, "cwd_error", "incomplete");
 	json_obj_end(j);
 	write_info(e, j, ti->id, ti->name, h->ktime, &h->task, &h->parent);
 
@@ -457,7 +461,7 @@ void encode_start(struct encoder *e, const struct start_info *si, struct strbuf 
 }
 
 void encode_loss(struct encoder *e, uint64_t read, uint64_t lost, double eps, const uint64_t delta[KN_TYPE_MAX],
-		 const struct output_drop *drops, int ndrops, struct strbuf *out)
+		 const struct output_drop *drops, int ndrops, const struct sensor_drops *sd, struct strbuf *out)
 {
 	struct kn_task self, parent;
 	struct json j;
@@ -483,6 +487,16 @@ void encode_loss(struct encoder *e, uint64_t read, uint64_t lost, double eps, co
 		if (drops[i].lines)
 			json_u64(&j, drops[i].name, drops[i].lines);
 	}
+	json_obj_end(&j);
+	json_obj_begin(&j, "sensor_dropped");
+	if (sd->malformed)
+		json_u64(&j, "malformed_records", sd->malformed);
+	if (sd->proc_refused)
+		json_u64(&j, "process_table_full", sd->proc_refused);
+	if (sd->hash_full)
+		json_u64(&j, "files_not_hashed", sd->hash_full);
+	if (sd->hash_late)
+		json_u64(&j, "digests_late", sd->hash_late);
 	json_obj_end(&j);
 	json_obj_end(&j);
 	write_info(e, &j, KN_ID_EVENT_LOSS, "event_loss", clock_ns(CLOCK_BOOTTIME), &self, &parent);

@@ -45,10 +45,19 @@ struct output_drop {
 	const char *name;
 	uint64_t lines;
 };
+/* What the sensor itself could not do, as running totals: the loss event
+ * reports what changed since the last one. */
+struct sensor_drops {
+	uint64_t malformed; /* records that failed validation */
+	uint64_t proc_refused; /* processes the full process table could not take */
+	uint64_t hash_full; /* files not hashed: too many waiting */
+	uint64_t hash_late; /* events written before their digests came */
+};
 /* event_loss: `read` events read and `lost` lost in the kernel since the
- * last report, per type in delta; lines outputs dropped in drops. */
+ * last report, per type in delta; lines outputs dropped in drops; what the
+ * sensor could not do since the last report in sd (sensor_dropped). */
 void encode_loss(struct encoder *e, uint64_t read, uint64_t lost, double eps, const uint64_t delta[KN_TYPE_MAX],
-		 const struct output_drop *drops, int ndrops, struct strbuf *out);
+		 const struct output_drop *drops, int ndrops, const struct sensor_drops *sd, struct strbuf *out);
 /* The sensor itself as a task (for the events userland makes). */
 void task_self(struct kn_task *t);
 

@@ -454,6 +454,12 @@ static void write_path(struct json *j, const char *key, struct strbuf *p, uint32
 		snprintf(k, sizeof(k), "%s_truncated", key);
 		json_bool(j, k, true);
 	}
+	if (flags & KN_NAME_UNCONFIRMED) {
+		/* the caller's memory changed between the syscall's entry (what
+		 * is reported) and its exit, or was not read at entry */
+		snprintf(k, sizeof(k), "%s_unconfirmed", key);
+		json_bool(j, k, true);
+	}
 	if (flags & KN_PATH_ERROR) {
 		/* a name the kernel side could not read: the path is partial */
 		snprintf(k, sizeof(k), "%s_error", key);

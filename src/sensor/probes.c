@@ -112,7 +112,8 @@ static const struct probe_rule rules[] = {
 };
 
 /* kn_compat_enter_ before kn_compat_: the first that matches is taken */
-static const char *const prefixes[] = {"kn_enter_", "kn_exit_", "kn_stash_", "kn_compat_enter_", "kn_compat_"};
+static const char *const prefixes[] = {"kn_enter_", "kn_exit_", "kn_stash_", "kn_name_", "kn_compat_enter_",
+				       "kn_compat_"};
 
 static bool is_stash(const char *name)
 {
@@ -129,7 +130,7 @@ static bool is_compat(const char *name)
  * gives an event type its tier. */
 static bool is_aux(const char *name)
 {
-	return is_stash(name) || is_compat(name) || !strncmp(name, "kn_ia32_", 8);
+	return is_stash(name) || is_compat(name) || !strncmp(name, "kn_ia32_", 8) || !strncmp(name, "kn_name_", 8);
 }
 
 uint64_t probe_types(const char *prog_name, bool *core)
@@ -517,32 +518,31 @@ static int ia32_install(struct probes *p)
 		struct {
 			uint32_t sc, type;
 		} w = {tab[i].sc, 0};
-		struct bpf_map *arr = exits;
-		struct probe *g;
-		char name[80];
-		int fd;
+		static const char *const kinds[] = {"kn_compat_enter_", "kn_compat_"};
+		bool any = false;
 
-		snprintf(name, sizeof(name), "kn_compat_enter_%s", tab[i].name);
-		g = probe_by_name(p, name);
-		if (g)
-			arr = enters;
-		else {
-			snprintf(name, sizeof(name), "kn_compat_%s", tab[i].name);
+		/* its entry program (an event, or names read), its exit program */
+		for (int k = 0; k < 2; k++) {
+			struct probe *g;
+			char name[80];
+			int fd;
+
+			snprintf(name, sizeof(name), "%s%s", kinds[k], tab[i].name);
 			g = probe_by_name(p, name);
-		}
-		if (!g || g->state != PROBE_ATTACHED)
-			continue;
-		fd = bpf_program__fd(bpf_object__find_program_by_name(p->obj, name));
-		if (fd < 0 || bpf_map__update_elem(arr, &w.sc, sizeof(w.sc), &fd, sizeof(fd), BPF_ANY))
-			return -errno;
-		/* losses of its stash: counted for the type it serves first */
-		for (int t = 0; t < KN_TYPE_MAX; t++) {
-			if (g->types & T(t)) {
-				w.type = (uint32_t)t;
-				break;
+			if (!g || g->state != PROBE_ATTACHED)
+				continue;
+			fd = bpf_program__fd(bpf_object__find_program_by_name(p->obj, name));
+			if (fd < 0 || bpf_map__update_elem(k ? exits : enters, &w.sc, sizeof(w.sc), &fd, sizeof(fd),
+							   BPF_ANY))
+				return -errno;
+			/* losses of its stash: counted for the type it serves */
+			for (int t = 0; t < KN_TYPE_MAX && !w.type; t++) {
+				if (g->types & T(t))
+					w.type = (uint32_t)t;
 			}
+			any = true;
 		}
-		if (bpf_map__update_elem(nrs, &tab[i].nr, sizeof(tab[i].nr), &w, sizeof(w), BPF_ANY))
+		if (any && bpf_map__update_elem(nrs, &tab[i].nr, sizeof(tab[i].nr), &w, sizeof(w), BPF_ANY))
 			return -errno;
 	}
 	return 0;

@@ -45,6 +45,7 @@ struct sensor {
 	uint64_t read_total, read_at_report, report_ns;
 	uint64_t written;
 	uint32_t batch_left; /* records this wake-up may still take */
+	struct sensor_drops drops_reported; /* totals at the last event_loss */
 };
 
 /* Records consumed per wake-up before signals and timers get their turn:
@@ -128,6 +129,7 @@ static void loss_check(struct sensor *s)
 {
 	uint64_t totals[KN_TYPE_MAX] = {0}, delta[KN_TYPE_MAX], lost, now, read, dropped = 0;
 	struct output_drop drops[SINKS_MAX];
+	struct sensor_drops sd;
 	uint64_t *vals = calloc((size_t)s->ncpus, sizeof(uint64_t));
 	int fd = bpf_map__fd(probes_map(&s->probes, "kn_loss"));
 	double secs;
@@ -148,13 +150,21 @@ static void loss_check(struct sensor *s)
 		k->dropped_reported = k->dropped;
 		dropped += drops[i].lines;
 	}
-	if (!lost && !dropped)
+	sd.malformed = s->enc.malformed - s->drops_reported.malformed;
+	sd.proc_refused = s->pt.refused - s->drops_reported.proc_refused;
+	sd.hash_full = s->files.overflow - s->drops_reported.hash_full;
+	sd.hash_late = s->files.timed_out - s->drops_reported.hash_late;
+	if (!lost && !dropped && !sd.malformed && !sd.proc_refused && !sd.hash_full && !sd.hash_late)
 		return;
+	s->drops_reported.malformed = s->enc.malformed;
+	s->drops_reported.proc_refused = s->pt.refused;
+	s->drops_reported.hash_full = s->files.overflow;
+	s->drops_reported.hash_late = s->files.timed_out;
 	now = clock_ns(CLOCK_BOOTTIME);
 	read = s->read_total - s->read_at_report;
 	secs = (double)(now - s->report_ns) / 1e9;
 	strbuf_reset(&s->line);
-	encode_loss(&s->enc, read, lost, secs > 0 ? (double)(read + lost) / secs : 0, delta, drops, s->sinks.n,
+	encode_loss(&s->enc, read, lost, secs > 0 ? (double)(read + lost) / secs : 0, delta, drops, s->sinks.n, &sd,
 		    &s->line);
 	emit_line(s);
 	s->read_at_report = s->read_total;

@@ -92,20 +92,21 @@ class MMsgHdr(ctypes.Structure):
     _fields_ = [("hdr", MsgHdr), ("len", ctypes.c_uint)]
 
 
-def recvmmsg_one(sock, size=512):
-    """recvmmsg(2) of one datagram (Python has no binding)."""
-    buf = ctypes.create_string_buffer(size)
-    addr = ctypes.create_string_buffer(128)
-    iov = IoVec(ctypes.addressof(buf), size)
-    m = MMsgHdr()
-    m.hdr.name = ctypes.addressof(addr)
-    m.hdr.namelen = 128
-    m.hdr.iov = ctypes.pointer(iov)
-    m.hdr.iovlen = 1
-    n = libc.recvmmsg(sock.fileno(), ctypes.byref(m), 1, 0, None)
-    if n != 1:
-        raise OSError(ctypes.get_errno(), "recvmmsg")
-    return buf.raw[:m.len]
+def recvmmsg_n(sock, count, size=512):
+    """recvmmsg(2) of count datagrams in one call (Python has no binding)."""
+    bufs = [ctypes.create_string_buffer(size) for _ in range(count)]
+    addrs = [ctypes.create_string_buffer(128) for _ in range(count)]
+    iovs = (IoVec * count)(*[IoVec(ctypes.addressof(b), size) for b in bufs])
+    ms = (MMsgHdr * count)()
+    for i in range(count):
+        ms[i].hdr.name = ctypes.addressof(addrs[i])
+        ms[i].hdr.namelen = 128
+        ms[i].hdr.iov = ctypes.pointer(iovs[i])
+        ms[i].hdr.iovlen = 1
+    n = libc.recvmmsg(sock.fileno(), ms, count, 0, None)
+    if n != count:
+        raise OSError(ctypes.get_errno(), "recvmmsg gave %d" % n)
+    return [bufs[i].raw[:ms[i].len] for i in range(count)]
 
 
 def dns_response(qid, name, ip):
@@ -222,6 +223,40 @@ class Catalogue:
         check_equal(libc.unlink(ctypes.c_void_p(8)), -1, "unlink of a bad pointer")
         e = s.wait_for(lambda e: mine("file_unlink")(e) and "path_error" in e["data"], "file_unlink of a bad name")
         check_equal((e["data"]["path_error"], e["data"]["success"]), ("incomplete", False), "path_error, success")
+
+    def test_unlink_racing_name(self, s):
+        """A thread rewrites the name while unlink runs: the event names the
+        file the kernel removed, or says its name is unconfirmed; never a
+        file that never existed passed for a confirmed, successful unlink."""
+        helper = self.path("race_unlink")
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "race_unlink.c")
+        subprocess.run(["cc", "-O2", "-pthread", "-o", helper, src], check=True, timeout=60)
+        d = self.path("race")
+        os.mkdir(d)
+        n = 300
+        r = subprocess.run([helper, d, str(n)], timeout=60, capture_output=True, text=True)
+        check_equal(r.returncode, 0, "race_unlink exit")
+        removed = [int(line.split()[0]) for line in r.stdout.split("\n") if line.endswith(" 0")]
+        assert removed, r.stdout[:200]
+
+        def unlinks(e):
+            return name_is(e, "file_unlink") and e["data"]["exe"]["path"] == helper
+
+        last = "%s/victim_%04d" % (d, n - 1)
+        s.wait_for(lambda e: unlinks(e) and e["data"]["path"] == last, "the last victim's unlink")
+        events = s.find_all(unlinks)
+        unconfirmed = 0
+        for e in events:
+            dd = e["data"]
+            if dd.get("path_unconfirmed"):
+                unconfirmed += 1
+                continue
+            if dd["success"]:
+                assert "/victim_" in dd["path"], "a confirmed unlink of a name never used: %s" % dd["path"]
+        for i in removed:
+            victim, ghost = "%s/victim_%04d" % (d, i), "%s/ghost__%04d" % (d, i)
+            assert any(e["data"]["path"] in (victim, ghost) and e["data"]["success"] for e in events), victim
+        print("  %d unlinks, %d removed by the racing call, %d unconfirmed" % (len(events), len(removed), unconfirmed))
 
     def test_write_and_close(self, s):
         p = self.path("written")
@@ -480,9 +515,23 @@ class Catalogue:
             cli.sendto(dns_query(0x2346, "three.example.test"), ("127.0.0.1", 53))
             q, peer = srv.recvfrom(512)
             srv.sendto(dns_response(0x2346, "three.example.test", "10.4.5.7"), peer)
-            recvmmsg_one(cli)
+            recvmmsg_n(cli, 1)
             e = s.wait_for(mine("dns_query", query="three.example.test"), "dns_query (recvmmsg)")
             check_equal(e["data"]["response"], ["10.4.5.7"], "response")
+            # six answers in one recvmmsg: four reported, two counted lost
+            names = ["m%d.example.test" % i for i in range(6)]
+            for i, name in enumerate(names):
+                cli.sendto(dns_query(0x4000 + i, name), ("127.0.0.1", 53))
+                q, peer = srv.recvfrom(512)
+                srv.sendto(dns_response(0x4000 + i, name, "10.9.9.%d" % i), peer)
+            time.sleep(0.2)  # all six queued
+            recvmmsg_n(cli, 6)
+            for name in names[:4]:
+                s.wait_for(mine("dns_query", query=name), "dns_query %s (recvmmsg of six)" % name)
+            s.wait_for(lambda e: name_is(e, "event_loss") and e["data"]["lost_by_type"].get("dns_query", 0) >= 2,
+                       "the two answers past the fourth counted lost")
+            check_equal([e for e in s.find_all(mine("dns_query")) if e["data"]["query"] in names[4:]], [],
+                        "answers past the fourth")
             # a malformed answer (compression loop) is reported, not a crash
             bad = struct.pack(">HHHHHH", 0x3456, 0x8180, 1, 0, 0, 0) + b"\xc0\x0c" + struct.pack(">HH", 1, 1)
             cli.sendto(dns_query(0x3456, "x.test"), ("127.0.0.1", 53))
@@ -721,10 +770,11 @@ class Catalogue:
         check_equal(e["data"]["exe"]["path"], helper, "exe")
         e = s.wait_for(of_helper("chmod", path=f), "chmod by int 0x80 (pointer with high garbage)")
         check_equal((e["data"]["mode"], e["data"]["success"]), ("04755", True), "chmod mode, success")
+        check_equal(e["data"].get("path_unconfirmed"), None, "chmod name read at its 32-bit entry")
         e = s.wait_for(of_helper("file_rename", old=f), "file_rename by int 0x80")
         check_equal((e["data"]["new"], e["data"]["success"]), (g, True), "rename new, success")
         e = s.wait_for(of_helper("file_unlink", path=g), "file_unlink by int 0x80")
-        check_equal(e["data"]["success"], True, "unlink success")
+        check_equal((e["data"]["success"], e["data"].get("path_unconfirmed")), (True, None), "unlink success")
         e = s.wait_for(of_helper("kill", signal="SIGKILL"), "kill by int 0x80")
         check_equal((e["data"]["target"]["task"]["pid"], e["data"]["success"]), (child, True), "kill target, success")
         if self.all_events:
@@ -736,7 +786,7 @@ class Catalogue:
 
 
 TESTS = [
-    "test_file_create", "test_file_rename", "test_file_unlink", "test_write_and_close", "test_write_each_new_file",
+    "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close", "test_write_each_new_file",
     "test_read_config",
     "test_chmod_chown", "test_setxattr_capability", "test_mount", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_v6_udp", "test_send_data", "test_dns_query",

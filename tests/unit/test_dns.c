@@ -120,6 +120,36 @@ static void test_long_name_rejected(void **state)
 	assert_string_equal(m.error, "name longer than 255 bytes");
 }
 
+/* A label with a NUL, a dot or a backslash inside: written \DDD, never
+ * cut ("evil\0" must not pass for "evil"); 255 octets (the most a name
+ * holds) are accepted. */
+static void test_name_bytes_escaped(void **state)
+{
+	/* clang-format off */
+	static const unsigned char q[] = {
+		0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+		6, 'e', 'v', 'i', 'l', 0, 'x', 4, 'a', '.', 'b', '\\', 4, 'g', 'o', 'o', 'd', 0, 0, 1, 0, 1,
+	};
+	/* clang-format on */
+	unsigned char buf[12 + 4 * 64 + 1 + 4];
+	size_t o = 12;
+	struct dns_msg m;
+
+	assert_int_equal(dns_parse(q, sizeof(q), 0, &m), 0);
+	assert_string_equal(m.q[0].name, "evil\\000x.a\\046b\\092.good");
+	memset(buf, 0, 12);
+	buf[5] = 1;
+	for (int i = 0; i < 4; i++) {
+		buf[o++] = i < 3 ? 63 : 61;
+		memset(buf + o, 'a', 63);
+		o += i < 3 ? 63 : 61;
+	}
+	buf[o++] = 0;
+	memset(buf + o, 0, 4);
+	assert_int_equal(dns_parse(buf, o + 4, 0, &m), 0);
+	assert_int_equal(strlen(m.q[0].name), 3 * 64 + 61);
+}
+
 /* Random mutations of a valid answer, and random bytes: never a crash. */
 static void test_fuzz(void **state)
 {
@@ -153,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_compression_loop),
 		cmocka_unit_test(test_bad_rdata),
 		cmocka_unit_test(test_long_name_rejected),
+		cmocka_unit_test(test_name_bytes_escaped),
 		cmocka_unit_test(test_fuzz),
 	};
 
