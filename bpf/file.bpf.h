@@ -339,17 +339,22 @@ static __always_inline int rw_enter(long fd, int write, u32 sc)
 	{                                                                 \
 		return rw_enter((long)(u32)ctx->args[0], write, sc);      \
 	}                                                                 \
-	KN_COMPAT_ENTER(name, rw_enter((long)(u32)ctx->args[0], write, sc))
+	KN_COMPAT_ENTER(name, sc, rw_enter((long)a->args[0], write, sc))
 
+/* The 32-bit form, at its exit: the arguments kn_ia32_exit read. */
 #if KN_IA32
-#define KN_COMPAT_ENTER(name, call)                                       \
-	SEC("tp/raw_syscalls/sys_enter")                                  \
-	int kn_compat_enter_##name(struct trace_event_raw_sys_enter *ctx) \
-	{                                                                 \
-		return call;                                              \
+#define KN_COMPAT_ENTER(name, sc_, call)                         \
+	SEC("raw_tp/sys_exit")                                   \
+	int kn_compat_##name(struct bpf_raw_tracepoint_args *ctx) \
+	{                                                        \
+		struct kn_args *a = ia32_args();                 \
+                                                                 \
+		if (!a || a->sc != (sc_))                        \
+			return 0;                                \
+		return call;                                     \
 	}
 #else
-#define KN_COMPAT_ENTER(name, call)
+#define KN_COMPAT_ENTER(name, sc, call)
 #endif
 
 RW_ENTER(read, 0, KN_SC_READ)
@@ -397,5 +402,5 @@ int kn_enter_close(struct trace_event_raw_sys_enter *ctx)
 	return close_enter((long)(u32)ctx->args[0]);
 }
 
-KN_COMPAT_ENTER(close, close_enter((long)(u32)ctx->args[0]))
+/* (its 32-bit form: kn_ia32_enter_close, ia32.bpf.h) */
 #endif

@@ -13,5 +13,6 @@
 #include "memory.bpf.h"
 #include "task.bpf.h"
 #include "ia32.bpf.h"
+#include "object.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

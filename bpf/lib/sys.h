@@ -236,7 +236,9 @@ static __always_inline void sys_put_str(struct kn_sys *e, struct kn_str *s, cons
 struct kn_names {
 	u32 sc;
 	u32 len[2]; /* bytes with the NUL; 0: not read */
-	u32 _pad;
+	/* bit 0 of each byte: name i is the path the kernel resolved (the
+	 * object tier, object.bpf.h), its walk's KN_* flags above */
+	u32 resolved;
 	/* what a relative name was relative to at entry: the cwd's dentry, or
 	 * the dirfd's file (another thread may chdir or dup2 meanwhile) */
 	u64 base[2];
@@ -271,6 +273,7 @@ static __always_inline int sys_names_keep(u32 sc, long d0, u64 n0, long d1, u64 
 		return 0;
 	nm->sc = sc;
 	nm->len[0] = nm->len[1] = 0;
+	nm->resolved = 0;
 	nm->base[0] = nm->base[1] = 0;
 	if (n0) {
 		r = bpf_probe_read_user_str(nm->s[0], KN_PATH_MAX, (const void *)n0);
@@ -356,8 +359,24 @@ static __always_inline void sys_put_at_slot(struct kn_sys *e, int i, long dfd, c
 	struct kn_str *base = &e->str[i & 3], *name = &e->str[(i + 1) & 3];
 	char c = 0;
 
-	if (nm && (nm->sc != e->sc || !nm->len[slot & 1]))
+	/* sc 0: made by an object-tier hook for a 32-bit call (object.bpf.h) */
+	if (nm && ((nm->sc && nm->sc != e->sc) || !nm->len[slot & 1]))
 		nm = NULL;
+	if (nm && ((nm->resolved >> ((slot & 1) * 8)) & 1)) {
+		/* the path the kernel resolved: whole, nothing to check */
+		u32 o = e->hdr.size & KN_SCRATCH_OFF_MASK;
+		long n = bpf_probe_read_kernel_str((char *)e + o, KN_PATH_MAX, nm->s[slot & 1]);
+
+		if (n < 1) {
+			((char *)e)[o] = 0;
+			n = 1;
+		}
+		name->off = o;
+		name->len = n - 1;
+		name->flags = (nm->resolved >> ((slot & 1) * 8 + 1)) & (KN_TRUNCATED | KN_PATH_ERROR);
+		e->hdr.size = o + n;
+		return;
+	}
 	/* absolute or relative: as the entry's copy says */
 	if (nm)
 		c = nm->s[slot & 1][0];
@@ -465,13 +484,9 @@ static __always_inline int sys_emit_args(u32 type, struct kn_args *st, long ret)
 
 /*
  * 32-bit (ia32) syscalls of any process: the per-syscall tracepoints never
- * fire for them. The raw syscall tracepoints do: kn_ia32_enter (ia32.bpf.h)
- * returns at once unless the task is in a 32-bit syscall, stashes the
- * arguments of one that is watched, and tail-calls the syscall's
- * kn_compat_enter_<name> program if it has one (events built at entry:
- * read/write, close; names read at entry); kn_ia32_exit tail-calls its
- * kn_compat_<name> program, which reads the stash and runs the same handler
- * as the native exit. Programs are in the arrays by KN_SC_*.
+ * fire for them; kn_ia32_exit (ia32.bpf.h), on the raw sys_exit tracepoint,
+ * tail-calls the syscall's kn_compat_<name> program, which runs the same
+ * handler as the native exit. Programs are in kn_ia32_exits by KN_SC_*.
  */
 
 /* A syscall's end: its names taken (named: it has a kn_name_ program). */
@@ -495,27 +510,36 @@ static __always_inline int sys_done(int rc, int named)
 
 #if defined(__TARGET_ARCH_x86)
 #define KN_IA32 1
-#define KN_COMPAT_EXIT(name, sc, handler, named)                      \
-	SEC("tp/raw_syscalls/sys_exit")                               \
-	int kn_compat_##name(struct trace_event_raw_sys_exit *ctx)    \
-	{                                                             \
-		struct kn_args a;                                     \
-                                                                      \
-		if (sys_args_stashed(&a, sc))                         \
-			return sys_done(0, named);                    \
-		return sys_done(handler(&a, ctx->ret), named);        \
-	}
-#define KN_COMPAT_NAMES(name, sc, d0, n0, d1, n1)                                                    \
-	SEC("tp/raw_syscalls/sys_enter")                                                             \
-	int kn_compat_enter_##name(struct trace_event_raw_sys_enter *ctx)                            \
-	{                                                                                            \
-		return sys_names_keep(sc, KN_DFD(ctx, d0, 1), KN_UARG(ctx, n0, 1), KN_DFD(ctx, d1, 1), \
-				      KN_UARG(ctx, n1, 1));                                          \
+/* The arguments of the 32-bit syscall that is returning, read from its
+ * registers by kn_ia32_exit just before it tail-calls (same CPU, no
+ * sleep in between: one slot per CPU). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct kn_args);
+} kn_ia32_args SEC(".maps");
+
+static __always_inline struct kn_args *ia32_args(void)
+{
+	u32 zero = 0;
+
+	return bpf_map_lookup_elem(&kn_ia32_args, &zero);
+}
+#define KN_COMPAT_EXIT(name, sc_, handler, named)                        \
+	SEC("raw_tp/sys_exit")                                           \
+	int kn_compat_##name(struct bpf_raw_tracepoint_args *ctx)        \
+	{                                                                \
+		struct kn_args *p = ia32_args(), a;                      \
+                                                                         \
+		if (!p || p->sc != (sc_))                                \
+			return sys_done(0, named);                       \
+		__builtin_memcpy(&a, p, sizeof(a));                      \
+		return sys_done(handler(&a, (long)ctx->args[1]), named); \
 	}
 #else
 #define KN_IA32 0
 #define KN_COMPAT_EXIT(name, sc, handler, named)
-#define KN_COMPAT_NAMES(name, sc, d0, n0, d1, n1)
 #endif
 
 /* The exit of syscall `name` (which takes nargs arguments and may give an
@@ -553,7 +577,6 @@ static __always_inline int sys_done(int rc, int named)
 		return sys_names_keep(sc, KN_DFD(ctx, d0, 0), KN_UARG(ctx, n0, 0), KN_DFD(ctx, d1, 0), \
 				      KN_UARG(ctx, n1, 0));                                           \
 	}                                                                                             \
-	KN_COMPAT_NAMES(name, sc, d0, n0, d1, n1)                                                     \
 	SYS_EXIT_(name, sc, nargs, type, handler, 1)
 
 #endif

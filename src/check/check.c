@@ -402,6 +402,10 @@ int check_run(int verbose, int no_helpers)
 	printf("probes     %s; syscall arguments %s\n", c->probes.variant,
 	       c->probes.feat.task_pt_regs ? "read at exit" : "stashed at entry");
 	printf("io_uring   %s\n", uring_hook(&c->probes, uring, sizeof(uring)));
+	if (c->probes.feat.fentry)
+		printf("object     yes: paths from the kernel's security hooks (fentry)\n");
+	else
+		printf("object     no: %s\n", c->probes.feat.fentry_why);
 	fflush(stdout);
 	rb = ring_buffer__new(bpf_map__fd(probes_map(&c->probes, "kn_events")), on_record, c, NULL);
 	if (!rb) {

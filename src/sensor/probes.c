@@ -9,8 +9,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <unistd.h>
 
 #include "event/types.h"
 #include "sensor/ia32.h"
@@ -28,9 +31,8 @@
 #define TRACEFS "/sys/kernel/tracing"
 
 /* Which event types each program serves, by program name (kn_enter_NAME,
- * kn_exit_NAME, kn_stash_NAME, and the 32-bit kn_compat_NAME and
- * kn_compat_enter_NAME by NAME). core: the process model needs it whatever
- * the user turned off. */
+ * kn_exit_NAME, kn_stash_NAME, kn_name_NAME and the 32-bit kn_compat_NAME
+ * by NAME). core: the process model needs it whatever the user turned off. */
 struct probe_rule {
 	const char *name;
 	uint64_t types;
@@ -106,14 +108,19 @@ static const struct probe_rule rules[] = {
 	{"memfd_create", T(KN_MEMFD_CREATE), false},
 	{"kn_io_uring_submit_req", T(KN_IO_URING_SQE), false},
 	{"kn_io_uring_submit_sqe", T(KN_IO_URING_SQE), false},
+	/* the object tier: paths the kernel resolved, where fentry works */
+	{"kn_obj_unlink", T(KN_FILE_UNLINK), false},
+	{"kn_obj_rename", T(KN_FILE_RENAME), false},
+	{"kn_obj_chmod", T(KN_CHMOD), false},
+	{"kn_obj_chown", T(KN_CHOWN), false},
+	{"kn_obj_mknod", T(KN_FILE_CREATE), false},
+	{"kn_obj_mount", T(KN_MOUNT), false},
 	/* 32-bit syscalls: on whenever one of their events is */
-	{"kn_ia32_enter", IA32_TYPES, false},
 	{"kn_ia32_exit", IA32_TYPES, false},
+	{"kn_ia32_enter_close", T(KN_WRITE_CLOSE), false},
 };
 
-/* kn_compat_enter_ before kn_compat_: the first that matches is taken */
-static const char *const prefixes[] = {"kn_enter_", "kn_exit_", "kn_stash_", "kn_name_", "kn_compat_enter_",
-				       "kn_compat_"};
+static const char *const prefixes[] = {"kn_enter_", "kn_exit_", "kn_stash_", "kn_name_", "kn_compat_"};
 
 static bool is_stash(const char *name)
 {
@@ -126,10 +133,19 @@ static bool is_compat(const char *name)
 	return !strncmp(name, "kn_compat_", 10);
 }
 
-/* Programs that serve others (argument stashes, the 32-bit path): not what
- * gives an event type its tier. */
+/* An object-tier program: it makes an event's paths the kernel's; without
+ * it the event is the same, its names read from the caller. */
+static bool is_object(const char *name)
+{
+	return !strncmp(name, "kn_obj_", 7);
+}
+
+/* Programs that serve others (argument stashes, the 32-bit path, names,
+ * the object tier): not what makes an event happen. */
 static bool is_aux(const char *name)
 {
+	if (is_object(name))
+		return true;
 	return is_stash(name) || is_compat(name) || !strncmp(name, "kn_ia32_", 8) || !strncmp(name, "kn_name_", 8);
 }
 
@@ -170,6 +186,8 @@ bool probe_hook_exists(const char *sec, const struct btf *vmlinux_btf)
 		snprintf(path, sizeof(path), "btf_trace_%s", sec + 7);
 		return vmlinux_btf && btf__find_by_name_kind(vmlinux_btf, path, BTF_KIND_TYPEDEF) >= 0;
 	}
+	if (!strncmp(sec, "fentry/", 7))
+		return vmlinux_btf && btf__find_by_name_kind(vmlinux_btf, sec + 7, BTF_KIND_FUNC) >= 0;
 	return true;
 }
 
@@ -272,6 +290,36 @@ static bool helper_usable(struct kfeatures *f, enum bpf_func_id id, int bit, int
 	return true;
 }
 
+/* Whether an fentry program loads and attaches (a no-op on fn, for an
+ * instant); else why not in why. */
+static bool fentry_usable(const struct btf *vbtf, const char *fn, char *why, size_t whylen)
+{
+	struct bpf_insn insns[2] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	int id = vbtf ? btf__find_by_name_kind(vbtf, fn, BTF_KIND_FUNC) : -1, fd, link;
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY);
+
+	if (id < 0) {
+		snprintf(why, whylen, "no %s in the kernel's BTF", fn);
+		return false;
+	}
+	o.attach_btf_id = (uint32_t)id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "kn_fentry_probe", "GPL", insns, 2, &o);
+	if (fd < 0) {
+		snprintf(why, whylen, "the kernel refuses fentry programs (%s)", strerror(errno));
+		return false;
+	}
+	link = bpf_raw_tracepoint_open(NULL, fd);
+	if (link < 0)
+		snprintf(why, whylen, "attaching an fentry program failed (%s)", strerror(errno));
+	else
+		close(link);
+	close(fd);
+	return link >= 0;
+}
+
 void kfeatures_probe(struct kfeatures *f, int no_helpers)
 {
 	struct btf *vbtf;
@@ -283,6 +331,8 @@ void kfeatures_probe(struct kfeatures *f, int no_helpers)
 	f->tracepoint_progs = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACEPOINT, NULL) == 1;
 	vbtf = btf__load_vmlinux_btf();
 	f->uring_shape = probe_uring_shape(libbpf_get_error(vbtf) ? NULL : vbtf);
+	f->fentry = fentry_usable(libbpf_get_error(vbtf) ? NULL : vbtf, "security_path_unlink", f->fentry_why,
+				  sizeof(f->fentry_why));
 	btf__free(vbtf);
 }
 
@@ -290,6 +340,12 @@ const char *probe_tier(const struct probes *p, int type)
 {
 	bool sys = false, tp = false;
 
+	for (int i = 0; i < p->nprogs; i++) {
+		const struct probe *g = &p->progs[i];
+
+		if ((g->types & T(type)) && is_object(g->name) && g->state == PROBE_ATTACHED)
+			return "object";
+	}
 	for (int i = 0; i < p->nprogs; i++) {
 		const struct probe *g = &p->progs[i];
 
@@ -474,7 +530,7 @@ static int probes_classify(struct probes *p, const struct probes_opts *o, const 
 			g->state = PROBE_UNWANTED;
 		else if (is_stash(g->name) && p->feat.task_pt_regs)
 			g->state = PROBE_NOT_NEEDED;
-		else if (!probe_hook_exists(g->sec, vbtf))
+		else if (!probe_hook_exists(g->sec, vbtf) || (is_object(g->name) && !p->feat.fentry))
 			g->state = PROBE_NO_HOOK;
 		else if (!strncmp(g->sec, "tp/", 3) && !p->feat.tracepoint_progs) {
 			g->state = PROBE_REFUSED;
@@ -497,52 +553,42 @@ static int probes_classify(struct probes *p, const struct probes_opts *o, const 
 
 static bool ia32_wanted(struct probes *p)
 {
-	struct probe *g = probe_by_name(p, "kn_ia32_enter");
+	struct probe *g = probe_by_name(p, "kn_ia32_exit");
 
 	return g && g->state == PROBE_ATTACHED;
 }
 
-/* The 32-bit syscalls' programs into their arrays, and the numbers of those
+/* The 32-bit syscalls' programs into their array, and the numbers of those
  * whose program is loaded into kn_ia32_sc: the others cost one look-up. */
 static int ia32_install(struct probes *p)
 {
-	struct bpf_map *nrs = probes_map(p, "kn_ia32_sc"), *enters = probes_map(p, "kn_ia32_enters"),
-		       *exits = probes_map(p, "kn_ia32_exits");
+	struct bpf_map *nrs = probes_map(p, "kn_ia32_sc"), *exits = probes_map(p, "kn_ia32_exits");
 	const struct ia32_syscall *tab;
 	size_t n;
 
-	if (!nrs || !enters || !exits || !ia32_wanted(p))
+	if (!nrs || !exits || !ia32_wanted(p))
 		return 0;
 	tab = ia32_syscalls(&n);
 	for (size_t i = 0; i < n; i++) {
 		struct {
 			uint32_t sc, type;
 		} w = {tab[i].sc, 0};
-		static const char *const kinds[] = {"kn_compat_enter_", "kn_compat_"};
-		bool any = false;
+		struct probe *g;
+		char name[80];
+		int fd;
 
-		/* its entry program (an event, or names read), its exit program */
-		for (int k = 0; k < 2; k++) {
-			struct probe *g;
-			char name[80];
-			int fd;
-
-			snprintf(name, sizeof(name), "%s%s", kinds[k], tab[i].name);
-			g = probe_by_name(p, name);
-			if (!g || g->state != PROBE_ATTACHED)
-				continue;
-			fd = bpf_program__fd(bpf_object__find_program_by_name(p->obj, name));
-			if (fd < 0 || bpf_map__update_elem(k ? exits : enters, &w.sc, sizeof(w.sc), &fd, sizeof(fd),
-							   BPF_ANY))
-				return -errno;
-			/* losses of its stash: counted for the type it serves */
-			for (int t = 0; t < KN_TYPE_MAX && !w.type; t++) {
-				if (g->types & T(t))
-					w.type = (uint32_t)t;
-			}
-			any = true;
+		snprintf(name, sizeof(name), "kn_compat_%s", tab[i].name);
+		g = probe_by_name(p, name);
+		if (!g || g->state != PROBE_ATTACHED)
+			continue;
+		fd = bpf_program__fd(bpf_object__find_program_by_name(p->obj, name));
+		if (fd < 0 || bpf_map__update_elem(exits, &w.sc, sizeof(w.sc), &fd, sizeof(fd), BPF_ANY))
+			return -errno;
+		for (int t = 0; t < KN_TYPE_MAX && !w.type; t++) {
+			if (g->types & T(t))
+				w.type = (uint32_t)t;
 		}
-		if (any && bpf_map__update_elem(nrs, &tab[i].nr, sizeof(tab[i].nr), &w, sizeof(w), BPF_ANY))
+		if (bpf_map__update_elem(nrs, &tab[i].nr, sizeof(tab[i].nr), &w, sizeof(w), BPF_ANY))
 			return -errno;
 	}
 	return 0;
@@ -568,9 +614,8 @@ static int probes_configure(struct probes *p, const struct probes_opts *o, int n
 		return err;
 	err = err ?: bpf_map__set_max_entries(probes_map(p, "kn_scratch"), (uint32_t)ncpus);
 	err = err ?: bpf_map__set_max_entries(probes_map(p, "kn_events"), o->ringbuf_mb << 20);
-	/* no stash where arguments are read at exit, and no 32-bit syscall
-	 * stashes its own */
-	if (p->feat.task_pt_regs && !ia32_wanted(p))
+	/* no stash where arguments are read at exit */
+	if (p->feat.task_pt_regs)
 		err = err ?: bpf_map__set_max_entries(probes_map(p, "kn_args_stash"), 1);
 	return err;
 }
@@ -679,7 +724,7 @@ const struct probe *probes_failed(const struct probes *p, int type)
 	for (int i = 0; i < p->nprogs; i++) {
 		const struct probe *g = &p->progs[i];
 
-		if ((g->types & T(type)) && !is_stash(g->name) &&
+		if ((g->types & T(type)) && !is_stash(g->name) && !is_object(g->name) &&
 		    (g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH))
 			return g;
 	}
@@ -813,7 +858,7 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 		/* the 32-bit path serves what the syscall hooks give */
 		if (g->state == PROBE_ATTACHED && !is_aux(g->name))
 			p->attached |= g->types;
-		else if (g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH)
+		else if ((g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH) && !is_object(g->name))
 			p->partial |= g->types;
 	}
 	p->attached &= p->wanted | T(KN_EXECVE) | T(KN_EXECVE_SCRIPT) | T(KN_CLONE) | T(KN_EXIT) | T(KN_EXIT_GROUP);

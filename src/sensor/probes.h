@@ -42,6 +42,10 @@ struct kfeatures {
 	bool task_pt_regs; /* 5.15: syscall arguments read at exit */
 	bool current_task_btf; /* 5.11: plain loads from the task */
 	bool tracepoint_progs; /* tracepoint programs (tp/ sections) */
+	/* fentry programs load and attach: the object tier (object.bpf.h);
+	 * else why not */
+	bool fentry;
+	char fentry_why[96];
 	int set_aside; /* KN_HELPER_* the kernel has but --no-helper set aside */
 	/* io_uring_submit_sqe's arguments: 0 the request first, 1 or 2 the
 	 * index of the opcode (the user data next), -1 a shape not known */
@@ -104,7 +108,8 @@ bool probe_hook_exists(const char *sec, const struct btf *vmlinux_btf);
 int probe_uring_shape(const struct btf *vmlinux_btf);
 /* Probe the running kernel; helpers in no_helpers count as absent. */
 void kfeatures_probe(struct kfeatures *f, int no_helpers);
-/* The hook tier of an event type for display: "tracepoint", "syscall". */
+/* The hook tier of an event type for display: "object" (paths from the
+ * kernel's objects), "tracepoint", "syscall", "syscall+tracepoint". */
 const char *probe_tier(const struct probes *p, int type);
 
 /* Open, configure, load (leaving out what the kernel refuses) and attach.

@@ -41,6 +41,8 @@ def of_pid(name, pid):
 
 
 class Suite:
+    require_object_tier = False
+
     def __init__(self, kunai, work):
         self.kunai = kunai
         self.work = work
@@ -507,7 +509,9 @@ class Suite:
             second - first, first, second)
 
     def test_own_events_absent(self, s):
-        own = s.find_all(lambda e: e["info"]["task"]["tgid"] == s.proc.pid and not name_is(e, "start"))
+        # start and event_loss are the sensor's own reports, nothing it did
+        own = s.find_all(lambda e: e["info"]["task"]["tgid"] == s.proc.pid and not name_is(e, "start") and
+                         not name_is(e, "event_loss"))
         check_equal(own, [], "events of the sensor itself")
 
     def test_stop_mid_storm(self, s):
@@ -617,8 +621,13 @@ class Suite:
         check_equal((r.returncode, r.stderr), (0, b""), "exit code, stderr:\n" + out)
         lines = out.splitlines()
         check_equal(lines[0], "kunai 0.1.0 check: what this kernel lets the sensor see", "first line")
-        head = {l.split()[0]: l.split(None, 1)[1] for l in lines[2:8] if l.strip()}
-        check_equal(sorted(head), ["btf", "helpers", "io_uring", "kernel", "lsm", "probes"], "report lines")
+        head = {l.split()[0]: l.split(None, 1)[1] for l in lines[2:9] if l.strip()}
+        check_equal(sorted(head), ["btf", "helpers", "io_uring", "kernel", "lsm", "object", "probes"], "report lines")
+        # the object tier: paths from the kernel's hooks where fentry works
+        obj = head["object"].startswith("yes")
+        assert obj or head["object"].startswith("no: "), head["object"]
+        if self.require_object_tier:
+            assert obj, "the object tier is required here: " + head["object"]
         assert head["kernel"].startswith(os.uname().release + " " + os.uname().machine), head["kernel"]
         assert head["btf"].startswith("/sys/kernel/btf/vmlinux ("), head["btf"]
         i = lines.index(next(l for l in lines if l.startswith("event ")))
@@ -647,7 +656,8 @@ class Suite:
                 assert len(f) == 7 and "none of its hooks" in f[6], f
         for name in ("execve", "execve_script", "exit", "exit_group", "clone"):
             check_equal(rows[name][2:6], ["tracepoint", "yes", "yes", "yes"], "row of " + name)
-        check_equal(rows["file_rename"][2:6], ["syscall", "yes", "yes", "yes"], "row of file_rename")
+        for name in ("file_rename", "file_unlink", "chmod", "chown", "mount"):
+            check_equal(rows[name][2:6], ["object" if obj else "syscall", "yes", "yes", "yes"], "row of " + name)
         modules = os.path.exists("/proc/modules")
         check_equal(rows["init_module"][5], "yes" if modules else "-", "init_module fired (modules: %s)" % modules)
         summary = [l for l in lines if " events this kernel supports fired; " in l]
@@ -710,6 +720,8 @@ def main():
     ap.add_argument("--kunai", required=True)
     ap.add_argument("-k", dest="only", default=None, help="run the tests whose name contains this")
     ap.add_argument("--skip", action="append", default=[], help="do not run this test (repeatable)")
+    ap.add_argument("--require-object-tier", action="store_true",
+                    help="fail unless the kernel allows the object tier (fentry) and the sensor uses it")
     ap.add_argument("--helper-combos", action="store_true",
                     help="also run the event tests with the fallbacks of older kernels forced (--no-helper)")
     args = ap.parse_args()
@@ -721,6 +733,7 @@ def main():
     signal.alarm(SUITE_TIMEOUT)
     work = os.path.realpath(tempfile.mkdtemp(prefix="kunai-e2e-", dir="/tmp"))
     tracefs_before = os.path.exists("/sys/kernel/tracing/events")
+    Suite.require_object_tier = args.require_object_tier
     suite = Suite(kunai, work)
     suites = [suite]
     r = Runner()

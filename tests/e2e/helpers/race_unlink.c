@@ -1,8 +1,8 @@
 /* A name rewritten by another thread while the syscall that uses it runs.
  * Usage: race_unlink DIR N. For each i < N: makes DIR/victim_i, then unlinks
  * it while a second thread rewrites the name's buffer to DIR/ghost__i (a
- * file that never exists) after a varying delay. Prints "i 0" when the
- * unlink removed the victim, "i ERRNO" otherwise. */
+ * file that never exists) after a delay from none to milliseconds. Prints
+ * "i 0" when the unlink removed the victim, "i ERRNO" otherwise. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -50,7 +50,9 @@ int main(int argc, char **argv)
 		if (fd < 0)
 			return 1;
 		close(fd);
-		delay = (i * 37) % 3000;
+		/* from none to milliseconds (more under emulation): some land
+		 * before the kernel reads the name, some after */
+		delay = i % 2 ? (int)((i * 37u) % 3000u) : 1 << (i / 2 % 22);
 		atomic_store(&done, 0);
 		atomic_store(&go, 1);
 		rc = unlink(buf) ? errno : 0;

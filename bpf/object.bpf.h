@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+#ifndef KN_BPF_OBJECT_H
+#define KN_BPF_OBJECT_H
+/*
+ * The object tier, where the kernel allows fentry: the kernel's security
+ * hooks for path operations give the paths the kernel resolved (its
+ * dentries and mounts). Each program replaces the name a syscall's entry
+ * read from the caller's memory (kn_names) with that path; the syscall's
+ * exit (its tracepoint, or its 32-bit form) reports it with the result.
+ * Nothing of the name is then read from user memory at the exit: no
+ * racing rewrite, no lexical "..", the directory the kernel used.
+ * Userland loads these only where a probe of fentry succeeds.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "kunai/wire.h"
+#include "lib/compat.h"
+#include "lib/maps.h"
+#include "lib/path.h"
+#include "lib/sys.h"
+
+/* A hook argument as a plain value (the verifier types it as a kernel
+ * object, which a global function such as the path walker does not take). */
+static __always_inline void *plain(const void *p)
+{
+	void *v = NULL;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	return v;
+}
+
+/* Name `slot` of the running syscall, when it is one of sc1..sc3, is the
+ * path of (dentry, mnt). */
+static __always_inline int obj_name(int slot, struct dentry *dentry, struct vfsmount *mnt, u32 sc1, u32 sc2, u32 sc3)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
+	u32 flags = 0, len;
+
+	if (!dentry || !mnt)
+		return 0;
+	if (!nm && in_ia32_syscall()) {
+		/* a 32-bit call has no entry program: its names start here,
+		 * for whichever watched call it is (sc 0), taken at its exit */
+		struct kn_names *t = kn_scratch_get();
+
+		if (!t)
+			return 0;
+		t->sc = 0;
+		t->len[0] = t->len[1] = 0;
+		t->resolved = 0;
+		t->base[0] = t->base[1] = 0;
+		bpf_map_update_elem(&kn_names, &id, t, BPF_ANY);
+		nm = bpf_map_lookup_elem(&kn_names, &id);
+		sc1 = 0;
+	}
+	if (!nm || (nm->sc != sc1 && nm->sc != sc2 && nm->sc != sc3))
+		return 0;
+	len = path_resolve(nm->s[slot & 1], dentry, mnt, &flags);
+	nm->len[slot & 1] = len + 1;
+	nm->resolved &= ~(0xffU << ((slot & 1) * 8));
+	nm->resolved |= (1U | ((flags & (KN_TRUNCATED | KN_PATH_ERROR)) << 1)) << ((slot & 1) * 8);
+	return 0;
+}
+
+SEC("fentry/security_path_unlink")
+int BPF_PROG(kn_obj_unlink, const struct path *dir, struct dentry *dentry)
+{
+	return obj_name(0, plain(dentry), BPF_CORE_READ(dir, mnt), KN_SC_UNLINK, KN_SC_UNLINKAT, KN_SC_UNLINKAT);
+}
+
+SEC("fentry/security_path_rename")
+int BPF_PROG(kn_obj_rename, const struct path *old_dir, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry)
+{
+	obj_name(0, plain(old_dentry), BPF_CORE_READ(old_dir, mnt), KN_SC_RENAME, KN_SC_RENAMEAT, KN_SC_RENAMEAT2);
+	return obj_name(1, plain(new_dentry), BPF_CORE_READ(new_dir, mnt), KN_SC_RENAME, KN_SC_RENAMEAT,
+			KN_SC_RENAMEAT2);
+}
+
+SEC("fentry/security_path_chmod")
+int BPF_PROG(kn_obj_chmod, const struct path *path)
+{
+	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_CHMOD, KN_SC_FCHMODAT,
+			KN_SC_FCHMODAT2);
+}
+
+SEC("fentry/security_path_chown")
+int BPF_PROG(kn_obj_chown, const struct path *path)
+{
+	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_CHOWN, KN_SC_LCHOWN,
+			KN_SC_FCHOWNAT);
+}
+
+SEC("fentry/security_path_mknod")
+int BPF_PROG(kn_obj_mknod, const struct path *dir, struct dentry *dentry)
+{
+	return obj_name(0, plain(dentry), BPF_CORE_READ(dir, mnt), KN_SC_MKNOD, KN_SC_MKNODAT, KN_SC_MKNODAT);
+}
+
+SEC("fentry/security_sb_mount")
+int BPF_PROG(kn_obj_mount, const char *dev_name, const struct path *path)
+{
+	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_MOUNT, KN_SC_MOUNT,
+			KN_SC_MOUNT);
+}
+
+#endif
