@@ -332,30 +332,13 @@ static __always_inline int rw_enter(long fd, int write, u32 sc)
 }
 
 /* The fd as the kernel takes it: an unsigned int (a 32-bit caller's
- * register may carry anything above). */
-#define RW_ENTER(name, write, sc)                                         \
-	SEC("tp/syscalls/sys_enter_" #name)                               \
-	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)        \
-	{                                                                 \
-		return rw_enter((long)(u32)ctx->args[0], write, sc);      \
-	}                                                                 \
-	KN_COMPAT_ENTER(name, sc, rw_enter((long)a->args[0], write, sc))
-
-/* The 32-bit form, at its exit: the arguments kn_ia32_exit read. */
-#if KN_IA32
-#define KN_COMPAT_ENTER(name, sc_, call)                         \
-	SEC("raw_tp/sys_exit")                                   \
-	int kn_compat_##name(struct bpf_raw_tracepoint_args *ctx) \
-	{                                                        \
-		struct kn_args *a = ia32_args();                 \
-                                                                 \
-		if (!a || a->sc != (sc_))                        \
-			return 0;                                \
-		return call;                                     \
+ * register may carry anything above; its calls: kn_exit_ia32). */
+#define RW_ENTER(name, write, sc)                                  \
+	SEC("tp/syscalls/sys_enter_" #name)                        \
+	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx) \
+	{                                                          \
+		return rw_enter((long)(u32)ctx->args[0], write, sc); \
 	}
-#else
-#define KN_COMPAT_ENTER(name, sc, call)
-#endif
 
 RW_ENTER(read, 0, KN_SC_READ)
 RW_ENTER(pread64, 0, KN_SC_PREAD64)

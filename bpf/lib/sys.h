@@ -482,13 +482,6 @@ static __always_inline int sys_emit_args(u32 type, struct kn_args *st, long ret)
 	return 0;
 }
 
-/*
- * 32-bit (ia32) syscalls of any process: the per-syscall tracepoints never
- * fire for them; kn_ia32_exit (ia32.bpf.h), on the raw sys_exit tracepoint,
- * tail-calls the syscall's kn_compat_<name> program, which runs the same
- * handler as the native exit. Programs are in kn_ia32_exits by KN_SC_*.
- */
-
 /* A syscall's end: its names taken (named: it has a kn_name_ program). */
 static __always_inline int sys_done(int rc, int named)
 {
@@ -510,36 +503,8 @@ static __always_inline int sys_done(int rc, int named)
 
 #if defined(__TARGET_ARCH_x86)
 #define KN_IA32 1
-/* The arguments of the 32-bit syscall that is returning, read from its
- * registers by kn_ia32_exit just before it tail-calls (same CPU, no
- * sleep in between: one slot per CPU). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, u32);
-	__type(value, struct kn_args);
-} kn_ia32_args SEC(".maps");
-
-static __always_inline struct kn_args *ia32_args(void)
-{
-	u32 zero = 0;
-
-	return bpf_map_lookup_elem(&kn_ia32_args, &zero);
-}
-#define KN_COMPAT_EXIT(name, sc_, handler, named)                        \
-	SEC("raw_tp/sys_exit")                                           \
-	int kn_compat_##name(struct bpf_raw_tracepoint_args *ctx)        \
-	{                                                                \
-		struct kn_args *p = ia32_args(), a;                      \
-                                                                         \
-		if (!p || p->sc != (sc_))                                \
-			return sys_done(0, named);                       \
-		__builtin_memcpy(&a, p, sizeof(a));                      \
-		return sys_done(handler(&a, (long)ctx->args[1]), named); \
-	}
 #else
 #define KN_IA32 0
-#define KN_COMPAT_EXIT(name, sc, handler, named)
 #endif
 
 /* The exit of syscall `name` (which takes nargs arguments and may give an
@@ -562,8 +527,7 @@ static __always_inline struct kn_args *ia32_args(void)
 		if (sys_args(&a, sc))                               \
 			return sys_done(0, named);                  \
 		return sys_done(handler(&a, ctx->ret), named);      \
-	}                                                           \
-	KN_COMPAT_EXIT(name, sc, handler, named)
+	}
 
 #define SYS_EXIT(name, sc, nargs, type, handler) SYS_EXIT_(name, sc, nargs, type, handler, 0)
 

@@ -120,17 +120,17 @@ static const struct probe_rule rules[] = {
 	{"kn_ia32_enter_close", T(KN_WRITE_CLOSE), false},
 };
 
-static const char *const prefixes[] = {"kn_enter_", "kn_exit_", "kn_stash_", "kn_name_", "kn_compat_"};
+static const char *const prefixes[] = {"kn_enter_", "kn_exit_", "kn_stash_", "kn_name_"};
 
 static bool is_stash(const char *name)
 {
 	return !strncmp(name, "kn_stash_", 9);
 }
 
-/* A 32-bit syscall's program: tail-called, never attached itself. */
-static bool is_compat(const char *name)
+/* The 32-bit syscalls' programs. */
+static bool is_ia32(const char *name)
 {
-	return !strncmp(name, "kn_compat_", 10);
+	return !strncmp(name, "kn_ia32_", 8);
 }
 
 /* An object-tier program: it makes an event's paths the kernel's; without
@@ -146,7 +146,7 @@ static bool is_aux(const char *name)
 {
 	if (is_object(name))
 		return true;
-	return is_stash(name) || is_compat(name) || !strncmp(name, "kn_ia32_", 8) || !strncmp(name, "kn_name_", 8);
+	return is_stash(name) || is_ia32(name) || !strncmp(name, "kn_name_", 8);
 }
 
 uint64_t probe_types(const char *prog_name, bool *core)
@@ -558,15 +558,16 @@ static bool ia32_wanted(struct probes *p)
 	return g && g->state == PROBE_ATTACHED;
 }
 
-/* The 32-bit syscalls' programs into their array, and the numbers of those
- * whose program is loaded into kn_ia32_sc: the others cost one look-up. */
+/* The 32-bit numbers of the syscalls whose 64-bit programs are loaded
+ * (their events on, their hooks there) into kn_ia32_sc: kn_ia32_exit runs
+ * their handlers; the others cost it one look-up. */
 static int ia32_install(struct probes *p)
 {
-	struct bpf_map *nrs = probes_map(p, "kn_ia32_sc"), *exits = probes_map(p, "kn_ia32_exits");
+	struct bpf_map *nrs = probes_map(p, "kn_ia32_sc");
 	const struct ia32_syscall *tab;
 	size_t n;
 
-	if (!nrs || !exits || !ia32_wanted(p))
+	if (!nrs || !ia32_wanted(p))
 		return 0;
 	tab = ia32_syscalls(&n);
 	for (size_t i = 0; i < n; i++) {
@@ -575,15 +576,15 @@ static int ia32_install(struct probes *p)
 		} w = {tab[i].sc, 0};
 		struct probe *g;
 		char name[80];
-		int fd;
 
-		snprintf(name, sizeof(name), "kn_compat_%s", tab[i].name);
+		snprintf(name, sizeof(name), "kn_enter_%s", tab[i].name);
 		g = probe_by_name(p, name);
+		if (!g) {
+			snprintf(name, sizeof(name), "kn_exit_%s", tab[i].name);
+			g = probe_by_name(p, name);
+		}
 		if (!g || g->state != PROBE_ATTACHED)
 			continue;
-		fd = bpf_program__fd(bpf_object__find_program_by_name(p->obj, name));
-		if (fd < 0 || bpf_map__update_elem(exits, &w.sc, sizeof(w.sc), &fd, sizeof(fd), BPF_ANY))
-			return -errno;
 		for (int t = 0; t < KN_TYPE_MAX && !w.type; t++) {
 			if (g->types & T(t))
 				w.type = (uint32_t)t;
@@ -819,7 +820,7 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 			struct probe *g = i < p->nprogs ? &p->progs[i++] : NULL, *sib;
 			struct bpf_link *l;
 
-			if (!g || g->state != PROBE_ATTACHED || is_stash(g->name) != (pass == 0) || is_compat(g->name))
+			if (!g || g->state != PROBE_ATTACHED || is_stash(g->name) != (pass == 0))
 				continue;
 			sib = probe_sibling(p, g);
 			if (pass == 1 && sib && sib->state == PROBE_NO_ATTACH) {
