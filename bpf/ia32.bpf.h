@@ -6,8 +6,9 @@
  * per-syscall tracepoints ignore them, so without these an `int $0x80`
  * unlink, chmod or kill leaves no event. kn_ia32_exit runs at the exit of
  * every syscall and returns at once unless the task is in a 32-bit one;
- * for a watched one it runs the 64-bit syscall's handler: same event, same
- * fields.
+ * a watched one goes on (a tail call) to the program of its family
+ * (kn_ia32_path, _attr, _rw, _conn, _msg, _kernel, _task), which runs the 64-bit
+ * syscall's handler: same event, same fields.
  * Names of 32-bit calls are read at their exit only: unconfirmed, unless
  * an object-tier hook gave the path the kernel resolved (object.bpf.h).
  *
@@ -28,7 +29,7 @@
 #include "net.bpf.h"
 #include "task.bpf.h"
 
-#if KN_IA32
+#if defined(__TARGET_ARCH_x86)
 
 #define KN_IA32_NR_MAX 512
 
@@ -44,78 +45,40 @@ struct {
 	__type(value, struct kn_ia32_sc);
 } kn_ia32_sc SEC(".maps");
 
-/* The 64-bit handler of a watched 32-bit call, an ordinary switch: one
- * program holding them all verifies the path walker once, where a program
- * per syscall would verify it once each (start time on old kernels). */
-static __always_inline int ia32_handle(struct kn_args *a, long ret)
-{
-	switch (a->sc) {
-	case KN_SC_OPEN:
-	case KN_SC_OPENAT:
-	case KN_SC_OPENAT2:
-	case KN_SC_CREAT: return open_exit(a, ret);
-	case KN_SC_MKNOD:
-	case KN_SC_MKNODAT: return mknod_exit(a, ret);
-	case KN_SC_RENAME:
-	case KN_SC_RENAMEAT:
-	case KN_SC_RENAMEAT2: return rename_exit(a, ret);
-	case KN_SC_UNLINK:
-	case KN_SC_UNLINKAT: return unlink_exit(a, ret);
-	case KN_SC_CHMOD:
-	case KN_SC_FCHMOD:
-	case KN_SC_FCHMODAT:
-	case KN_SC_FCHMODAT2:
-	case KN_SC_CHOWN:
-	case KN_SC_LCHOWN:
-	case KN_SC_FCHOWN:
-	case KN_SC_FCHOWNAT:
-	case KN_SC_SETXATTR:
-	case KN_SC_LSETXATTR:
-	case KN_SC_FSETXATTR:
-	case KN_SC_SETXATTRAT: return attr_exit(a, ret);
-	case KN_SC_MOUNT: return mount_exit(a, ret);
-	case KN_SC_READ:
-	case KN_SC_PREAD64:
-	case KN_SC_READV:
-	case KN_SC_PREADV:
-	case KN_SC_PREADV2: return rw_enter((long)(u32)a->args[0], 0, a->sc);
-	case KN_SC_WRITE:
-	case KN_SC_PWRITE64:
-	case KN_SC_WRITEV:
-	case KN_SC_PWRITEV:
-	case KN_SC_PWRITEV2: return rw_enter((long)(u32)a->args[0], 1, a->sc);
-	case KN_SC_INIT_MODULE:
-	case KN_SC_FINIT_MODULE: return module_exit(a, ret);
-	case KN_SC_BPF: return bpf_exit(a, ret);
-	case KN_SC_SETSOCKOPT: return setsockopt_exit(a, ret);
-	case KN_SC_MMAP: return mmap_exit(a, ret);
-	case KN_SC_MPROTECT:
-	case KN_SC_PKEY_MPROTECT: return mprotect_exit(a, ret);
-	case KN_SC_CONNECT: return connect_exit(a, ret);
-	case KN_SC_ACCEPT4: return accept_exit(a, ret);
-	case KN_SC_SENDTO: return send_exit(a, ret);
-	case KN_SC_RECVFROM: return recv_exit(a, ret);
-	case KN_SC_PRCTL: return prctl_exit(a, ret);
-	case KN_SC_KILL:
-	case KN_SC_TKILL:
-	case KN_SC_TGKILL: return kill_exit(a, ret);
-	case KN_SC_PTRACE: return ptrace_exit(a, ret);
-	case KN_SC_MEMFD_CREATE: return memfd_create_exit(a, ret);
-	default: return 0;
-	}
-}
+/* The arguments and result of the 32-bit call that is returning, for the
+ * family program kn_ia32_exit tail-calls (same CPU, no sleep between: one
+ * slot per CPU). */
+struct kn_ia32_call {
+	struct kn_args a;
+	long ret;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct kn_ia32_call);
+} kn_ia32_call SEC(".maps");
+
+/* The family program of each watched call, by KN_SC_* (set by userland). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, KN_SC_MAX);
+	__type(key, u32);
+	__type(value, u32);
+} kn_ia32_family SEC(".maps");
 
 /* At the exit of every syscall (a raw tracepoint: no trace record is
  * built, the cheapest hook there is). The arguments are still in the saved
- * registers, the 32-bit way: ebx, ecx, edx, esi, edi, ebp. */
+ * registers, the 32-bit way: ebx, ecx, edx, esi, edi. */
 SEC("raw_tp/sys_exit")
 int kn_ia32_exit(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct kn_ia32_call *c;
 	struct pt_regs *regs;
 	struct kn_ia32_sc *w;
-	struct kn_args a = {};
+	u32 nr, zero = 0;
 	u64 id;
-	u32 nr;
 
 	if (!in_ia32_syscall())
 		return 0;
@@ -123,19 +86,104 @@ int kn_ia32_exit(struct bpf_raw_tracepoint_args *ctx)
 	nr = (u32)BPF_CORE_READ(regs, orig_ax);
 	id = bpf_get_current_pid_tgid();
 	w = bpf_map_lookup_elem(&kn_ia32_sc, &nr);
-	if (w && w->sc && !kn_is_self(id >> 32)) {
-		a.sc = w->sc;
-		a.args[0] = (u32)BPF_CORE_READ(regs, bx);
-		a.args[1] = (u32)BPF_CORE_READ(regs, cx);
-		a.args[2] = (u32)BPF_CORE_READ(regs, dx);
-		a.args[3] = (u32)BPF_CORE_READ(regs, si);
-		a.args[4] = (u32)BPF_CORE_READ(regs, di);
-		ia32_handle(&a, (long)ctx->args[1]);
+	c = bpf_map_lookup_elem(&kn_ia32_call, &zero);
+	if (w && w->sc && c && !kn_is_self(id >> 32)) {
+		c->a.sc = w->sc;
+		c->a.args[0] = (u32)BPF_CORE_READ(regs, bx);
+		c->a.args[1] = (u32)BPF_CORE_READ(regs, cx);
+		c->a.args[2] = (u32)BPF_CORE_READ(regs, dx);
+		c->a.args[3] = (u32)BPF_CORE_READ(regs, si);
+		c->a.args[4] = (u32)BPF_CORE_READ(regs, di);
+		c->a.args[5] = 0;
+		c->ret = (long)ctx->args[1];
+		bpf_tail_call(ctx, &kn_ia32_family, w->sc);
 	}
 	/* names an object-tier hook kept for this call: taken */
 	bpf_map_delete_elem(&kn_names, &id);
 	return 0;
 }
+
+/* A family of 32-bit calls: their 64-bit handlers, one program per family
+ * (the path walker verified once per family, each small enough for the
+ * verifier of older kernels). */
+#define IA32_FAMILY(fam, body)                                          \
+	SEC("raw_tp/sys_exit")                                          \
+	int kn_ia32_##fam(struct bpf_raw_tracepoint_args *ctx)          \
+	{                                                               \
+		u64 id = bpf_get_current_pid_tgid();                    \
+		struct kn_ia32_call *c;                                 \
+		struct kn_args a;                                       \
+		u32 zero = 0;                                           \
+		long ret;                                               \
+                                                                        \
+		c = bpf_map_lookup_elem(&kn_ia32_call, &zero);          \
+		if (c) {                                                \
+			__builtin_memcpy(&a, &c->a, sizeof(a));         \
+			ret = c->ret;                                   \
+			body;                                           \
+		}                                                       \
+		bpf_map_delete_elem(&kn_names, &id);                    \
+		return 0;                                               \
+	}
+
+IA32_FAMILY(path, {
+	switch (a.sc) {
+	case KN_SC_MKNOD:
+	case KN_SC_MKNODAT: mknod_exit(&a, ret); break;
+	case KN_SC_RENAME:
+	case KN_SC_RENAMEAT:
+	case KN_SC_RENAMEAT2: rename_exit(&a, ret); break;
+	case KN_SC_UNLINK:
+	case KN_SC_UNLINKAT: unlink_exit(&a, ret); break;
+	case KN_SC_MOUNT: mount_exit(&a, ret); break;
+	default: open_exit(&a, ret);
+	}
+})
+
+IA32_FAMILY(attr, attr_exit(&a, ret))
+
+/* read/write: built at the call (the 64-bit ones at their entry); ret unused */
+IA32_FAMILY(rw, (void)ret; rw_enter((long)(u32)a.args[0], a.sc >= KN_SC_WRITE, a.sc))
+
+IA32_FAMILY(conn, {
+	if (a.sc == KN_SC_CONNECT)
+		connect_exit(&a, ret);
+	else
+		accept_exit(&a, ret);
+})
+
+/* sendto, and recvfrom's DNS answers (recv_exit's other cases, which no
+ * 32-bit call reaches, left out for the verifier of older kernels) */
+IA32_FAMILY(msg, {
+	if (a.sc == KN_SC_SENDTO) {
+		send_exit(&a, ret);
+	} else if (ret > 0) {
+		struct sock *sk = file_sock(fd_file(a.args[0]));
+
+		if (is_inet(sk))
+			dns_emit(&a, sk, (const void *)a.args[1], ret, (const void *)a.args[4]);
+	}
+})
+
+IA32_FAMILY(kernel, {
+	switch (a.sc) {
+	case KN_SC_BPF: bpf_exit(&a, ret); break;
+	case KN_SC_SETSOCKOPT: setsockopt_exit(&a, ret); break;
+	default: module_exit(&a, ret);
+	}
+})
+
+IA32_FAMILY(task, {
+	switch (a.sc) {
+	case KN_SC_MMAP: mmap_exit(&a, ret); break;
+	case KN_SC_MPROTECT:
+	case KN_SC_PKEY_MPROTECT: mprotect_exit(&a, ret); break;
+	case KN_SC_PRCTL: prctl_exit(&a, ret); break;
+	case KN_SC_PTRACE: ptrace_exit(&a, ret); break;
+	case KN_SC_MEMFD_CREATE: memfd_create_exit(&a, ret); break;
+	default: kill_exit(&a, ret);
+	}
+})
 
 /* close must be seen before it runs (its file is gone at its exit): a raw
  * tracepoint program on every syscall's entry, attached only where
@@ -151,5 +199,5 @@ int kn_ia32_enter_close(struct bpf_raw_tracepoint_args *ctx)
 	return close_enter((long)(u32)BPF_CORE_READ(regs, bx));
 }
 
-#endif /* KN_IA32 */
+#endif /* x86 */
 #endif

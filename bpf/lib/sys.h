@@ -494,23 +494,15 @@ static __always_inline int sys_done(int rc, int named)
 }
 
 /* Arguments of a name program: the user pointer at index i (-1: none) and
- * the dirfd at index i (-1: AT_FDCWD); a 32-bit caller's are 32 bits. */
-#define KN_UARG(ctx, i, c32) \
-	((i) < 0 ? 0 : (c32) ? (u64)(u32)(ctx)->args[(i) < 0 ? 0 : (i)] : (ctx)->args[(i) < 0 ? 0 : (i)])
-#define KN_DFD(ctx, i, c32)                                                                        \
-	((i) < 0 ? (long)KN_AT_FDCWD                                                               \
-	 : (c32) ? (long)(int)(u32)(ctx)->args[(i) < 0 ? 0 : (i)] : (long)(int)(ctx)->args[(i) < 0 ? 0 : (i)])
+ * the dirfd at index i (-1: AT_FDCWD; an int, as the kernel takes it). */
+#define KN_UARG(ctx, i) ((i) < 0 ? 0 : (ctx)->args[(i) < 0 ? 0 : (i)])
+#define KN_DFD(ctx, i) ((i) < 0 ? (long)KN_AT_FDCWD : (long)(int)(ctx)->args[(i) < 0 ? 0 : (i)])
 
-#if defined(__TARGET_ARCH_x86)
-#define KN_IA32 1
-#else
-#define KN_IA32 0
-#endif
 
 /* The exit of syscall `name` (which takes nargs arguments and may give an
- * event of type): handler(struct kn_args *, long ret); the entry that
- * stashes its arguments where the exit cannot read them; and the exit of
- * its 32-bit form. */
+ * event of type): handler(struct kn_args *, long ret); and the entry that
+ * stashes its arguments where the exit cannot read them. Its 32-bit form:
+ * kn_ia32_exit (ia32.bpf.h) runs the same handler. */
 #define SYS_EXIT_(name, sc, nargs, type, handler, named)            \
 	SEC("tp/syscalls/sys_enter_" #name)                         \
 	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx)  \
@@ -538,8 +530,8 @@ static __always_inline int sys_done(int rc, int named)
 	SEC("tp/syscalls/sys_enter_" #name)                                                           \
 	int kn_name_##name(struct trace_event_raw_sys_enter *ctx)                                     \
 	{                                                                                             \
-		return sys_names_keep(sc, KN_DFD(ctx, d0, 0), KN_UARG(ctx, n0, 0), KN_DFD(ctx, d1, 0), \
-				      KN_UARG(ctx, n1, 0));                                           \
+		return sys_names_keep(sc, KN_DFD(ctx, d0), KN_UARG(ctx, n0), KN_DFD(ctx, d1),          \
+				      KN_UARG(ctx, n1));                                              \
 	}                                                                                             \
 	SYS_EXIT_(name, sc, nargs, type, handler, 1)
 

@@ -36,6 +36,7 @@ void encoder_init(struct encoder *e, struct host *h, struct proctable *pt)
 
 void encoder_free(struct encoder *e)
 {
+	users_free(&e->users);
 	strbuf_free(&e->cmd);
 	strbuf_free(&e->anc);
 	strbuf_free(&e->path);

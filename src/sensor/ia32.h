@@ -12,6 +12,7 @@ struct ia32_syscall {
 	uint32_t nr; /* the 32-bit syscall number */
 	const char *name; /* the 64-bit syscall that serves it (its programs' name) */
 	uint32_t sc; /* KN_SC_* */
+	const char *family; /* the program that runs its handler: kn_ia32_<family> */
 };
 
 /* The table; *n its length (0 where the probes have no 32-bit hooks). */

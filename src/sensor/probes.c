@@ -31,8 +31,8 @@
 #define TRACEFS "/sys/kernel/tracing"
 
 /* Which event types each program serves, by program name (kn_enter_NAME,
- * kn_exit_NAME, kn_stash_NAME, kn_name_NAME and the 32-bit kn_compat_NAME
- * by NAME). core: the process model needs it whatever the user turned off. */
+ * kn_exit_NAME, kn_stash_NAME and kn_name_NAME by NAME). core: the process
+ * model needs it whatever the user turned off. */
 struct probe_rule {
 	const char *name;
 	uint64_t types;
@@ -115,8 +115,18 @@ static const struct probe_rule rules[] = {
 	{"kn_obj_chown", T(KN_CHOWN), false},
 	{"kn_obj_mknod", T(KN_FILE_CREATE), false},
 	{"kn_obj_mount", T(KN_MOUNT), false},
-	/* 32-bit syscalls: on whenever one of their events is */
+	/* 32-bit syscalls: on whenever one of their events is; the families
+	 * are tail-called by kn_ia32_exit, never attached */
 	{"kn_ia32_exit", IA32_TYPES, false},
+	{"kn_ia32_path", T(KN_FILE_CREATE) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_MOUNT), false},
+	{"kn_ia32_attr", T(KN_CHMOD) | T(KN_CHOWN) | T(KN_SETXATTR), false},
+	{"kn_ia32_rw", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
+	{"kn_ia32_conn", T(KN_CONNECT) | T(KN_ACCEPT), false},
+	{"kn_ia32_msg", T(KN_SEND_DATA) | T(KN_DNS_QUERY), false},
+	{"kn_ia32_kernel", T(KN_INIT_MODULE) | T(KN_BPF_PROG_LOAD) | T(KN_BPF_SOCKET_FILTER), false},
+	{"kn_ia32_task", T(KN_MMAP_EXEC) | T(KN_MPROTECT_EXEC) | T(KN_PRCTL) | T(KN_KILL) | T(KN_PTRACE) |
+				 T(KN_MEMFD_CREATE),
+	 false},
 	{"kn_ia32_enter_close", T(KN_WRITE_CLOSE), false},
 };
 
@@ -131,6 +141,12 @@ static bool is_stash(const char *name)
 static bool is_ia32(const char *name)
 {
 	return !strncmp(name, "kn_ia32_", 8);
+}
+
+/* A 32-bit family program: tail-called, never attached itself. */
+static bool is_ia32_family(const char *name)
+{
+	return is_ia32(name) && strcmp(name, "kn_ia32_exit") && strcmp(name, "kn_ia32_enter_close");
 }
 
 /* An object-tier program: it makes an event's paths the kernel's; without
@@ -563,19 +579,20 @@ static bool ia32_wanted(struct probes *p)
  * their handlers; the others cost it one look-up. */
 static int ia32_install(struct probes *p)
 {
-	struct bpf_map *nrs = probes_map(p, "kn_ia32_sc");
+	struct bpf_map *nrs = probes_map(p, "kn_ia32_sc"), *fams = probes_map(p, "kn_ia32_family");
 	const struct ia32_syscall *tab;
 	size_t n;
 
-	if (!nrs || !ia32_wanted(p))
+	if (!nrs || !fams || !ia32_wanted(p))
 		return 0;
 	tab = ia32_syscalls(&n);
 	for (size_t i = 0; i < n; i++) {
 		struct {
 			uint32_t sc, type;
 		} w = {tab[i].sc, 0};
-		struct probe *g;
-		char name[80];
+		struct probe *g, *f;
+		char name[80], fam[40];
+		int fd;
 
 		snprintf(name, sizeof(name), "kn_enter_%s", tab[i].name);
 		g = probe_by_name(p, name);
@@ -583,8 +600,13 @@ static int ia32_install(struct probes *p)
 			snprintf(name, sizeof(name), "kn_exit_%s", tab[i].name);
 			g = probe_by_name(p, name);
 		}
-		if (!g || g->state != PROBE_ATTACHED)
+		snprintf(fam, sizeof(fam), "kn_ia32_%s", tab[i].family);
+		f = probe_by_name(p, fam);
+		if (!g || g->state != PROBE_ATTACHED || !f || f->state != PROBE_ATTACHED)
 			continue;
+		fd = bpf_program__fd(bpf_object__find_program_by_name(p->obj, fam));
+		if (fd < 0 || bpf_map__update_elem(fams, &w.sc, sizeof(w.sc), &fd, sizeof(fd), BPF_ANY))
+			return -errno;
 		for (int t = 0; t < KN_TYPE_MAX && !w.type; t++) {
 			if (g->types & T(t))
 				w.type = (uint32_t)t;
@@ -820,7 +842,8 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 			struct probe *g = i < p->nprogs ? &p->progs[i++] : NULL, *sib;
 			struct bpf_link *l;
 
-			if (!g || g->state != PROBE_ATTACHED || is_stash(g->name) != (pass == 0))
+			if (!g || g->state != PROBE_ATTACHED || is_stash(g->name) != (pass == 0) ||
+			    is_ia32_family(g->name))
 				continue;
 			sib = probe_sibling(p, g);
 			if (pass == 1 && sib && sib->state == PROBE_NO_ATTACH) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -113,12 +114,34 @@ static void test_users_file(void **state)
 	assert_int_equal(users_file_lookup(path, 0, name, sizeof(name)), -1);
 }
 
+/* Look-ups never wait for the name service: the local files answer at
+ * once, an id they lack is unknown until the resolver thread answers. */
+static void test_users_cache(void **state)
+{
+	struct users us;
+	struct timespec a, b;
+
+	users_init(&us);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_string_equal(users_user(&us, 0), "root");
+	assert_string_equal(users_group(&us, 0), "root");
+	assert_null(users_user(&us, 3999999999u));
+	assert_null(users_group(&us, 3999999999u));
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	assert_true(b.tv_sec - a.tv_sec < 2);
+	/* cached: the same answers */
+	assert_string_equal(users_user(&us, 0), "root");
+	assert_null(users_user(&us, 3999999999u));
+	users_free(&us);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stash_programs),
 		cmocka_unit_test(test_uring_shapes),
 		cmocka_unit_test(test_users_file),
+		cmocka_unit_test(test_users_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
