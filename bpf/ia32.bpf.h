@@ -36,6 +36,7 @@
 struct kn_ia32_sc {
 	u32 sc; /* KN_SC_*, 0 when not watched */
 	u32 type; /* the event type it serves first */
+	u32 uid16; /* chown16 and kin: 16-bit ids, 0xffff for "unchanged" */
 };
 
 struct {
@@ -95,6 +96,11 @@ int kn_ia32_exit(struct bpf_raw_tracepoint_args *ctx)
 		c->a.args[3] = (u32)BPF_CORE_READ(regs, si);
 		c->a.args[4] = (u32)BPF_CORE_READ(regs, di);
 		c->a.args[5] = 0;
+		if (w->uid16) {
+			/* as the kernel widens them (low2highuid) */
+			c->a.args[1] = (u16)c->a.args[1] == 0xffff ? 0xffffffff : (u16)c->a.args[1];
+			c->a.args[2] = (u16)c->a.args[2] == 0xffff ? 0xffffffff : (u16)c->a.args[2];
+		}
 		c->ret = (long)ctx->args[1];
 		bpf_tail_call(ctx, &kn_ia32_family, w->sc);
 	}

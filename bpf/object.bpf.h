@@ -54,9 +54,9 @@ static __always_inline int obj_name(int slot, struct dentry *dentry, struct vfsm
 		t->base[0] = t->base[1] = 0;
 		bpf_map_update_elem(&kn_names, &id, t, BPF_ANY);
 		nm = bpf_map_lookup_elem(&kn_names, &id);
-		sc1 = 0;
 	}
-	if (!nm || (nm->sc != sc1 && nm->sc != sc2 && nm->sc != sc3))
+	/* sc 0: started here for a 32-bit call (by this hook or another) */
+	if (!nm || (nm->sc != sc1 && nm->sc != sc2 && nm->sc != sc3 && !(nm->sc == 0 && in_ia32_syscall())))
 		return 0;
 	len = path_resolve(nm->s[slot & 1], dentry, mnt, &flags);
 	nm->len[slot & 1] = len + 1;

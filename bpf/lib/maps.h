@@ -67,6 +67,23 @@ static __always_inline void *kn_scratch_get(void)
 	return bpf_map_lookup_elem(&kn_scratch, &cpu);
 }
 
+/* What the probes could not do that loses no event, per CPU (KN_COUNT_*):
+ * reported in event_loss.sensor_dropped. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, KN_COUNT_MAX);
+	__type(key, u32);
+	__type(value, u64);
+} kn_counts SEC(".maps");
+
+static __always_inline void kn_count(u32 what)
+{
+	u64 *n = bpf_map_lookup_elem(&kn_counts, &what);
+
+	if (n)
+		*n += 1;
+}
+
 static __always_inline void kn_loss_add(u32 type, u64 count)
 {
 	u64 *n = bpf_map_lookup_elem(&kn_loss, &type);

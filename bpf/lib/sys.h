@@ -285,8 +285,10 @@ static __always_inline int sys_names_keep(u32 sc, long d0, u64 n0, long d1, u64 
 		nm->len[1] = r > 0 ? r : 0;
 		nm->base[1] = name_base(d1);
 	}
-	/* not kept (the map full): the exit says its names are unconfirmed */
-	bpf_map_update_elem(&kn_names, &id, nm, BPF_ANY);
+	/* not kept (the map full): the exit says its names are unconfirmed,
+	 * and the miss is counted */
+	if (bpf_map_update_elem(&kn_names, &id, nm, BPF_ANY))
+		kn_count(KN_COUNT_NAMES_NOT_KEPT);
 	return 0;
 }
 
@@ -359,8 +361,9 @@ static __always_inline void sys_put_at_slot(struct kn_sys *e, int i, long dfd, c
 	struct kn_str *base = &e->str[i & 3], *name = &e->str[(i + 1) & 3];
 	char c = 0;
 
-	/* sc 0: made by an object-tier hook for a 32-bit call (object.bpf.h) */
-	if (nm && ((nm->sc && nm->sc != e->sc) || !nm->len[slot & 1]))
+	/* sc 0: made by an object-tier hook for a 32-bit call (object.bpf.h),
+	 * taken only by one */
+	if (nm && ((nm->sc ? nm->sc != e->sc : !in_ia32_syscall()) || !nm->len[slot & 1]))
 		nm = NULL;
 	if (nm && ((nm->resolved >> ((slot & 1) * 8)) & 1)) {
 		/* the path the kernel resolved: whole, nothing to check */

@@ -60,6 +60,12 @@ enum kn_type {
 	KN_TYPE_MAX,
 };
 
+/* Counters of the kernel side that lose no event (kn_counts). */
+enum kn_count {
+	KN_COUNT_NAMES_NOT_KEPT = 0, /* names read at entry that found no room: unconfirmed */
+	KN_COUNT_MAX,
+};
+
 /* Which syscall a kn_sys record comes from (its "syscall" field). */
 enum kn_sc {
 	KN_SC_NONE = 0,

@@ -41,6 +41,8 @@ void files_free(struct files *f)
 	f->kcache = NULL;
 	for (unsigned i = 0; i < f->npending; i++) {
 		strbuf_free(&f->pending[i]->line);
+		for (int k = 0; k < f->pending[i]->nslots; k++)
+			free(f->pending[i]->slot[k].path);
 		free(f->pending[i]);
 	}
 	f->npending = 0;
@@ -77,12 +79,18 @@ static size_t kslot(const struct kfile_key *k)
 	return (size_t)((k->path_hash ^ (uint64_t)k->ctime_ns) % (FILES_KCACHE / 4)) * 4;
 }
 
-static bool kcache_get(struct files *f, const struct kfile_key *k, struct file_info *out)
+/* The same key and the same whole path (the hash picks the bucket). */
+static bool kmatch(const struct kcache_entry *c, const struct kfile_key *k, const char *path)
+{
+	return c->used && !memcmp(&c->key, k, sizeof(*k)) && !strcmp(c->path, path);
+}
+
+static bool kcache_get(struct files *f, const struct kfile_key *k, const char *path, struct file_info *out)
 {
 	size_t b = kslot(k);
 
 	for (size_t i = b; i < b + 4; i++) {
-		if (f->kcache[i].used && !memcmp(&f->kcache[i].key, k, sizeof(*k))) {
+		if (kmatch(&f->kcache[i], k, path)) {
 			f->kcache[i].used = ++f->kclock;
 			*out = f->kcache[i].info;
 			return true;
@@ -91,14 +99,14 @@ static bool kcache_get(struct files *f, const struct kfile_key *k, struct file_i
 	return false;
 }
 
-static void kcache_put(struct files *f, const struct kfile_key *k, const struct file_info *info)
+static void kcache_put(struct files *f, const struct kfile_key *k, const char *path, const struct file_info *info)
 {
 	size_t b = kslot(k), victim = b;
 
 	if (info->error && strcmp(info->error, "too big to hash"))
 		return;
 	for (size_t i = b; i < b + 4; i++) {
-		if (!f->kcache[i].used || !memcmp(&f->kcache[i].key, k, sizeof(*k))) {
+		if (!f->kcache[i].used || kmatch(&f->kcache[i], k, path)) {
 			victim = i;
 			break;
 		}
@@ -106,6 +114,7 @@ static void kcache_put(struct files *f, const struct kfile_key *k, const struct 
 			victim = i;
 	}
 	f->kcache[victim].key = *k;
+	snprintf(f->kcache[victim].path, sizeof(f->kcache[victim].path), "%s", path);
 	f->kcache[victim].info = *info;
 	f->kcache[victim].used = ++f->kclock;
 }
@@ -171,7 +180,7 @@ void files_submit(struct files *f, struct strbuf *line, const struct file_req *r
 	for (int i = 0; i < nreqs; i++) {
 		slots[i].off = reqs[i].off;
 		slots[i].kchecked = kkey_of(&reqs[i], &slots[i].kkey);
-		if (slots[i].kchecked && kcache_get(f, &slots[i].kkey, &slots[i].info)) {
+		if (slots[i].kchecked && kcache_get(f, &slots[i].kkey, reqs[i].path, &slots[i].info)) {
 			slots[i].done = true;
 			continue;
 		}
@@ -182,6 +191,9 @@ void files_submit(struct files *f, struct strbuf *line, const struct file_req *r
 			f->overflow++;
 			continue;
 		}
+		/* to cache its result by (the hasher has its own copy) */
+		if (slots[i].kchecked && !(slots[i].path = strdup(reqs[i].path)))
+			slots[i].kchecked = false;
 		waiting++;
 	}
 	if (!waiting) {
@@ -208,6 +220,8 @@ static void pending_done(struct files *f, unsigned i, files_emit_fn emit, void *
 	complete(f, p->line.buf, p->line.len, p->slot, p->nslots, emit, ctx);
 	f->pending_bytes -= p->line.len;
 	strbuf_free(&p->line);
+	for (int k = 0; k < p->nslots; k++)
+		free(p->slot[k].path);
 	free(p);
 	/* keep the order of the rest: events that wait go out oldest first */
 	memmove(&f->pending[i], &f->pending[i + 1], (f->npending - i - 1) * sizeof(f->pending[0]));
@@ -235,8 +249,8 @@ void files_poll(struct files *f, bool expire, files_emit_fn emit, void *ctx)
 				continue;
 			p->slot[s].info = job.info;
 			p->slot[s].done = true;
-			if (p->slot[s].kchecked)
-				kcache_put(f, &p->slot[s].kkey, &job.info);
+			if (p->slot[s].kchecked && p->slot[s].path)
+				kcache_put(f, &p->slot[s].kkey, p->slot[s].path, &job.info);
 			for (int k = 0; k < p->nslots; k++)
 				all = all && p->slot[k].done;
 			if (all)

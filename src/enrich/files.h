@@ -33,6 +33,7 @@ struct pending_slot {
 	bool done;
 	bool kchecked; /* kkey holds the kernel's view: cache the result by it */
 	struct kfile_key kkey;
+	char *path; /* the whole path, with kkey (owned; NULL when not kchecked) */
 	struct file_info info;
 };
 
@@ -55,6 +56,7 @@ struct files {
 	uint64_t overflow; /* files not hashed: too many waiting */
 	struct kcache_entry {
 		struct kfile_key key;
+		char path[KN_PATH_MAX];
 		struct file_info info;
 		uint64_t used; /* clock of the last use, 0: free */
 	} * kcache;

@@ -498,6 +498,8 @@ void encode_loss(struct encoder *e, uint64_t read, uint64_t lost, double eps, co
 		json_u64(&j, "files_not_hashed", sd->hash_full);
 	if (sd->hash_late)
 		json_u64(&j, "digests_late", sd->hash_late);
+	if (sd->names_not_kept)
+		json_u64(&j, "names_unchecked", sd->names_not_kept);
 	json_obj_end(&j);
 	json_obj_end(&j);
 	write_info(e, &j, KN_ID_EVENT_LOSS, "event_loss", clock_ns(CLOCK_BOOTTIME), &self, &parent);

@@ -52,6 +52,7 @@ struct sensor_drops {
 	uint64_t proc_refused; /* processes the full process table could not take */
 	uint64_t hash_full; /* files not hashed: too many waiting */
 	uint64_t hash_late; /* events written before their digests came */
+	uint64_t names_not_kept; /* syscall names the kernel side had no room to read at entry */
 };
 /* event_loss: `read` events read and `lost` lost in the kernel since the
  * last report, per type in delta; lines outputs dropped in drops; what the

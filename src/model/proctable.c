@@ -95,6 +95,8 @@ static void release(struct proctable *pt, struct proc *p)
 	while (p && p->exited && !p->children) {
 		struct proc *parent = p->parent;
 
+		if (p->kept)
+			pt->kept--;
 		unlink_free(pt, p);
 		if (parent)
 			parent->children--;
@@ -102,21 +104,48 @@ static void release(struct proctable *pt, struct proc *p)
 	}
 }
 
+/* A kept entry keeps what ancestry needs: its exe, its command line cut to
+ * KEPT_CMDLINE bytes (a chain of exited processes costs little). */
+#define KEPT_CMDLINE 256
+
 static void proc_exit(struct proctable *pt, struct proc *p)
 {
 	p->exited = true;
+	if (p->children && pt->kept >= PROCTABLE_KEPT_MAX) {
+		/* no room to keep it: its children lose it as parent */
+		for (size_t i = 0; i < pt->nbuckets; i++) {
+			for (struct proc *q = pt->buckets[i]; q; q = q->next) {
+				if (q->parent == p) {
+					q->parent = NULL;
+					p->children--;
+				}
+			}
+		}
+		pt->unkept++;
+	} else if (p->children) {
+		p->kept = true;
+		pt->kept++;
+		if (p->cmdline && strlen(p->cmdline) > KEPT_CMDLINE)
+			p->cmdline[KEPT_CMDLINE] = 0;
+	}
 	release(pt, p);
 }
 
-/* p's parent is q: q is kept while p is. Never a loop. */
+static void set_parent(struct proc *p, struct proc *q)
+{
+	p->parent = q;
+	q->children++;
+}
+
+/* p's parent is q: q is kept while p is. Never a loop (p may have children
+ * already: a seeded entry). */
 static void link_parent(struct proc *p, struct proc *q)
 {
 	for (struct proc *a = q; a; a = a->parent) {
 		if (a == p)
 			return;
 	}
-	p->parent = q;
-	q->children++;
+	set_parent(p, q);
 }
 
 struct proc *proctable_upsert(struct proctable *pt, uint32_t tgid, uint64_t start, uint32_t ppid, uint64_t pstart)
@@ -145,7 +174,7 @@ struct proc *proctable_upsert(struct proctable *pt, uint32_t tgid, uint64_t star
 	p->start = start;
 	q = ppid && ppid != tgid ? proctable_find(pt, ppid, pstart) : NULL;
 	if (q)
-		link_parent(p, q);
+		set_parent(p, q); /* a new entry has no descendants: no loop */
 	b = bucket_of(pt, tgid);
 	p->next = pt->buckets[b];
 	pt->buckets[b] = p;
@@ -242,11 +271,5 @@ size_t proctable_sweep(struct proctable *pt, int (*dead)(const struct proc *, vo
 
 size_t proctable_kept(const struct proctable *pt)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < pt->nbuckets; i++) {
-		for (const struct proc *p = pt->buckets[i]; p; p = p->next)
-			n += p->exited;
-	}
-	return n;
+	return pt->kept;
 }

@@ -27,6 +27,7 @@ struct proc {
 	struct proc *parent;
 	uint32_t children; /* entries whose parent this is */
 	bool exited; /* kept for its descendants' ancestry */
+	bool kept; /* counted in kept */
 	char *exe; /* NULL when unknown */
 	char *cmdline;
 };
@@ -37,7 +38,13 @@ struct proctable {
 	size_t count;
 	size_t max;
 	uint64_t refused; /* inserts refused because the table was full */
+	size_t kept; /* exited entries kept for their descendants */
+	uint64_t unkept; /* exited entries not kept (kept at its cap): ancestry cut */
 };
+
+/* At most this many exited processes are kept for their descendants; past
+ * it, an exiting process's children lose it as parent (counted). */
+#define PROCTABLE_KEPT_MAX 65536
 
 int proctable_init(struct proctable *pt, size_t nbuckets, size_t max);
 void proctable_free(struct proctable *pt);

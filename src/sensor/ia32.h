@@ -13,6 +13,7 @@ struct ia32_syscall {
 	const char *name; /* the 64-bit syscall that serves it (its programs' name) */
 	uint32_t sc; /* KN_SC_* */
 	const char *family; /* the program that runs its handler: kn_ia32_<family> */
+	int uid16; /* takes 16-bit ids (0xffff: unchanged, as the kernel reads it) */
 };
 
 /* The table; *n its length (0 where the probes have no 32-bit hooks). */

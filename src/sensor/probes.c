@@ -588,8 +588,8 @@ static int ia32_install(struct probes *p)
 	tab = ia32_syscalls(&n);
 	for (size_t i = 0; i < n; i++) {
 		struct {
-			uint32_t sc, type;
-		} w = {tab[i].sc, 0};
+			uint32_t sc, type, uid16;
+		} w = {tab[i].sc, 0, (uint32_t)tab[i].uid16};
 		struct probe *g, *f;
 		char name[80], fam[40];
 		int fd;
@@ -872,6 +872,22 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 				continue;
 			}
 			g->link = l;
+		}
+	}
+	/* names read at an entry whose exit is not there would stay unread */
+	for (i = 0; i < p->nprogs; i++) {
+		struct probe *g = &p->progs[i], *x;
+		char other[80];
+
+		if (strncmp(g->name, "kn_name_", 8) || !g->link)
+			continue;
+		snprintf(other, sizeof(other), "kn_exit_%s", g->name + 8);
+		x = probe_by_name(p, other);
+		if (!x || !x->link) {
+			bpf_link__destroy(g->link);
+			g->link = NULL;
+			g->state = PROBE_NO_ATTACH;
+			probe_reason(g, "its exit %s is not attached", other);
 		}
 	}
 	for (i = 0; i < p->nprogs; i++) {

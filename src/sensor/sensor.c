@@ -46,6 +46,7 @@ struct sensor {
 	uint64_t written;
 	uint32_t batch_left; /* records this wake-up may still take */
 	struct sensor_drops drops_reported; /* totals at the last event_loss */
+	uint64_t names_total; /* kn_counts' names not kept, at the last look */
 };
 
 /* Records consumed per wake-up before signals and timers get their turn:
@@ -150,12 +151,25 @@ static void loss_check(struct sensor *s)
 		k->dropped_reported = k->dropped;
 		dropped += drops[i].lines;
 	}
+	{
+		uint64_t names = 0, *v = calloc((size_t)s->ncpus, sizeof(uint64_t));
+		uint32_t k = KN_COUNT_NAMES_NOT_KEPT;
+		struct bpf_map *m = probes_map(&s->probes, "kn_counts");
+
+		if (v && m && !bpf_map_lookup_elem(bpf_map__fd(m), &k, v))
+			names = loss_sum_percpu(v, s->ncpus);
+		free(v);
+		sd.names_not_kept = names - s->drops_reported.names_not_kept;
+		s->names_total = names;
+	}
 	sd.malformed = s->enc.malformed - s->drops_reported.malformed;
 	sd.proc_refused = s->pt.refused - s->drops_reported.proc_refused;
 	sd.hash_full = s->files.overflow - s->drops_reported.hash_full;
 	sd.hash_late = s->files.timed_out - s->drops_reported.hash_late;
-	if (!lost && !dropped && !sd.malformed && !sd.proc_refused && !sd.hash_full && !sd.hash_late)
+	if (!lost && !dropped && !sd.malformed && !sd.proc_refused && !sd.hash_full && !sd.hash_late &&
+	    !sd.names_not_kept)
 		return;
+	s->drops_reported.names_not_kept = s->names_total;
 	s->drops_reported.malformed = s->enc.malformed;
 	s->drops_reported.proc_refused = s->pt.refused;
 	s->drops_reported.hash_full = s->files.overflow;

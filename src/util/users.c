@@ -12,7 +12,7 @@
 static void *resolver(void *arg)
 {
 	struct users *us = arg;
-	char buf[4096];
+	char buf[16384]; /* a large group's member list */
 
 	pthread_mutex_lock(&us->mu);
 	for (;;) {
@@ -44,7 +44,10 @@ static void *resolver(void *arg)
 		pthread_mutex_lock(&us->mu);
 		e = group ? &us->g[id % USERS_CACHE] : &us->u[id % USERS_CACHE];
 		if (e->id == id && e->pending) {
-			memcpy(e->name, name, sizeof(name));
+			/* a name service that knows nothing (or fails) keeps
+			 * the name the files gave */
+			if (name[0])
+				memcpy(e->name, name, sizeof(name));
 			e->at = time(NULL);
 			e->pending = false;
 		}

@@ -134,6 +134,32 @@ static void test_reused_tgid(void **state)
 	proctable_free(&pt);
 }
 
+/* A chain of processes, each forking the next and exiting (a double-fork
+ * storm): the kept entries stop at their cap, the rest counted. */
+static void test_kept_bounded(void **state)
+{
+	struct proctable pt;
+	uint32_t n = PROCTABLE_KEPT_MAX + 10;
+
+	proctable_init(&pt, 1 << 16, 4 * (size_t)n);
+	proctable_upsert(&pt, 1, 1, 0, 0);
+	for (uint32_t i = 2; i <= n + 1; i++) {
+		proctable_fork(&pt, i, i, i - 1, i - 1);
+		if (i > 2)
+			proctable_exit(&pt, i - 1, i - 1);
+		assert_true(proctable_kept(&pt) <= PROCTABLE_KEPT_MAX);
+	}
+	/* at the cap, the exiting one was not kept: the chain above it went
+	 * (its child lost its parent), a new chain began */
+	assert_int_equal(pt.unkept, 1);
+	assert_int_equal(proctable_kept(&pt), n - 1 - PROCTABLE_KEPT_MAX - 1);
+	/* the last one's exit frees its kept chain */
+	proctable_exit(&pt, n + 1, n + 1);
+	assert_int_equal(proctable_kept(&pt), 0);
+	assert_int_equal(pt.count, 1); /* init */
+	proctable_free(&pt);
+}
+
 static void test_bounded(void **state)
 {
 	struct proctable pt;
@@ -211,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_ancestors),
 		cmocka_unit_test(test_reused_tgid), cmocka_unit_test(test_orphan_keeps_ancestry),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_kept_bounded),
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_guuid),
 		cmocka_unit_test(test_loss_deltas),
