@@ -33,10 +33,13 @@ static __always_inline int is_inet(struct sock *sk)
 /* ---- connect -------------------------------------------------------- */
 
 /* Non-blocking connects in flight, by socket: their event waits for the
- * outcome (inet_sock_set_state). */
+ * outcome (inet_sock_set_state; every TCP socket leaves SYN_SENT, by
+ * ESTABLISHED or CLOSE, so entries go). A plain hash, not an LRU: an entry
+ * is never evicted in silence; one that cannot be parked (16384 in flight)
+ * is counted lost. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
 	__type(key, u64);
 	__type(value, struct kn_sys);
 } kn_pending_connect SEC(".maps");
@@ -85,7 +88,10 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 		/* The outcome may be known already (loopback completes inside
 		 * connect()): park the event, then look at the state. Whoever
 		 * claims the parked entry first emits it, exactly once. */
-		bpf_map_update_elem(&kn_pending_connect, &key, e, BPF_ANY);
+		if (bpf_map_update_elem(&kn_pending_connect, &key, e, BPF_ANY)) {
+			kn_loss_count(KN_CONNECT);
+			return 0;
+		}
 		state = BPF_CORE_READ(sk, __sk_common.skc_state);
 		if (state != KN_TCP_ESTABLISHED && state != KN_TCP_CLOSE)
 			return 0;
