@@ -70,6 +70,8 @@ int BPF_PROG(kn_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	f = BPF_CORE_READ(bprm, file);
 	e->exe_size = BPF_CORE_READ(f, f_inode, i_size);
 	inode_ctime(BPF_CORE_READ(f, f_inode), &e->exe_ctime_sec, &e->exe_ctime_nsec);
+	e->root_dev = BPF_CORE_READ(task, fs, root.mnt, mnt_sb, s_dev);
+	e->root_ino = BPF_CORE_READ(task, fs, root.dentry, d_inode, i_ino);
 	rec_put_path(rec, &off, &e->exe, BPF_CORE_READ(f, f_path.dentry), BPF_CORE_READ(f, f_path.mnt));
 
 	o = off & KN_SCRATCH_OFF_MASK;

@@ -191,7 +191,11 @@ struct kn_exec {
 	u64 exe_size;
 	u64 exe_ctime_sec;
 	u32 exe_ctime_nsec;
-	u32 _pad;
+	/* the task's root directory (its superblock's device, kernel
+	 * encoding, and inode): a file named by path is opened in the
+	 * sensor's own view only when that root is the sensor's */
+	u32 root_dev;
+	u64 root_ino;
 	/* tail: exe, filename, cwd, argv */
 };
 

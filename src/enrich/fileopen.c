@@ -9,13 +9,31 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
-uint32_t fileopen_self_mnt_ns(void)
+void fileopen_self(struct fileopen_self *me)
 {
 	struct stat st;
 
-	return stat("/proc/self/ns/mnt", &st) ? 0 : (uint32_t)st.st_ino;
+	memset(me, 0, sizeof(*me));
+	if (!stat("/proc/self/ns/mnt", &st))
+		me->mnt_ns = (uint32_t)st.st_ino;
+	if (!stat("/", &st)) {
+		me->root_dev = st.st_dev;
+		me->root_ino = st.st_ino;
+	}
+}
+
+/* The process shares the sensor's view: its mount namespace and its root
+ * (a chroot in the same namespace is another view). */
+static bool same_view(const struct file_req *r, const struct fileopen_self *me)
+{
+	/* the kernel's dev_t: major << 20 | minor */
+	dev_t dev = makedev(r->root_dev >> 20, r->root_dev & 0xfffff);
+
+	return me->mnt_ns && r->mnt_ns == me->mnt_ns && r->root_ino && r->root_ino == me->root_ino &&
+	       (uint64_t)dev == me->root_dev;
 }
 
 int fileopen_fd_name(const char *path)
@@ -148,7 +166,7 @@ static const char *why_of(int err)
 	return err == -EINVAL ? "not a regular file" : err == -ESRCH ? "process gone: its files cannot be reached" : "gone";
 }
 
-int fileopen_req(const struct file_req *r, uint32_t self_mnt_ns, const char **why)
+int fileopen_req(const struct file_req *r, const struct fileopen_self *me, const char **why)
 {
 	bool checked = r->ctime_ns != -1;
 	int pdir = proc_dir(r), fd = -ESRCH;
@@ -167,9 +185,9 @@ int fileopen_req(const struct file_req *r, uint32_t self_mnt_ns, const char **wh
 		fd = open_in_task(pdir, r->path);
 		close(pdir);
 	}
-	/* the process is gone: its namespace is the sensor's, or out of reach */
-	if (fd == -ESRCH && fileopen_fd_name(r->path) < 0 &&
-	    ((self_mnt_ns && r->mnt_ns == self_mnt_ns) || checked))
+	/* the process is gone: its view is the sensor's, or the kernel's size
+	 * and change time check the file; else out of reach */
+	if (fd == -ESRCH && fileopen_fd_name(r->path) < 0 && (same_view(r, me) || checked))
 		fd = open_regular(r->path);
 	if (fd < 0) {
 		*why = why_of(fd);

@@ -24,6 +24,10 @@ struct file_req {
 	size_t off; /* where its placeholder is in the encoded line */
 	uint32_t tgid; /* the process that used it */
 	uint32_t mnt_ns; /* its mount namespace (inode number) */
+	/* its root directory: device (kernel encoding) and inode, 0 when not
+	 * known; the sensor's view is used only when they are the sensor's */
+	uint32_t root_dev;
+	uint64_t root_ino;
 	uint64_t start_ns; /* its start time (ns since boot): the pid is its */
 	int by_exe; /* the process's executable: /proc/TGID/exe first */
 	/* what the kernel saw of the file, to check what is hashed (ctime_ns
@@ -33,12 +37,16 @@ struct file_req {
 	char path[KN_PATH_MAX];
 };
 
-/* The sensor's mount namespace (inode number; 0 when unknown). */
-uint32_t fileopen_self_mnt_ns(void);
+/* The sensor's own view: its mount namespace and root directory. */
+struct fileopen_self {
+	uint32_t mnt_ns; /* inode number; 0 when unknown */
+	uint64_t root_dev, root_ino; /* st_dev and st_ino of "/" */
+};
+void fileopen_self(struct fileopen_self *me);
 /* An fd open for reading on the file r names, or -1 with *why: "gone",
  * "not a regular file", "changed since the kernel saw it", "process gone:
  * its files cannot be reached". */
-int fileopen_req(const struct file_req *r, uint32_t self_mnt_ns, const char **why);
+int fileopen_req(const struct file_req *r, const struct fileopen_self *me, const char **why);
 /* "/dev/fd/N", "/proc/self/fd/N", "/proc/thread-self/fd/N": N, else -1. */
 int fileopen_fd_name(const char *path);
 

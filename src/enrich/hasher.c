@@ -115,7 +115,7 @@ static void job_run(struct hasher *h, struct hash_job *job)
 	const char *why = NULL;
 	struct file_key k;
 	bool hit;
-	int fd = fileopen_req(job->req, h->self_mnt_ns, &why);
+	int fd = fileopen_req(job->req, &h->self, &why);
 
 	memset(&job->info, 0, sizeof(job->info));
 	if (fd < 0 || file_key_of(fd, &k)) {
@@ -178,7 +178,7 @@ int hasher_start(struct hasher *h, uint64_t max_size)
 {
 	memset(h, 0, sizeof(*h));
 	h->max_size = max_size;
-	h->self_mnt_ns = fileopen_self_mnt_ns();
+	fileopen_self(&h->self);
 	h->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	h->cache = calloc(HASHER_CACHE, sizeof(*h->cache));
 	if (h->efd < 0 || !h->cache)

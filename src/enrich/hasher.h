@@ -52,7 +52,7 @@ struct hasher {
 	int efd; /* readable when done has results */
 	bool stop;
 	uint64_t max_size; /* larger files are not hashed */
-	uint32_t self_mnt_ns;
+	struct fileopen_self self; /* the sensor's view */
 	struct cache_entry {
 		struct file_key key;
 		struct file_info info;

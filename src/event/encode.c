@@ -165,6 +165,8 @@ void write_file_hashed(struct encoder *e, struct json *j, const char *key, const
 	strbuf_adds(j->out, FILE_HASH_PLACEHOLDER);
 	r->tgid = t->tgid;
 	r->mnt_ns = t->mnt_ns;
+	r->root_dev = 0; /* set by the exec event, which has them */
+	r->root_ino = 0;
 	r->start_ns = t->start_boottime;
 	r->by_exe = by_exe;
 	r->size = ksize;
@@ -237,6 +239,10 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 				  kctime);
 	} else {
 		write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, &h->task, 1, x->exe_size, kctime);
+	}
+	for (int i = 0; i < e->nreqs; i++) {
+		e->reqs[i].root_dev = x->root_dev;
+		e->reqs[i].root_ino = x->root_ino;
 	}
 	json_strn(j, "cwd", cwd.s, cwd.len);
 	if (cwd.flags & KN_TRUNCATED)

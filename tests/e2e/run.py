@@ -282,6 +282,24 @@ class Suite:
             finally:
                 p.kill()
                 p.wait(10)
+            # a script there that is gone before it can be hashed: never the
+            # digests of the host's file at its path
+            quick = "#!/bin/sh\nexit 0 # quick\n"
+            with open(root + name, "w") as f:
+                f.write(quick)
+            with open(name, "w") as f:
+                f.write(host_body + "# host, quick\n")
+            p = self.spawn([name], preexec_fn=lambda: (os.chroot(root), os.chdir("/")))
+            p.wait(10)
+            e = s.wait_for(lambda e: name_is(e, "execve_script") and e["info"]["task"]["tgid"] == p.pid,
+                           "execve_script of a quick script in another root")
+            got = e["data"]["exe"]
+            if got["sha256"] is None:
+                check_equal(got["error"], "process gone: its files cannot be reached", "why no digests")
+            else:
+                check_equal(got, file_object(name, quick.encode()), "exe (the file in its root)")
+            with open(name, "w") as f:
+                f.write(host_body)
             # a bind mount in a mount namespace of its own (with a user
             # namespace: its mounts are slaves, nothing leaks out); a chroot
             # cannot make user namespaces: the root case above stands alone

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -59,7 +60,15 @@ static void encoded(struct req_set *e, struct strbuf *line, const char *path)
 	e->n = 1;
 	e->reqs[0].off = line->len;
 	e->reqs[0].tgid = (uint32_t)getpid();
-	e->reqs[0].mnt_ns = fileopen_self_mnt_ns();
+	{
+		/* this process's own view, as the kernel would give it */
+		struct fileopen_self me;
+
+		fileopen_self(&me);
+		e->reqs[0].mnt_ns = me.mnt_ns;
+		e->reqs[0].root_dev = (uint32_t)(major(me.root_dev) << 20 | minor(me.root_dev));
+		e->reqs[0].root_ino = me.root_ino;
+	}
 	e->reqs[0].ctime_ns = -1; /* by path, unchecked */
 	snprintf(e->reqs[0].path, sizeof(e->reqs[0].path), "%s", path);
 	strbuf_adds(line, FILE_HASH_PLACEHOLDER);
@@ -168,6 +177,22 @@ static void test_task_view(void **state)
 	assert_int_equal(k.n, 2);
 	assert_non_null(strstr(k.lines[1], "\"sha256\":null"));
 	assert_non_null(strstr(k.lines[1], "\"error\":\"process gone: its files cannot be reached\""));
+	/* gone, in the sensor's mount namespace but another root (a chroot):
+	 * never the file at that path in the sensor's root */
+	encoded(&e, &line, other);
+	e.reqs[0].start_ns = 1;
+	e.reqs[0].root_ino += 1;
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_flush(&f, 5000, collect, &k);
+	assert_int_equal(k.n, 3);
+	assert_non_null(strstr(k.lines[2], "\"error\":\"process gone: its files cannot be reached\""));
+	/* and in the sensor's own view: the file at that path */
+	encoded(&e, &line, other);
+	e.reqs[0].start_ns = 1;
+	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_flush(&f, 5000, collect, &k);
+	assert_int_equal(k.n, 4);
+	assert_non_null(strstr(k.lines[3], "\"error\":null"));
 	close(fd);
 	files_free(&f);
 	strbuf_free(&line);
