@@ -228,9 +228,7 @@ class Catalogue:
         """A thread rewrites the name while unlink runs: the event names the
         file the kernel removed, or says its name is unconfirmed; never a
         file that never existed passed for a confirmed, successful unlink."""
-        helper = self.path("race_unlink")
-        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "race_unlink.c")
-        subprocess.run(["cc", "-O2", "-pthread", "-o", helper, src], check=True, timeout=60)
+        helper = self.suite.build_helper("race_unlink", "-pthread")
         d = self.path("race")
         os.mkdir(d)
         n = 300
@@ -743,9 +741,7 @@ class Catalogue:
         check_equal((e["data"]["flags"], e["data"]["success"]), ("0x1", True), "flags, success")
 
     def test_io_uring(self, s):
-        helper = self.path("uring_write")
-        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "uring_write.c")
-        subprocess.run(["cc", "-O2", "-o", helper, src], check=True, timeout=60)
+        helper = self.suite.build_helper("uring_write")
         out = self.path("uring.out")
         r = subprocess.run([helper, out], timeout=10)
         if r.returncode == 77:
@@ -761,9 +757,7 @@ class Catalogue:
         see it; the events must come all the same, with the same fields."""
         if os.uname().machine != "x86_64":
             raise Skip("32-bit syscalls are x86-64's")
-        helper = self.path("int80")
-        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "int80.c")
-        subprocess.run(["cc", "-O2", "-o", helper, src], check=True, timeout=60)
+        helper = self.suite.build_helper("int80")
         f, g = self.path("i32_file"), self.path("i32_renamed")
         r = subprocess.run([helper, f, g], timeout=10, capture_output=True, text=True)
         check_equal(r.returncode, 0, "int80 helper exit")

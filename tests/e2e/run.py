@@ -51,6 +51,13 @@ class Suite:
     def path(self, name):
         return os.path.join(self.work, name)
 
+    def build_helper(self, name, *flags):
+        """tests/e2e/helpers/NAME.c compiled into the work directory."""
+        out = self.path(name)
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", name + ".c")
+        subprocess.run(["cc", "-O2"] + list(flags) + ["-o", out, src], check=True, timeout=60)
+        return out
+
     def spawn(self, argv, **kw):
         p = subprocess.Popen(argv, **kw)
         self.children.append(p)
@@ -500,9 +507,7 @@ class Suite:
         sh = copy_exe(SH, self.path("orph_sh"))
         marker = copy_exe(TRUE, self.path("orph_marker"))
         reuser = copy_exe(SLEEP, self.path("pid_reuser"))
-        helper = self.path("settid")
-        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "settid.c")
-        subprocess.run(["cc", "-O2", "-o", helper, src], check=True, timeout=60)
+        helper = self.build_helper("settid")
         # the subshell outlives sh, waits for its parent's pid to be reused,
         # then execs the marker
         flag = self.path("orph_go")
