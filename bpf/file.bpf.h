@@ -247,24 +247,201 @@ SYS_EXIT_NAMED(mount, KN_SC_MOUNT, 5, KN_MOUNT, mount_exit, -1, 1, -1, -1)
 
 struct rw_key {
 	u64 start; /* the process's start time: a reused tgid is another process */
-	u64 obj; /* inode (read/write) or open file (write_close) */
+	u64 obj; /* the inode */
 	/* The inode's number and generation: the memory of a freed inode
 	 * serves the next one, which is another file (a file removed, one
 	 * made: its first write must not pass for the old one's). */
 	u64 ino;
 	u32 gen;
 	u32 tgid;
-	u32 kind; /* 0 read, 1 write, 2 written-and-open */
+	u32 kind; /* 0 read, 1 write */
 	u32 _pad;
 };
 
-/* First read/write per process and file; LRU keeps it bounded. */
+/* First read/write per process and file; LRU keeps it bounded (an evicted
+ * entry costs a repeated event, never a lost one). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, struct rw_key);
 	__type(value, u8);
 } kn_rw_seen SEC(".maps");
+
+/* write_close: the open files a process wrote through, until it closes
+ * them. A plain hash, never evicted: a file that finds no room is a
+ * counted write_close loss. Every way a process closes a file removes its
+ * entry with an event: close, dup2/dup3 over its fd, close_range, exec
+ * (close-on-exec fds) and the exit of the last thread. A file closed where
+ * no probe sees it (an io_uring close, a file table shared with another
+ * process) is found missing at exit and counted lost; userland then
+ * removes the entries of processes that are gone (kn_wc_procs). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* nothing held while off */
+	__uint(max_entries, 65536);
+	__type(key, struct kn_wc_key);
+	__type(value, u8);
+} kn_wc_open SEC(".maps");
+
+/* How many files each process has in kn_wc_open: an exit or exec with none
+ * costs one look-up. Removed at the exit of the process's last thread. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 16384);
+	__type(key, struct kn_wc_proc_key);
+	__type(value, u32);
+} kn_wc_procs SEC(".maps");
+
+/* The file was written through: track it till its close. */
+static __always_inline void wc_track(u32 tgid, u64 start, struct file *f)
+{
+	struct kn_wc_proc_key pk = {.start = start, .tgid = tgid};
+	struct kn_wc_key k = {.start = start, .file = (u64)f, .tgid = tgid};
+	u32 zero = 0, *n;
+	u8 one = 1;
+	long err;
+
+	if (bpf_map_lookup_elem(&kn_wc_open, &k))
+		return;
+	n = bpf_map_lookup_elem(&kn_wc_procs, &pk);
+	if (!n) {
+		bpf_map_update_elem(&kn_wc_procs, &pk, &zero, BPF_NOEXIST);
+		n = bpf_map_lookup_elem(&kn_wc_procs, &pk);
+		if (!n) {
+			kn_loss_count(KN_WRITE_CLOSE); /* no room: its close is lost */
+			return;
+		}
+	}
+	err = bpf_map_update_elem(&kn_wc_open, &k, &one, BPF_NOEXIST);
+	if (!err)
+		__sync_fetch_and_add(n, 1);
+	else if (err != -KN_EEXIST) /* EEXIST: another thread's, tracked */
+		kn_loss_count(KN_WRITE_CLOSE);
+}
+
+/* The file at fd is being closed by the current process: its write_close,
+ * if it was written through. 1 when it was. A global function: the scans
+ * below call it in a loop. */
+__noinline int wc_close(u64 file, u32 fd, u32 tgid, u64 start)
+{
+	struct kn_wc_proc_key pk = {.start = start, .tgid = tgid};
+	struct kn_wc_key k = {.start = start, .file = file, .tgid = tgid};
+	struct kn_sys *e;
+	u32 *n;
+
+	if (!file || bpf_map_delete_elem(&kn_wc_open, &k))
+		return 0; /* not written through */
+	n = bpf_map_lookup_elem(&kn_wc_procs, &pk);
+	if (n)
+		__sync_fetch_and_add(n, -1);
+	e = sys_begin(KN_WRITE_CLOSE, NULL, 0);
+	if (!e) {
+		kn_loss_count(KN_WRITE_CLOSE);
+		return 1;
+	}
+	e->sc = KN_SC_CLOSE;
+	e->args[0] = fd;
+	sys_put_file(e, &e->str[0], (struct file *)file);
+	sys_emit(e);
+	return 1;
+}
+
+/* The fds a scan looks at, from the lowest: a tracked file past them is
+ * counted lost at exit. bpf_loop's callback is verified once; the bounded
+ * loop of older kernels is verified step by step, hence its lower bound. */
+#if KN_WALK_LOOP
+#define WC_SCAN_FDS 65536
+#else
+#define WC_SCAN_FDS 256
+#endif
+
+struct wc_scan {
+	u64 fds; /* struct file ** */
+	u64 bits; /* the close-on-exec bitmap, or 0: every fd */
+	u64 start;
+	u32 tgid;
+	u32 fd; /* the next fd to look at */
+	u32 hi; /* one past the last */
+	u32 want; /* tracked files of the process: none left, stop */
+};
+
+#if KN_WALK_LOOP
+static long wc_scan_step(u64 i, struct wc_scan *c)
+{
+	struct file *f = NULL;
+	unsigned long w = 0;
+	u32 fd = c->fd;
+
+	if (fd >= c->hi || !c->want)
+		return 1;
+	c->fd = fd + 1;
+	if (c->bits) {
+		bpf_probe_read_kernel(&w, sizeof(w), (unsigned long *)c->bits + fd / 64);
+		if (!((w >> (fd & 63)) & 1))
+			return 0;
+	}
+	bpf_probe_read_kernel(&f, sizeof(f), (struct file **)c->fds + fd);
+	if (f && wc_close((u64)f, fd, c->tgid, c->start))
+		c->want--;
+	return 0;
+}
+#endif
+
+/* Closes of many fds at once (exit, exec's close-on-exec, close_range):
+ * the tracked files among fds [lo, hi) (only those marked close-on-exec
+ * when cloexec), each with its write_close. Returns how many files the
+ * process still tracks. (Scalar arguments only: 5.10 takes no pointer in
+ * a global function.) */
+__noinline int wc_close_scan(u32 lo, u32 hi, u32 cloexec)
+{
+	struct wc_scan c = {};
+	struct kn_wc_proc_key pk = {};
+	struct fdtable *fdt;
+	u32 *n, max;
+
+	c.tgid = bpf_get_current_pid_tgid() >> 32;
+	c.start = kn_current_start();
+	pk.start = c.start;
+	pk.tgid = c.tgid;
+	n = bpf_map_lookup_elem(&kn_wc_procs, &pk);
+	if (!n || !*n)
+		return 0;
+	c.want = *n;
+	fdt = BPF_CORE_READ(kn_current(), files, fdt);
+	if (fdt) {
+		max = BPF_CORE_READ(fdt, max_fds);
+		c.fds = (u64)BPF_CORE_READ(fdt, fd);
+		c.bits = cloexec ? (u64)BPF_CORE_READ(fdt, close_on_exec) : 0;
+		c.fd = lo;
+		c.hi = hi < max ? hi : max;
+#if KN_WALK_LOOP
+		bpf_loop(WC_SCAN_FDS, wc_scan_step, &c, 0);
+#else
+		/* the same steps, in a shape the verifier can bound */
+		u32 found = 0;
+
+		for (u32 i = 0; i < WC_SCAN_FDS; i++) {
+			u32 fd = lo + i;
+			struct file *f = NULL;
+			unsigned long w = 0;
+
+			if (fd >= c.hi || found >= c.want)
+				break;
+			if (c.bits) {
+				bpf_probe_read_kernel(&w, sizeof(w), (unsigned long *)c.bits + fd / 64);
+				if (!((w >> (fd & 63)) & 1))
+					continue;
+			}
+			bpf_probe_read_kernel(&f, sizeof(f), (struct file **)c.fds + fd);
+			if (f)
+				found += wc_close((u64)f, fd, c.tgid, c.start);
+		}
+#endif
+	}
+	n = bpf_map_lookup_elem(&kn_wc_procs, &pk);
+	return n ? *n : 0;
+}
 
 static __always_inline int is_config_path(struct kn_sys *e)
 {
@@ -299,12 +476,8 @@ static __always_inline int rw_enter(long fd, int write, u32 sc)
 	k.start = kn_current_start();
 	/* Look up before inserting: an LRU insert that fails on an existing
 	 * key still takes (and may evict) a node first. */
-	if (write && kn_enabled(KN_WRITE_CLOSE)) {
-		k.obj = (u64)f;
-		k.kind = 2;
-		if (!bpf_map_lookup_elem(&kn_rw_seen, &k))
-			bpf_map_update_elem(&kn_rw_seen, &k, &one, BPF_NOEXIST);
-	}
+	if (write && kn_enabled(KN_WRITE_CLOSE))
+		wc_track(k.tgid, k.start, f);
 	if (!kn_enabled(write ? KN_WRITE : KN_READ) && !kn_enabled(write ? KN_WRITE_CONFIG : KN_READ_CONFIG))
 		return 0;
 	k.obj = (u64)inode;
@@ -354,28 +527,10 @@ RW_ENTER(pwritev2, 1, KN_SC_PWRITEV2)
 static __always_inline int close_enter(long fd)
 {
 	u64 id = bpf_get_current_pid_tgid();
-	struct rw_key k = {};
-	struct kn_sys *e;
-	struct file *f;
 
 	if (kn_is_self(id >> 32))
 		return 0;
-	f = fd_file(fd);
-	if (!f)
-		return 0;
-	k.tgid = id >> 32;
-	k.start = kn_current_start();
-	k.obj = (u64)f;
-	k.kind = 2;
-	if (bpf_map_delete_elem(&kn_rw_seen, &k))
-		return 0; /* not written through this file */
-	e = sys_begin(KN_WRITE_CLOSE, NULL, 0);
-	if (!e)
-		return 0;
-	e->sc = KN_SC_CLOSE;
-	e->args[0] = fd;
-	sys_put_file(e, &e->str[0], f);
-	sys_emit(e);
+	wc_close((u64)fd_file(fd), (u32)fd, id >> 32, kn_current_start());
 	return 0;
 }
 
@@ -383,6 +538,87 @@ SEC("tp/syscalls/sys_enter_close")
 int kn_enter_close(struct trace_event_raw_sys_enter *ctx)
 {
 	return close_enter((long)(u32)ctx->args[0]);
+}
+
+/* dup2/dup3 over an open fd close its file first (when the old fd is
+ * open: else the call fails and closes nothing). */
+static __always_inline int dup_enter(long oldfd, long newfd)
+{
+	u64 id = bpf_get_current_pid_tgid();
+
+	if (kn_is_self(id >> 32) || (u32)oldfd == (u32)newfd || !fd_file(oldfd))
+		return 0;
+	wc_close((u64)fd_file(newfd), (u32)newfd, id >> 32, kn_current_start());
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_dup2")
+int kn_enter_dup2(struct trace_event_raw_sys_enter *ctx)
+{
+	return dup_enter((long)(u32)ctx->args[0], (long)(u32)ctx->args[1]);
+}
+
+SEC("tp/syscalls/sys_enter_dup3")
+int kn_enter_dup3(struct trace_event_raw_sys_enter *ctx)
+{
+	return dup_enter((long)(u32)ctx->args[0], (long)(u32)ctx->args[1]);
+}
+
+#define KN_CLOSE_RANGE_CLOEXEC (1U << 2)
+
+static __always_inline int close_range_enter(u32 lo, u32 hi, u32 flags)
+{
+	/* CLOSE_RANGE_CLOEXEC only marks the fds: exec closes them */
+	if (kn_is_self(bpf_get_current_pid_tgid() >> 32) || (flags & KN_CLOSE_RANGE_CLOEXEC) || lo > hi)
+		return 0;
+	wc_close_scan(lo, hi == ~0U ? hi : hi + 1, 0);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_close_range")
+int kn_enter_close_range(struct trace_event_raw_sys_enter *ctx)
+{
+	return close_range_enter((u32)ctx->args[0], (u32)ctx->args[1], (u32)ctx->args[2]);
+}
+
+/* exec closes the close-on-exec fds; seen at its entry, the files still
+ * there (an exec that then fails leaves them open, tracked no more till
+ * their next write). */
+static __always_inline int exec_enter(void)
+{
+	if (kn_is_self(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	wc_close_scan(0, ~0U, 1);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_execve")
+int kn_enter_execve(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec_enter();
+}
+
+SEC("tp/syscalls/sys_enter_execveat")
+int kn_enter_execveat(struct trace_event_raw_sys_enter *ctx)
+{
+	return exec_enter();
+}
+
+/* The last thread's exit closes every fd (kn_sched_exit calls this before
+ * its exit record, which must come after: the tracepoint runs before the
+ * file table is let go). What the scan cannot find was closed unseen, or
+ * sits past the scanned fds: counted lost. */
+__noinline int wc_exit(u32 tgid)
+{
+	struct kn_wc_proc_key pk = {};
+	u32 left = wc_close_scan(0, ~0U, 0);
+
+	if (left)
+		kn_loss_add(KN_WRITE_CLOSE, left);
+	pk.start = kn_current_start();
+	pk.tgid = tgid;
+	bpf_map_delete_elem(&kn_wc_procs, &pk);
+	return 0;
 }
 
 /* (its 32-bit form: kn_ia32_enter_close, ia32.bpf.h) */

@@ -191,18 +191,35 @@ IA32_FAMILY(task, {
 	}
 })
 
-/* close must be seen before it runs (its file is gone at its exit): a raw
- * tracepoint program on every syscall's entry, attached only where
- * write_close is on (it is off by default). */
+/* Closes must be seen before they run (the file is gone at their exit): a
+ * raw tracepoint program on every syscall's entry, attached only where
+ * write_close is on (it is off by default). close, dup2/dup3 over an open
+ * fd, close_range and exec's close-on-exec fds, as their 64-bit forms. */
 SEC("raw_tp/sys_enter")
 int kn_ia32_enter_close(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs;
+	long nr = ctx->args[1];
+	u32 bx, cx;
 
-	if (!in_ia32_syscall() || ctx->args[1] != 6 /* close */)
+	if (!in_ia32_syscall())
 		return 0;
 	regs = (struct pt_regs *)ctx->args[0];
-	return close_enter((long)(u32)BPF_CORE_READ(regs, bx));
+	bx = (u32)BPF_CORE_READ(regs, bx);
+	cx = (u32)BPF_CORE_READ(regs, cx);
+	switch (nr) {
+	case 6: /* close */
+		return close_enter(bx);
+	case 63: /* dup2 */
+	case 330: /* dup3 */
+		return dup_enter(bx, cx);
+	case 436: /* close_range */
+		return close_range_enter(bx, cx, (u32)BPF_CORE_READ(regs, dx));
+	case 11: /* execve */
+	case 358: /* execveat */
+		return exec_enter();
+	}
+	return 0;
 }
 
 #endif /* x86 */

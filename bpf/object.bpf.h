@@ -4,7 +4,7 @@
 /*
  * The object tier, where the kernel allows fentry: the kernel's security
  * hooks for path operations give the paths the kernel resolved (its
- * dentries and mounts). Each program replaces the name a syscall's entry
+ * dentries and mounts); those for signals and ptrace, the task reached. Each program replaces the name a syscall's entry
  * read from the caller's memory (kn_names) with that path; the syscall's
  * exit (its tracepoint, or its 32-bit form) reports it with the result.
  * Nothing of the name is then read from user memory at the exit: no
@@ -105,6 +105,27 @@ int BPF_PROG(kn_obj_mount, const char *dev_name, const struct path *path)
 {
 	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_MOUNT, KN_SC_MOUNT,
 			KN_SC_MOUNT);
+}
+
+/* The task a kill or ptrace call reaches, as the kernel found it, even
+ * when the kernel refuses (the tracepoint tier sees only a signal sent or
+ * a tracee made): kn_target, reported by the call's exit (task.bpf.h). */
+SEC("fentry/security_task_kill")
+int BPF_PROG(kn_obj_kill, struct task_struct *p)
+{
+	u32 sc = target_call();
+
+	if (sc && sc != KN_SC_PTRACE)
+		target_keep(p);
+	return 0;
+}
+
+SEC("fentry/security_ptrace_access_check")
+int BPF_PROG(kn_obj_ptrace, struct task_struct *child)
+{
+	if (target_call() == KN_SC_PTRACE)
+		target_keep(child);
+	return 0;
 }
 
 #endif

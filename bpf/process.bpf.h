@@ -230,11 +230,14 @@ int BPF_PROG(kn_sched_fork, struct task_struct *parent, struct task_struct *chil
 	return 0;
 }
 
+/* write_close: the files the exit closes (file.bpf.h) */
+int wc_exit(u32 tgid);
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(kn_sched_exit, struct task_struct *p)
 {
 	struct signal_struct *sig;
-	struct kn_exit e = {};
+	struct kn_exit *e;
 	int group_dead;
 
 	if (!kn_have_task_pt_regs) {
@@ -248,20 +251,34 @@ int BPF_PROG(kn_sched_exit, struct task_struct *p)
 		u64 tid = bpf_get_current_pid_tgid();
 
 		bpf_map_delete_elem(&kn_names, &tid);
+		/* and a kill or ptrace target its call never reported */
+		bpf_map_delete_elem(&kn_target, &tid);
 	}
 	if (kn_is_self(BPF_CORE_READ(p, tgid)))
 		return 0;
 	sig = BPF_CORE_READ(p, signal);
 	/* The tracepoint runs after signal->live was decremented. */
 	group_dead = BPF_CORE_READ(sig, live.counter) == 0;
-	header_fill(&e.hdr, group_dead ? KN_EXIT_GROUP : KN_EXIT, p);
-	e.hdr.size = sizeof(e);
-	e.group_dead = group_dead;
+	/* the files the exit closes first: their write_close comes before the
+	 * exit, while the process is still known */
+	if (group_dead && kn_enabled(KN_WRITE_CLOSE))
+		wc_exit(BPF_CORE_READ(p, tgid));
+	/* built in the per-CPU scratch (free again: the calls above are done
+	 * with it), not on the stack, which the calls above need */
+	e = kn_scratch_get();
+	if (!e) {
+		kn_loss_count(group_dead ? KN_EXIT_GROUP : KN_EXIT);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	header_fill(&e->hdr, group_dead ? KN_EXIT_GROUP : KN_EXIT, p);
+	e->hdr.size = sizeof(*e);
+	e->group_dead = group_dead;
 	if (group_dead && (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT))
-		e.code = BPF_CORE_READ(sig, group_exit_code);
+		e->code = BPF_CORE_READ(sig, group_exit_code);
 	else
-		e.code = BPF_CORE_READ(p, exit_code);
-	kn_emit(&e, sizeof(e), e.hdr.type);
+		e->code = BPF_CORE_READ(p, exit_code);
+	kn_emit(e, sizeof(*e), e->hdr.type);
 	return 0;
 }
 #endif

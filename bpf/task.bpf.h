@@ -34,27 +34,239 @@ static __always_inline int prctl_exit(struct kn_args *st, long ret)
 
 SYS_EXIT(prctl, KN_SC_PRCTL, 5, KN_PRCTL, prctl_exit)
 
-/* args: pid, signal (tgkill: tgid, tid, signal). kill(pid, 0) only asks
- * whether a process exists: not a signal, not reported. */
+/*
+ * The target of a kill or a ptrace request, as the kernel found it: a pid
+ * given in the caller's PID namespace, a pidfd, a pid about to be reused
+ * all name one task, which these hooks see. Kept per thread from the hook
+ * to the call's exit, which reports it (kill, ptrace events):
+ *   signal_generate (tracepoint): the task a signal was sent to;
+ *   the caller's tracees (ptrace, at its exit): the one with the pid given;
+ *   on the object tier (object.bpf.h), security_task_kill and
+ *   security_ptrace_access_check: also a target the kernel refused.
+ * (The map, kn_target, is in lib/maps.h: a thread's exit drops its entry.)
+ */
+#if defined(__TARGET_ARCH_x86)
+#define KN_SYSCALL_NR(regs) ((regs)->orig_ax)
+#elif defined(__TARGET_ARCH_arm64)
+#define KN_SYSCALL_NR(regs) ((regs)->syscallno)
+#endif
+
+/* The watched call that reaches out to another task the current thread is
+ * in: KN_SC_KILL..., KN_SC_PTRACE, or 0. Read from the syscall number the
+ * kernel saved, or the arguments stashed at the call's entry. */
+static __always_inline u32 target_call(void)
+{
+#ifdef KN_SYSCALL_NR
+	if (kn_have_task_pt_regs) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+		long nr = KN_SYSCALL_NR(regs);
+
+#if defined(__TARGET_ARCH_x86)
+		if (in_ia32_syscall()) {
+			switch (nr) {
+			case 26: return KN_SC_PTRACE;
+			case 37: return KN_SC_KILL;
+			case 178: return KN_SC_RT_SIGQUEUEINFO;
+			case 238: return KN_SC_TKILL;
+			case 270: return KN_SC_TGKILL;
+			case 335: return KN_SC_RT_TGSIGQUEUEINFO;
+			case 424: return KN_SC_PIDFD_SEND_SIGNAL;
+			}
+			return 0;
+		}
+		switch (nr) {
+		case 62: return KN_SC_KILL;
+		case 101: return KN_SC_PTRACE;
+		case 129: return KN_SC_RT_SIGQUEUEINFO;
+		case 200: return KN_SC_TKILL;
+		case 234: return KN_SC_TGKILL;
+		case 297: return KN_SC_RT_TGSIGQUEUEINFO;
+		case 424: return KN_SC_PIDFD_SEND_SIGNAL;
+		}
+#else
+		switch (nr) {
+		case 117: return KN_SC_PTRACE;
+		case 129: return KN_SC_KILL;
+		case 130: return KN_SC_TKILL;
+		case 131: return KN_SC_TGKILL;
+		case 138: return KN_SC_RT_SIGQUEUEINFO;
+		case 240: return KN_SC_RT_TGSIGQUEUEINFO;
+		case 424: return KN_SC_PIDFD_SEND_SIGNAL;
+		}
+#endif
+		return 0;
+	}
+#endif
+	{
+		u64 id = bpf_get_current_pid_tgid();
+		struct kn_args *st = bpf_map_lookup_elem(&kn_args_stash, &id);
+		u32 sc = st ? st->sc : 0;
+
+		if (sc == KN_SC_KILL || sc == KN_SC_TKILL || sc == KN_SC_TGKILL || sc == KN_SC_PTRACE ||
+		    sc == KN_SC_PIDFD_SEND_SIGNAL || sc == KN_SC_RT_SIGQUEUEINFO || sc == KN_SC_RT_TGSIGQUEUEINFO)
+			return sc;
+		return 0;
+	}
+}
+
+/* t is the target of the running call (the last one: kill(-pgid) sends
+ * to many, and userland reports the group the caller gave). */
+static __always_inline void target_keep(struct task_struct *t)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_target_obj o = {};
+
+	if (!t)
+		return;
+	o.pid = BPF_CORE_READ(t, pid);
+	o.tgid = BPF_CORE_READ(t, tgid);
+	o.start = BPF_CORE_READ(t, group_leader, start_boottime);
+	bpf_map_update_elem(&kn_target, &id, &o, BPF_ANY);
+}
+
+/* The kept target into the record (and out of the map). 1 when there was. */
+static __always_inline int target_take(struct kn_sys *e)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_target_obj *o = bpf_map_lookup_elem(&kn_target, &id);
+
+	if (!o)
+		return 0;
+	if (e) {
+		e->extra[0] = o->tgid | ((u64)o->pid << 32);
+		e->extra[1] = o->start;
+		e->extra[2] = KN_TARGET_TASK;
+	}
+	bpf_map_delete_elem(&kn_target, &id);
+	return 1;
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(kn_target_signal, int sig, struct kernel_siginfo *info, struct task_struct *task)
+{
+	if (target_call())
+		target_keep(task);
+	return 0;
+}
+
+/* A pidfd's pid (global), where no signal went (signal 0, refused). */
+static __always_inline u32 pidfd_pid(u64 fd)
+{
+	struct file *f = fd_file(fd);
+	struct pid *pid;
+
+	if (!f)
+		return 0;
+	pid = BPF_CORE_READ(f, private_data);
+	return pid ? BPF_CORE_READ(pid, numbers[0].nr) : 0;
+}
+
+/* The signal argument's index. */
+static __always_inline int kill_sig_arg(u32 sc)
+{
+	return sc == KN_SC_TGKILL || sc == KN_SC_RT_TGSIGQUEUEINFO ? 2 : 1;
+}
+
+/* args: pid, signal (tgkill, rt_tgsigqueueinfo: tgid, tid, signal;
+ * pidfd_send_signal: pidfd, signal). Signal 0 only asks whether a process
+ * exists: not a signal, not reported. */
 static __always_inline int kill_exit(struct kn_args *st, long ret)
 {
-	if (!st->args[st->sc == KN_SC_TGKILL ? 2 : 1])
+	struct kn_sys *e;
+
+	if (!st->args[kill_sig_arg(st->sc) & 3]) {
+		target_take(NULL);
 		return 0;
-	return sys_emit_args(KN_KILL, st, ret);
+	}
+	e = sys_begin(KN_KILL, st, ret);
+	if (!e) {
+		target_take(NULL);
+		return 0;
+	}
+	if (!target_take(e) && st->sc == KN_SC_PIDFD_SEND_SIGNAL) {
+		e->extra[0] = (u64)pidfd_pid(st->args[0]) << 32;
+		e->extra[2] = e->extra[0] ? KN_TARGET_PID : KN_TARGET_GIVEN;
+	}
+	sys_emit(e);
+	return 0;
 }
 
 SYS_EXIT(kill, KN_SC_KILL, 2, KN_KILL, kill_exit)
 SYS_EXIT(tkill, KN_SC_TKILL, 2, KN_KILL, kill_exit)
 SYS_EXIT(tgkill, KN_SC_TGKILL, 3, KN_KILL, kill_exit)
+SYS_EXIT(pidfd_send_signal, KN_SC_PIDFD_SEND_SIGNAL, 2, KN_KILL, kill_exit)
+SYS_EXIT(rt_sigqueueinfo, KN_SC_RT_SIGQUEUEINFO, 2, KN_KILL, kill_exit)
+SYS_EXIT(rt_tgsigqueueinfo, KN_SC_RT_TGSIGQUEUEINFO, 3, KN_KILL, kill_exit)
+
+/* The pid `nr` of a task in the PID namespace at `level`, 0 when it has
+ * none there. */
+static __always_inline u32 pid_at_level(struct task_struct *t, u32 level)
+{
+	struct pid *p = BPF_CORE_READ(t, thread_pid);
+	u32 nr = 0;
+
+	if (!p || level > BPF_CORE_READ(p, level))
+		return 0;
+	bpf_probe_read_kernel(&nr, sizeof(nr),
+			      (void *)p + bpf_core_field_offset(struct pid, numbers) +
+				      (level & 31) * bpf_core_type_size(struct upid) +
+				      bpf_core_field_offset(struct upid, nr));
+	return nr;
+}
+
+#define KN_TRACEES_MAX 32
+
+/* A ptrace request's target: among the caller's tracees (an attach that
+ * succeeded made it one), the one with the pid the caller gave, in the
+ * caller's PID namespace. */
+static __always_inline int tracee_find(struct kn_sys *e, u32 nspid)
+{
+	struct task_struct *cur = kn_current();
+	struct list_head *head = (struct list_head *)((void *)cur + bpf_core_field_offset(struct task_struct, ptraced));
+	struct list_head *pos = BPF_CORE_READ(cur, ptraced.next);
+	u32 level = BPF_CORE_READ(cur, thread_pid, level);
+
+	for (int i = 0; i < KN_TRACEES_MAX; i++) {
+		struct task_struct *t;
+
+		if (!pos || pos == head)
+			break;
+		t = (struct task_struct *)((void *)pos - bpf_core_field_offset(struct task_struct, ptrace_entry));
+		if (pid_at_level(t, level) == nspid) {
+			e->extra[0] = BPF_CORE_READ(t, tgid) | ((u64)BPF_CORE_READ(t, pid) << 32);
+			e->extra[1] = BPF_CORE_READ(t, group_leader, start_boottime);
+			e->extra[2] = KN_TARGET_TASK;
+			return 1;
+		}
+		pos = BPF_CORE_READ(pos, next);
+	}
+	return 0;
+}
 
 /* args: request, pid, addr, data; attach, seize and memory pokes only. */
 static __always_inline int ptrace_exit(struct kn_args *st, long ret)
 {
 	long req = (long)st->args[0];
 
-	if (req != KN_PTRACE_ATTACH && req != KN_PTRACE_SEIZE && req != KN_PTRACE_POKETEXT && req != KN_PTRACE_POKEDATA)
+	struct kn_sys *e;
+
+	if (req != KN_PTRACE_ATTACH && req != KN_PTRACE_SEIZE && req != KN_PTRACE_POKETEXT && req != KN_PTRACE_POKEDATA) {
+		target_take(NULL);
 		return 0;
-	return sys_emit_args(KN_PTRACE, st, ret);
+	}
+	e = sys_begin(KN_PTRACE, st, ret);
+	if (!e) {
+		target_take(NULL);
+		return 0;
+	}
+	/* a tracee with that pid is the target; else the object tier's
+	 * (a refused attach) */
+	if (tracee_find(e, (u32)st->args[1]))
+		target_take(NULL);
+	else
+		target_take(e);
+	sys_emit(e);
+	return 0;
 }
 
 SYS_EXIT(ptrace, KN_SC_PTRACE, 4, KN_PTRACE, ptrace_exit)

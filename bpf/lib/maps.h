@@ -57,6 +57,22 @@ struct {
 	__type(value, struct kn_args);
 } kn_args_stash SEC(".maps");
 
+/* The task a kill or ptrace call reached, per calling thread, from the
+ * hook that saw it to the call's exit (task.bpf.h). */
+struct kn_target_obj {
+	u64 start;
+	u32 tgid;
+	u32 pid;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 4096);
+	__type(key, u64);
+	__type(value, struct kn_target_obj);
+} kn_target SEC(".maps");
+
 /* Set by userland between open and load. */
 const volatile u32 kn_self_tgid = 0;
 

@@ -129,6 +129,9 @@ enum kn_sc {
 	KN_SC_FORK,
 	KN_SC_VFORK,
 	KN_SC_CLONE3,
+	KN_SC_PIDFD_SEND_SIGNAL,
+	KN_SC_RT_SIGQUEUEINFO,
+	KN_SC_RT_TGSIGQUEUEINFO,
 	KN_SC_MAX,
 };
 
@@ -140,6 +143,30 @@ enum kn_sc {
  * changed between the syscall's entry (what is reported) and its exit, or
  * was not read at the entry. */
 #define KN_NAME_UNCONFIRMED 0x8
+
+/* kill and ptrace records: the target as the kernel found it, in
+ * extra[2]; extra[0] = tgid | pid << 32 (global ids), extra[1] = the
+ * target process's start time (KN_TARGET_TASK only). */
+enum kn_target_kind {
+	KN_TARGET_GIVEN = 0, /* not found: the pid the caller gave */
+	KN_TARGET_TASK, /* the task the kernel signalled or traced */
+	KN_TARGET_PID, /* the global pid behind a pidfd (the task gone) */
+};
+
+/* write_close tracking (kn_wc_open, kn_wc_procs): userland removes the
+ * entries of processes that are gone. */
+struct kn_wc_key {
+	u64 start; /* the process's start time */
+	u64 file; /* the open file written through */
+	u32 tgid;
+	u32 _pad;
+};
+
+struct kn_wc_proc_key {
+	u64 start;
+	u32 tgid;
+	u32 _pad;
+};
 
 struct kn_task {
 	u64 start_boottime; /* ns since boot (incl. suspend) of the group leader */

@@ -73,6 +73,9 @@ static const char *sc_names[KN_SC_MAX] = {
 	[KN_SC_KILL] = "kill",
 	[KN_SC_TKILL] = "tkill",
 	[KN_SC_TGKILL] = "tgkill",
+	[KN_SC_PIDFD_SEND_SIGNAL] = "pidfd_send_signal",
+	[KN_SC_RT_SIGQUEUEINFO] = "rt_sigqueueinfo",
+	[KN_SC_RT_TGSIGQUEUEINFO] = "rt_tgsigqueueinfo",
 	[KN_SC_PTRACE] = "ptrace",
 	[KN_SC_MEMFD_CREATE] = "memfd_create",
 };
@@ -467,17 +470,34 @@ static void write_path(struct json *j, const char *key, struct strbuf *p, uint32
 	}
 }
 
-static void write_target(struct encoder *enc, struct json *j, uint32_t pid)
+/* The target of a kill or ptrace: the task the kernel reached, where the
+ * kernel side found it (any PID namespace, a pidfd); else the pid the
+ * caller gave. kill(0), kill(-pgid) and kill(-1) reach a group: the pid
+ * given says which. */
+static void write_target(struct encoder *enc, struct json *j, const struct kn_sys *x, int32_t given,
+			 int32_t given_tgid)
 {
-	struct proc *p = pid ? proctable_get(enc->pt, pid) : NULL;
+	struct proc *p = NULL;
+	int32_t pid = given;
 
+	if (given > 0 || x->sc != KN_SC_KILL) {
+		if (x->extra[2] == KN_TARGET_TASK) {
+			pid = (int32_t)(x->extra[0] >> 32);
+			p = proctable_find(enc->pt, (uint32_t)x->extra[0], proc_start_norm(x->extra[1]));
+		} else if (x->extra[2] == KN_TARGET_PID) {
+			pid = (int32_t)(x->extra[0] >> 32);
+			p = proctable_get(enc->pt, (uint32_t)pid);
+		} else if (given_tgid > 0) {
+			p = proctable_get(enc->pt, (uint32_t)given_tgid);
+		}
+	}
 	json_obj_begin(j, "target");
 	json_str(j, "command_line", p ? p->cmdline : NULL);
 	json_obj_begin(j, "exe");
 	json_str(j, "path", p ? p->exe : NULL);
 	json_obj_end(j);
 	json_obj_begin(j, "task");
-	json_i64(j, "pid", (int32_t)pid);
+	json_i64(j, "pid", pid);
 	json_u64(j, "ppid", p ? p->ppid : 0);
 	json_obj_end(j);
 	json_obj_end(j);
@@ -740,19 +760,25 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		json_bool(j, "success", x->ret >= 0);
 		break;
 	case KN_KILL: {
-		unsigned sig = (unsigned)(x->sc == KN_SC_TGKILL ? x->args[2] : x->args[1]);
-
-		json_str(j, "syscall", sc_name(x->sc));
+		/* (tgkill, rt_tgsigqueueinfo: tgid, tid, signal; the others:
+		 * target, signal) */
+		bool tg = x->sc == KN_SC_TGKILL || x->sc == KN_SC_RT_TGSIGQUEUEINFO;
+		unsigned sig = (unsigned)(tg ? x->args[2] : x->args[1]);
 		char sn[SIGNAME_MAX];
 
+		json_str(j, "syscall", sc_name(x->sc));
 		json_str(j, "signal", signal_name(sig, sn));
-		write_target(enc, j, (uint32_t)x->args[0]);
+		/* a pidfd is no pid: unresolved, it names nothing */
+		if (x->sc == KN_SC_PIDFD_SEND_SIGNAL)
+			write_target(enc, j, x, 0, 0);
+		else
+			write_target(enc, j, x, (int32_t)(tg ? x->args[1] : x->args[0]), (int32_t)x->args[0]);
 		json_bool(j, "success", x->ret == 0);
 		break;
 	}
 	case KN_PTRACE:
 		json_str(j, "mode", ptrace_mode(x->args[0]));
-		write_target(enc, j, (uint32_t)x->args[1]);
+		write_target(enc, j, x, (int32_t)x->args[1], (int32_t)x->args[1]);
 		json_bool(j, "success", x->ret >= 0);
 		break;
 	case KN_MEMFD_CREATE:

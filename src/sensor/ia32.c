@@ -27,6 +27,7 @@ static const struct ia32_syscall table[] = {
 	{145, "readv", KN_SC_READV, "rw", 0},
 	{146, "writev", KN_SC_WRITEV, "rw", 0},
 	{172, "prctl", KN_SC_PRCTL, "task", 0},
+	{178, "rt_sigqueueinfo", KN_SC_RT_SIGQUEUEINFO, "task", 0},
 	{180, "pread64", KN_SC_PREAD64, "rw", 0},
 	{181, "pwrite64", KN_SC_PWRITE64, "rw", 0},
 	{182, "chown", KN_SC_CHOWN, "attr", 1}, /* chown16 */
@@ -47,6 +48,7 @@ static const struct ia32_syscall table[] = {
 	{306, "fchmodat", KN_SC_FCHMODAT, "attr", 0},
 	{333, "preadv", KN_SC_PREADV, "rw", 0},
 	{334, "pwritev", KN_SC_PWRITEV, "rw", 0},
+	{335, "rt_tgsigqueueinfo", KN_SC_RT_TGSIGQUEUEINFO, "task", 0},
 	{350, "finit_module", KN_SC_FINIT_MODULE, "kernel", 0},
 	{353, "renameat2", KN_SC_RENAMEAT2, "path", 0},
 	{356, "memfd_create", KN_SC_MEMFD_CREATE, "task", 0},
@@ -58,6 +60,7 @@ static const struct ia32_syscall table[] = {
 	{378, "preadv2", KN_SC_PREADV2, "rw", 0},
 	{379, "pwritev2", KN_SC_PWRITEV2, "rw", 0},
 	{380, "pkey_mprotect", KN_SC_PKEY_MPROTECT, "task", 0},
+	{424, "pidfd_send_signal", KN_SC_PIDFD_SEND_SIGNAL, "task", 0},
 	{437, "openat2", KN_SC_OPENAT2, "path", 0},
 	{452, "fchmodat2", KN_SC_FCHMODAT2, "attr", 0},
 	{463, "setxattrat", KN_SC_SETXATTRAT, "attr", 0},

@@ -83,6 +83,13 @@ static const struct probe_rule rules[] = {
 	{"pwritev", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	{"pwritev2", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	{"close", T(KN_WRITE_CLOSE), false},
+	/* the closes that are not close(): dup2/dup3 over a written file's
+	 * fd, close_range and exec (close-on-exec); the exit's, kn_sched_exit */
+	{"dup2", T(KN_WRITE_CLOSE), false},
+	{"dup3", T(KN_WRITE_CLOSE), false},
+	{"close_range", T(KN_WRITE_CLOSE), false},
+	{"execve", T(KN_WRITE_CLOSE), false},
+	{"execveat", T(KN_WRITE_CLOSE), false},
 	{"connect", T(KN_CONNECT), false},
 	{"kn_inet_sock_set_state", T(KN_CONNECT), false},
 	{"accept", T(KN_ACCEPT), false},
@@ -104,6 +111,11 @@ static const struct probe_rule rules[] = {
 	{"kill", T(KN_KILL), false},
 	{"tkill", T(KN_KILL), false},
 	{"tgkill", T(KN_KILL), false},
+	{"pidfd_send_signal", T(KN_KILL), false},
+	{"rt_sigqueueinfo", T(KN_KILL), false},
+	{"rt_tgsigqueueinfo", T(KN_KILL), false},
+	/* the task a signal went to, whatever pid or pidfd named it */
+	{"kn_target_signal", T(KN_KILL), false},
 	{"ptrace", T(KN_PTRACE), false},
 	{"memfd_create", T(KN_MEMFD_CREATE), false},
 	{"kn_io_uring_submit_req", T(KN_IO_URING_SQE), false},
@@ -115,6 +127,8 @@ static const struct probe_rule rules[] = {
 	{"kn_obj_chown", T(KN_CHOWN), false},
 	{"kn_obj_mknod", T(KN_FILE_CREATE), false},
 	{"kn_obj_mount", T(KN_MOUNT), false},
+	{"kn_obj_kill", T(KN_KILL), false},
+	{"kn_obj_ptrace", T(KN_PTRACE), false},
 	/* 32-bit syscalls: on whenever one of their events is; the families
 	 * are tail-called by kn_ia32_exit, never attached */
 	{"kn_ia32_exit", IA32_TYPES, false},
@@ -157,12 +171,12 @@ static bool is_object(const char *name)
 }
 
 /* Programs that serve others (argument stashes, the 32-bit path, names,
- * the object tier): not what makes an event happen. */
+ * targets, the object tier): not what makes an event happen. */
 static bool is_aux(const char *name)
 {
 	if (is_object(name))
 		return true;
-	return is_stash(name) || is_ia32(name) || !strncmp(name, "kn_name_", 8);
+	return is_stash(name) || is_ia32(name) || !strncmp(name, "kn_name_", 8) || !strncmp(name, "kn_target_", 10);
 }
 
 uint64_t probe_types(const char *prog_name, bool *core)

@@ -47,6 +47,7 @@ struct sensor {
 	uint32_t batch_left; /* records this wake-up may still take */
 	struct sensor_drops drops_reported; /* totals at the last event_loss */
 	uint64_t names_total; /* kn_counts' names not kept, at the last look */
+	bool wc_sweep_due; /* write_close losses seen: entries of gone processes */
 };
 
 /* Records consumed per wake-up before signals and timers get their turn:
@@ -143,6 +144,8 @@ static void loss_check(struct sensor *s)
 	}
 	free(vals);
 	lost = loss_update(&s->loss, totals, delta);
+	if (delta[KN_WRITE_CLOSE])
+		s->wc_sweep_due = true;
 	for (int i = 0; i < s->sinks.n; i++) {
 		struct sink *k = &s->sinks.s[i];
 
@@ -183,6 +186,51 @@ static void loss_check(struct sensor *s)
 	emit_line(s);
 	s->read_at_report = s->read_total;
 	s->report_ns = now;
+}
+
+/* The files written through by processes that are gone, left in kn_wc_open
+ * when their close went unseen (already counted lost at their exit): the
+ * process's count entry went with its last thread, so an entry whose
+ * process has none is removed. Keeps the map from filling over time. */
+static void wc_sweep(struct sensor *s)
+{
+	struct bpf_map *open_m = probes_map(&s->probes, "kn_wc_open");
+	struct bpf_map *procs_m = probes_map(&s->probes, "kn_wc_procs");
+	struct kn_wc_key key, next, *gone = NULL;
+	struct kn_wc_proc_key pk = {0};
+	size_t n = 0, cap = 0;
+	uint32_t count;
+	void *prev = NULL;
+	int ofd, pfd;
+
+	s->wc_sweep_due = false;
+	if (!open_m || !procs_m || !(s->opts->enabled & (1ULL << KN_WRITE_CLOSE)))
+		return;
+	ofd = bpf_map__fd(open_m);
+	pfd = bpf_map__fd(procs_m);
+	while (!bpf_map_get_next_key(ofd, prev, &next)) {
+		key = next;
+		prev = &key;
+		pk.start = key.start;
+		pk.tgid = key.tgid;
+		if (!bpf_map_lookup_elem(pfd, &pk, &count))
+			continue; /* its process is alive */
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			struct kn_wc_key *g = realloc(gone, c * sizeof(*g));
+
+			if (!g)
+				break;
+			gone = g;
+			cap = c;
+		}
+		gone[n++] = key;
+	}
+	for (size_t i = 0; i < n; i++)
+		bpf_map_delete_elem(ofd, &gone[i]);
+	if (n && s->opts->verbose)
+		fprintf(stderr, "kunai: write_close: %zu entries of gone processes removed\n", n);
+	free(gone);
 }
 
 static int probes_load(struct sensor *s)
@@ -282,6 +330,9 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 				if (++ticks % SWEEP_EVERY == 0) {
 					host_refresh(&s->host);
 					procfs_sweep(&s->pt, "/proc");
+					wc_sweep(s);
+				} else if (s->wc_sweep_due) {
+					wc_sweep(s);
 				}
 			} else if (fd == sfd) {
 				struct signalfd_siginfo si;

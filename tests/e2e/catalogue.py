@@ -13,10 +13,11 @@ import socket
 import stat
 import struct
 import subprocess
+import sys
 import threading
 import time
 
-from kunai_e2e import Skip, check_equal, copy_exe, file_object, name_is
+from kunai_e2e import EVENT_TIMEOUT, Skip, check_equal, copy_exe, file_object, name_is
 
 libc = ctypes.CDLL(None, use_errno=True)
 libc.mmap.restype = ctypes.c_void_p
@@ -26,8 +27,10 @@ libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
 libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
 libc.ptrace.restype = ctypes.c_long
 libc.syscall.restype = ctypes.c_long
+libc.sigqueue.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
 
 SH = os.path.realpath("/bin/sh")
+TRUE = os.path.realpath("/bin/true")
 SLEEP = os.path.realpath("/bin/sleep")
 CAT = os.path.realpath("/bin/cat")
 SYS_BPF = {"x86_64": 321, "aarch64": 280}[os.uname().machine]
@@ -53,6 +56,14 @@ def mine(event_name, **fields):
                 return False
         return True
     return pred
+
+
+def wc_entries_of(tgid):
+    """The sensor's write_close tracking entries (kn_wc_open) of a process."""
+    import json
+    out = subprocess.run(["bpftool", "-j", "map", "dump", "name", "kn_wc_open"], capture_output=True,
+                         timeout=30, check=True)
+    return sum(1 for x in json.loads(out.stdout) if x["formatted"]["key"]["tgid"] == tgid)
 
 
 def bpf(cmd, attr):
@@ -285,6 +296,77 @@ class Catalogue:
             check_equal(e["info"]["event"]["id"], 84, "event id")
         finally:
             os.unlink(conf)
+
+    def test_write_close_implicit(self, s):
+        """A written file closed without close(): by dup2/dup3 over its fd,
+        close_range, exec (close-on-exec, also marked by close_range) and
+        the exit (through fd 200), 64-bit and 32-bit: one write_close each,
+        from the process that closed it."""
+        helper = self.suite.build_helper("wclose")
+        end = copy_exe(TRUE, self.path("wclose_end"))
+        names = ["dup2", "dup3", "close_range", "cloexec", "range_cloexec", "exit"]
+        for mode in ([], ["--int80"]):
+            d = self.path("wc_closes%s" % "".join(m.strip("-") for m in mode))
+            os.mkdir(d)
+            r = subprocess.run([helper] + mode + [d, end], timeout=10)
+            if r.returncode == 77:
+                print("  no 32-bit syscalls here: %s not run" % mode)
+                continue
+            check_equal(r.returncode, 0, "wclose %s exit code" % mode)
+            for n in names:
+                p = os.path.join(d, n)
+                if not self.all_events:
+                    continue
+                # the exit's close is the exec'd program's, the others the helper's
+                exe = end if n == "exit" else helper
+                e = s.wait_for(lambda e, p=p: name_is(e, "write_close") and e["data"]["path"] == p,
+                               "write_close of %s %s" % (n, mode))
+                check_equal(e["info"]["event"]["id"], 87, "event id")
+                check_equal(e["data"]["exe"]["path"], exe, "exe of the write_close of %s %s" % (n, mode))
+            if self.all_events:
+                time.sleep(0.3)
+                for n in names:
+                    p = os.path.join(d, n)
+                    got = s.find_all(lambda e, p=p: name_is(e, "write_close") and e["data"]["path"] == p)
+                    check_equal(len(got), 1, "write_close events of %s %s" % (n, mode))
+        if not self.all_events:
+            self.assert_off(s, [lambda e: name_is(e, "write_close")], "write_close events (off by default)")
+
+    def test_write_close_unseen_counted(self, s):
+        """A written file closed by io_uring, where no syscall shows the
+        close: no write_close, a counted loss at the exit, and the entry
+        that was left removed by the sensor."""
+        if not self.all_events:
+            raise Skip("write_close is off in the default catalogue")
+        # a copy of its own: test_io_uring finds its event by the exe
+        helper = copy_exe(self.suite.build_helper("uring_write"), self.path("uring_close"))
+        out = self.path("uring_close.out")
+        before = sum(x["data"]["lost_by_type"].get("write_close", 0)
+                     for x in s.find_all(lambda e: name_is(e, "event_loss")))
+        p = subprocess.Popen([helper, "--close", out])
+        pid = p.pid
+        rc = p.wait(10)
+        if rc == 77:
+            raise Skip("the kernel refuses io_uring")
+        check_equal(rc, 0, "io_uring close")
+        deadline = time.monotonic() + EVENT_TIMEOUT
+        while True:
+            lost = sum(x["data"]["lost_by_type"].get("write_close", 0)
+                       for x in s.find_all(lambda e: name_is(e, "event_loss")))
+            if lost > before or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert lost > before, "no write_close loss counted for a close by io_uring"
+        check_equal(s.find_all(lambda e: name_is(e, "write_close") and e["data"]["path"] == out), [],
+                    "write_close of a file closed by io_uring")
+        # the sensor sweeps the entries of gone processes on a counted loss
+        deadline = time.monotonic() + 10
+        while True:
+            left = wc_entries_of(pid)
+            if not left or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        check_equal(left, 0, "write_close entries left for the gone process")
 
     def test_write_each_new_file(self, s):
         """Files written, removed and made again in one process: each new
@@ -733,6 +815,87 @@ class Catalogue:
         check_equal((d["target"]["exe"]["path"], d["target"]["task"]["pid"]), (sl, p.pid), "target")
         check_equal(d["success"], True, "success")
 
+    def test_kill_other_calls(self, s):
+        """Signals sent by pidfd_send_signal, rt_sigqueueinfo (sigqueue),
+        rt_tgsigqueueinfo and tgkill to another process's thread: each a
+        kill event with the call, the signal and the exact target."""
+        sys_nr = {"x86_64": {"tgkill": 234, "rt_tgsigqueueinfo": 297},
+                  "aarch64": {"tgkill": 131, "rt_tgsigqueueinfo": 240}}[os.uname().machine]
+
+        def siginfo(sig):
+            # si_signo, si_errno, si_code = SI_QUEUE (-1): a queued signal
+            b = ctypes.create_string_buffer(128)
+            struct.pack_into("iii", b, 0, sig, 0, -1)
+            return b
+
+        def pidfd_send(pid):
+            fd = os.pidfd_open(pid)
+            try:
+                signal.pidfd_send_signal(fd, signal.SIGUSR1)
+            finally:
+                os.close(fd)
+
+        calls = [
+            ("pidfd_send_signal", pidfd_send),
+            ("rt_sigqueueinfo", lambda pid: check_equal(libc.sigqueue(pid, signal.SIGUSR1, None), 0, "sigqueue")),
+            ("rt_tgsigqueueinfo", lambda pid: check_equal(
+                libc.syscall(sys_nr["rt_tgsigqueueinfo"], pid, pid, signal.SIGUSR1, siginfo(signal.SIGUSR1)), 0,
+                "rt_tgsigqueueinfo")),
+            ("tgkill", lambda pid: check_equal(libc.syscall(sys_nr["tgkill"], pid, pid, signal.SIGUSR1), 0,
+                                               "tgkill")),
+        ]
+        for call, send in calls:
+            sl = copy_exe(SLEEP, self.path("kill_%s" % call))
+            p = self.suite.spawn([sl, "60"])
+            s.wait_for(lambda e: name_is(e, "execve") and e["data"]["exe"]["path"] == sl, "execve of the target")
+            send(p.pid)
+            p.wait(10)
+            e = s.wait_for(mine("kill", syscall=call), "kill by %s" % call)
+            d = e["data"]
+            check_equal((d["signal"], d["success"]), ("SIGUSR1", True), "%s signal, success" % call)
+            check_equal((d["target"]["exe"]["path"], d["target"]["command_line"], d["target"]["task"]["pid"]),
+                        (sl, sl + " 60", p.pid), "%s target" % call)
+
+    def test_kill_ptrace_in_pid_namespace(self, s):
+        """kill and ptrace from a child PID namespace name the target by its
+        pid there: the event gives the task the kernel reached (its global
+        pid, its exe), not the pid as given."""
+        if not shutil.which("unshare"):
+            raise AssertionError("unshare (util-linux) is needed")
+        py = copy_exe(os.path.realpath(sys.executable), self.path("pidns_python"))
+        sl = copy_exe(SLEEP, self.path("pidns_kill_target"))
+        sl2 = copy_exe(SLEEP, self.path("pidns_ptrace_target"))
+        # in the namespace, python is pid 1 and its children 2 and 3; each
+        # is reached once the test has seen its execve (its exec may be
+        # reported after a signal that follows it closely)
+        prog = ("import ctypes, os, signal, subprocess, sys\n"
+                "libc = ctypes.CDLL(None, use_errno=True)\n"
+                "libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]\n"
+                "p = subprocess.Popen([sys.argv[1], '60'])\n"
+                "assert p.pid < 10, p.pid\n"
+                "sys.stdin.readline()\n"
+                "os.kill(p.pid, signal.SIGUSR1)\n"
+                "p.wait()\n"
+                "p = subprocess.Popen([sys.argv[2], '60'])\n"
+                "sys.stdin.readline()\n"
+                "assert libc.ptrace(16, p.pid, None, None) == 0\n"
+                "os.waitpid(p.pid, os.WUNTRACED)\n"
+                "libc.ptrace(17, p.pid, None, None)\n"
+                "p.kill(); p.wait()\n")
+        r = self.suite.spawn(["unshare", "--pid", "--fork", py, "-c", prog, sl, sl2], stdin=subprocess.PIPE)
+        for name, target_exe, extra in (("kill", sl, ("signal", "SIGUSR1")), ("ptrace", sl2, ("mode", "PTRACE_ATTACH"))):
+            t = s.wait_for(lambda e: name_is(e, "execve") and e["data"]["exe"]["path"] == target_exe,
+                           "execve of the %s target" % name)
+            r.stdin.write(b"go\n")
+            r.stdin.flush()
+            e = s.wait_for(lambda e: name_is(e, name) and e["data"]["exe"]["path"] == py, "%s in the namespace" % name)
+            d = e["data"]
+            check_equal((d[extra[0]], d["success"]), (extra[1], True), "%s %s, success" % (name, extra[0]))
+            check_equal((d["target"]["task"]["pid"], d["target"]["exe"]["path"]),
+                        (t["info"]["task"]["pid"], target_exe), "%s target" % name)
+        r.stdin.close()
+        check_equal(r.wait(20), 0, "kill and ptrace in the namespace")
+
     def test_memfd_create(self, s):
         fd = os.memfd_create("kn-e2e-memfd", os.MFD_CLOEXEC)
         os.close(fd)
@@ -798,10 +961,11 @@ class Catalogue:
 
 
 TESTS = [
-    "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close", "test_write_each_new_file",
+    "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close",
+    "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
     "test_read_config",
     "test_chmod_chown", "test_setxattr_capability", "test_mount", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_v6_udp", "test_send_data", "test_dns_query",
     "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_prctl", "test_kill",
-    "test_ptrace", "test_memfd_create", "test_io_uring", "test_ia32_syscalls",
+    "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_memfd_create", "test_io_uring", "test_ia32_syscalls",
 ]

@@ -30,7 +30,9 @@ class Sensor:
         self.events = []
         self.lines = []
 
-    def start(self, timeout=30.0):
+    # 60 s: the bounded-walk programs of a 5.10 kernel take 25-30 s to
+    # verify under the test VMs' software emulation
+    def start(self, timeout=60.0):
         errf = open(self.err, "wb")
         self.proc = subprocess.Popen(
             [self.kunai, "run", "--no-stdout", "--output", self.out] + self.args,

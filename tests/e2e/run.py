@@ -739,6 +739,32 @@ class Suite:
         with open("/proc/self/mounts") as m:
             check_equal([l for l in m if "kunai-check" in l], [], "mounts left")
 
+    def test_write_close_not_evicted(self):
+        """A file written, then 90000 other files read before it is closed:
+        the reads' first-seen entries (read_config is on by default) churn
+        their LRU map, and the written file's close is still reported."""
+        d = self.path("many")
+        os.mkdir(d)
+        n = 90000
+        for i in range(n):
+            os.close(os.open(os.path.join(d, "%05d" % i), os.O_WRONLY | os.O_CREAT, 0o600))
+        s = Sensor(self.kunai, self.work, ["--include", "write_close"], name="evict").start()
+        try:
+            w = self.path("written_first")
+            fd = os.open(w, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.write(fd, b"x")
+            for i in range(n):
+                r = os.open(os.path.join(d, "%05d" % i), os.O_RDONLY)
+                os.read(r, 1)
+                os.close(r)
+            os.close(fd)
+            e = s.wait_for(lambda e: name_is(e, "write_close") and e["data"]["path"] == w, "write_close")
+            check_equal(e["info"]["task"]["tgid"], os.getpid(), "tgid")
+        finally:
+            rc = s.stop()
+            shutil.rmtree(d)
+        check_equal(rc, 0, "exit code")
+
     def test_event_loss(self):
         """A stopped reader and a 1 MiB ring buffer: losses are counted per
         type and reported, never silent."""
@@ -864,6 +890,8 @@ def main():
             r.run("test_check", suite.test_check)
         if want("test_event_loss"):
             r.run("test_event_loss", suite.test_event_loss)
+        if want("test_write_close_not_evicted"):
+            r.run("test_write_close_not_evicted", suite.test_write_close_not_evicted)
         if want("test_sighup_reopens"):
             r.run("test_sighup_reopens", suite.test_sighup_reopens)
         if want("test_stuck_stdout"):

@@ -1,6 +1,8 @@
 /* Writes "kunai" to a file with one io_uring IORING_OP_WRITE, using raw
- * syscalls (no liburing). Exit 0 when the write completed, 77 when the
- * kernel refuses io_uring. Usage: uring_write PATH */
+ * syscalls (no liburing). With --close, writes it with write(2) instead
+ * and closes the file with one IORING_OP_CLOSE (a close no syscall shows).
+ * Exit 0 when the operation completed, 77 when the kernel refuses io_uring.
+ * Usage: uring_write [--close] PATH */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
@@ -17,9 +19,14 @@ int main(int argc, char **argv)
 	unsigned *sq_tail, *sq_array, *sq_mask, *cq_head, *cq_tail;
 	struct io_uring_cqe *cqes;
 	char *sq, *cq;
-	int ring, fd;
+	int ring, fd, close_op = argc == 3 && !strcmp(argv[1], "--close");
 	static const char msg[] = "kunai";
+	int want = sizeof(msg) - 1;
 
+	if (close_op) {
+		argv++;
+		argc--;
+	}
 	if (argc != 2)
 		return 2;
 	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -45,10 +52,18 @@ int main(int argc, char **argv)
 	cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
 
 	memset(&sqes[0], 0, sizeof(sqes[0]));
-	sqes[0].opcode = IORING_OP_WRITE;
-	sqes[0].fd = fd;
-	sqes[0].addr = (unsigned long)msg;
-	sqes[0].len = sizeof(msg) - 1;
+	if (close_op) {
+		if (write(fd, msg, sizeof(msg) - 1) != (ssize_t)sizeof(msg) - 1)
+			return 1;
+		sqes[0].opcode = IORING_OP_CLOSE;
+		sqes[0].fd = fd;
+		want = 0;
+	} else {
+		sqes[0].opcode = IORING_OP_WRITE;
+		sqes[0].fd = fd;
+		sqes[0].addr = (unsigned long)msg;
+		sqes[0].len = sizeof(msg) - 1;
+	}
 	sqes[0].user_data = 0x4b554e4149; /* "KUNAI" */
 	sq_array[*sq_tail & *sq_mask] = 0;
 	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
@@ -56,5 +71,5 @@ int main(int argc, char **argv)
 		return 1;
 	if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head)
 		return 1;
-	return cqes[*cq_head & (p.cq_entries - 1)].res == (int)(sizeof(msg) - 1) ? 0 : 1;
+	return cqes[*cq_head & (p.cq_entries - 1)].res == want ? 0 : 1;
 }
