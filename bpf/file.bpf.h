@@ -191,18 +191,20 @@ static __always_inline int attr_exit(struct kn_args *st, long ret)
 		e->extra[0] = st->args[2];
 		e->extra[1] = st->args[3];
 		break;
+	/* the attribute's name, as for paths: read at the entry (slot 1),
+	 * checked now */
 	case KN_SC_SETXATTR:
 	case KN_SC_LSETXATTR:
 		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
-		sys_put_str(e, &e->str[2], (const char *)st->args[1], 1);
+		sys_put_slot(e, &e->str[2], (const char *)st->args[1], 1);
 		break;
 	case KN_SC_FSETXATTR:
 		sys_put_file(e, &e->str[0], fd_file((long)st->args[0]));
-		sys_put_str(e, &e->str[2], (const char *)st->args[1], 1);
+		sys_put_slot(e, &e->str[2], (const char *)st->args[1], 1);
 		break;
 	case KN_SC_SETXATTRAT:
 		sys_put_at(e, 0, (long)st->args[0], (const char *)st->args[1]);
-		sys_put_str(e, &e->str[2], (const char *)st->args[3], 1);
+		sys_put_slot(e, &e->str[2], (const char *)st->args[3], 1);
 		break;
 	}
 	sys_emit(e);
@@ -217,10 +219,10 @@ SYS_EXIT_NAMED(chown, KN_SC_CHOWN, 3, KN_CHOWN, attr_exit, -1, 0, -1, -1)
 SYS_EXIT_NAMED(lchown, KN_SC_LCHOWN, 3, KN_CHOWN, attr_exit, -1, 0, -1, -1)
 SYS_EXIT(fchown, KN_SC_FCHOWN, 3, KN_CHOWN, attr_exit)
 SYS_EXIT_NAMED(fchownat, KN_SC_FCHOWNAT, 5, KN_CHOWN, attr_exit, 0, 1, -1, -1)
-SYS_EXIT_NAMED(setxattr, KN_SC_SETXATTR, 5, KN_SETXATTR, attr_exit, -1, 0, -1, -1)
-SYS_EXIT_NAMED(lsetxattr, KN_SC_LSETXATTR, 5, KN_SETXATTR, attr_exit, -1, 0, -1, -1)
-SYS_EXIT(fsetxattr, KN_SC_FSETXATTR, 5, KN_SETXATTR, attr_exit)
-SYS_EXIT_NAMED(setxattrat, KN_SC_SETXATTRAT, 5, KN_SETXATTR, attr_exit, 0, 1, -1, -1)
+SYS_EXIT_NAMED(setxattr, KN_SC_SETXATTR, 5, KN_SETXATTR, attr_exit, -1, 0, -1, 1)
+SYS_EXIT_NAMED(lsetxattr, KN_SC_LSETXATTR, 5, KN_SETXATTR, attr_exit, -1, 0, -1, 1)
+SYS_EXIT_NAMED(fsetxattr, KN_SC_FSETXATTR, 5, KN_SETXATTR, attr_exit, -1, -1, -1, 1)
+SYS_EXIT_NAMED(setxattrat, KN_SC_SETXATTRAT, 5, KN_SETXATTR, attr_exit, 0, 1, -1, 3)
 
 /* ---- mount ---------------------------------------------------------- */
 

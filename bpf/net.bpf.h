@@ -69,6 +69,8 @@ static __always_inline int connect_claim(u64 sk, u64 ktime)
 
 static __always_inline int connect_exit(struct kn_args *st, long ret)
 {
+	struct kn_addr kaddr = {};
+	int kept = peer_take(&kaddr); /* the kernel's copy, or the entry's */
 	struct kn_sys *e;
 	struct sock *sk;
 
@@ -79,8 +81,10 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 	if (!e)
 		return 0;
 	sock_fill(&e->sock, sk);
-	if (ret != 0 || !e->sock.dst.port)
-		addr_from_user(&e->sock.dst, (void *)st->args[1]);
+	/* the socket's peer where the kernel set it (connected, or in
+	 * progress); else the address asked for (peer_given) */
+	if ((ret != 0 && ret != -KN_EINPROGRESS) || !e->sock.dst.port)
+		e->extra[2] = peer_given(&e->sock.dst, &kaddr, kept, (void *)st->args[1]);
 	if (ret == -KN_EINPROGRESS && e->sock.type == KN_SOCK_STREAM) {
 		u64 key = (u64)sk;
 		u16 state;
@@ -112,6 +116,16 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 }
 
 SYS_EXIT(connect, KN_SC_CONNECT, 3, KN_CONNECT, connect_exit)
+
+/* The address a connect or send gives, read at the call's entry (where the
+ * object tier does not give the kernel's copy: it then overwrites this). */
+SEC("tp/syscalls/sys_enter_connect")
+int kn_peer_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!kn_is_self(bpf_get_current_pid_tgid() >> 32))
+		peer_keep((const void *)ctx->args[1], (int)ctx->args[2], 1);
+	return 0;
+}
 
 /* May run in softirq, interrupting a syscall program on this CPU: it must
  * not touch the per-CPU scratch; the parked event is finished in place. */
@@ -169,6 +183,8 @@ SYS_EXIT(accept4, KN_SC_ACCEPT4, 4, KN_ACCEPT, accept_exit)
 
 static __always_inline int send_exit(struct kn_args *st, long ret)
 {
+	struct kn_addr kaddr = {};
+	int kept = peer_take(&kaddr); /* the kernel's copy, or the entry's */
 	struct kn_sys *e;
 	struct sock *sk;
 	const void *buf = NULL, *uaddr = NULL;
@@ -197,8 +213,8 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 	if (!e)
 		return 0;
 	sock_fill(&e->sock, sk);
-	if (!e->sock.dst.port && uaddr)
-		addr_from_user(&e->sock.dst, uaddr);
+	if (!e->sock.dst.port && (kept || uaddr))
+		e->extra[2] = peer_given(&e->sock.dst, &kaddr, kept, uaddr);
 	if (buf)
 		sys_put_data(e, buf, ret, 1);
 	sys_emit(e);
@@ -207,6 +223,26 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 
 SYS_EXIT(sendto, KN_SC_SENDTO, 5, KN_SEND_DATA, send_exit)
 SYS_EXIT(sendmsg, KN_SC_SENDMSG, 3, KN_SEND_DATA, send_exit)
+
+SEC("tp/syscalls/sys_enter_sendto")
+int kn_peer_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	if (ctx->args[4] && !kn_is_self(bpf_get_current_pid_tgid() >> 32))
+		peer_keep((const void *)ctx->args[4], (int)ctx->args[5], 1);
+	return 0;
+}
+
+SEC("tp/syscalls/sys_enter_sendmsg")
+int kn_peer_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	struct user_msghdr m = {};
+
+	if (kn_is_self(bpf_get_current_pid_tgid() >> 32) ||
+	    bpf_probe_read_user(&m, sizeof(m), (const void *)ctx->args[1]) || !m.msg_name)
+		return 0;
+	peer_keep(m.msg_name, m.msg_namelen, 1);
+	return 0;
+}
 
 /* ---- dns_query ------------------------------------------------------ */
 

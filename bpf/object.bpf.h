@@ -4,7 +4,8 @@
 /*
  * The object tier, where the kernel allows fentry: the kernel's security
  * hooks for path operations give the paths the kernel resolved (its
- * dentries and mounts); those for signals and ptrace, the task reached. Each program replaces the name a syscall's entry
+ * dentries and mounts); those for signals and ptrace, the task reached;
+ * those for connect and send, the peer address the kernel copied. Each program replaces the name a syscall's entry
  * read from the caller's memory (kn_names) with that path; the syscall's
  * exit (its tracepoint, or its 32-bit form) reports it with the result.
  * Nothing of the name is then read from user memory at the exit: no
@@ -125,6 +126,26 @@ int BPF_PROG(kn_obj_ptrace, struct task_struct *child)
 {
 	if (target_call() == KN_SC_PTRACE)
 		target_keep(child);
+	return 0;
+}
+
+/* The address a connect, sendto or sendmsg gave, as the kernel copied it
+ * (kn_peer, reported by the call's exit in net.bpf.h). */
+SEC("fentry/security_socket_connect")
+int BPF_PROG(kn_obj_connect, struct socket *sock, struct sockaddr *address, int addrlen)
+{
+	if (kn_current_call() == KN_SC_CONNECT)
+		peer_keep(plain(address), addrlen, 0);
+	return 0;
+}
+
+SEC("fentry/security_socket_sendmsg")
+int BPF_PROG(kn_obj_sendmsg, struct socket *sock, struct msghdr *msg)
+{
+	u32 sc = kn_current_call();
+
+	if (sc == KN_SC_SENDTO || sc == KN_SC_SENDMSG)
+		peer_keep(BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen), 0);
 	return 0;
 }
 

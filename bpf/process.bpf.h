@@ -251,8 +251,10 @@ int BPF_PROG(kn_sched_exit, struct task_struct *p)
 		u64 tid = bpf_get_current_pid_tgid();
 
 		bpf_map_delete_elem(&kn_names, &tid);
-		/* and a kill or ptrace target its call never reported */
+		/* and a kill or ptrace target, a peer address, its call
+		 * never reported */
 		bpf_map_delete_elem(&kn_target, &tid);
+		bpf_map_delete_elem(&kn_peer, &tid);
 	}
 	if (kn_is_self(BPF_CORE_READ(p, tgid)))
 		return 0;

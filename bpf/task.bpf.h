@@ -45,68 +45,13 @@ SYS_EXIT(prctl, KN_SC_PRCTL, 5, KN_PRCTL, prctl_exit)
  *   security_ptrace_access_check: also a target the kernel refused.
  * (The map, kn_target, is in lib/maps.h: a thread's exit drops its entry.)
  */
-#if defined(__TARGET_ARCH_x86)
-#define KN_SYSCALL_NR(regs) ((regs)->orig_ax)
-#elif defined(__TARGET_ARCH_arm64)
-#define KN_SYSCALL_NR(regs) ((regs)->syscallno)
-#endif
-
 /* The watched call that reaches out to another task the current thread is
- * in: KN_SC_KILL..., KN_SC_PTRACE, or 0. Read from the syscall number the
- * kernel saved, or the arguments stashed at the call's entry. */
+ * in: KN_SC_KILL..., KN_SC_PTRACE, or 0. */
 static __always_inline u32 target_call(void)
 {
-#ifdef KN_SYSCALL_NR
-	if (kn_have_task_pt_regs) {
-		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-		long nr = KN_SYSCALL_NR(regs);
+	u32 sc = kn_current_call();
 
-#if defined(__TARGET_ARCH_x86)
-		if (in_ia32_syscall()) {
-			switch (nr) {
-			case 26: return KN_SC_PTRACE;
-			case 37: return KN_SC_KILL;
-			case 178: return KN_SC_RT_SIGQUEUEINFO;
-			case 238: return KN_SC_TKILL;
-			case 270: return KN_SC_TGKILL;
-			case 335: return KN_SC_RT_TGSIGQUEUEINFO;
-			case 424: return KN_SC_PIDFD_SEND_SIGNAL;
-			}
-			return 0;
-		}
-		switch (nr) {
-		case 62: return KN_SC_KILL;
-		case 101: return KN_SC_PTRACE;
-		case 129: return KN_SC_RT_SIGQUEUEINFO;
-		case 200: return KN_SC_TKILL;
-		case 234: return KN_SC_TGKILL;
-		case 297: return KN_SC_RT_TGSIGQUEUEINFO;
-		case 424: return KN_SC_PIDFD_SEND_SIGNAL;
-		}
-#else
-		switch (nr) {
-		case 117: return KN_SC_PTRACE;
-		case 129: return KN_SC_KILL;
-		case 130: return KN_SC_TKILL;
-		case 131: return KN_SC_TGKILL;
-		case 138: return KN_SC_RT_SIGQUEUEINFO;
-		case 240: return KN_SC_RT_TGSIGQUEUEINFO;
-		case 424: return KN_SC_PIDFD_SEND_SIGNAL;
-		}
-#endif
-		return 0;
-	}
-#endif
-	{
-		u64 id = bpf_get_current_pid_tgid();
-		struct kn_args *st = bpf_map_lookup_elem(&kn_args_stash, &id);
-		u32 sc = st ? st->sc : 0;
-
-		if (sc == KN_SC_KILL || sc == KN_SC_TKILL || sc == KN_SC_TGKILL || sc == KN_SC_PTRACE ||
-		    sc == KN_SC_PIDFD_SEND_SIGNAL || sc == KN_SC_RT_SIGQUEUEINFO || sc == KN_SC_RT_TGSIGQUEUEINFO)
-			return sc;
-		return 0;
-	}
+	return sc == KN_SC_CONNECT || sc == KN_SC_SENDTO || sc == KN_SC_SENDMSG ? 0 : sc;
 }
 
 /* t is the target of the running call (the last one: kill(-pgid) sends

@@ -105,6 +105,128 @@ static __always_inline int sys_args(struct kn_args *a, u32 sc)
 	return sys_args_stashed(a, sc);
 }
 
+#if defined(__TARGET_ARCH_x86)
+#define KN_SYSCALL_NR(regs) ((regs)->orig_ax)
+#elif defined(__TARGET_ARCH_arm64)
+#define KN_SYSCALL_NR(regs) ((regs)->syscallno)
+#endif
+
+/* Which of the calls whose kernel objects the object tier and the target
+ * hooks keep (kill family, ptrace, connect, sendto, sendmsg: KN_SC_*) the
+ * current thread is in, or 0. Read from the syscall number the kernel
+ * saved, or the arguments stashed at the call's entry. */
+static __always_inline u32 kn_current_call(void)
+{
+#ifdef KN_SYSCALL_NR
+	if (kn_have_task_pt_regs) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+		long nr = KN_SYSCALL_NR(regs);
+
+#if defined(__TARGET_ARCH_x86)
+		if (in_ia32_syscall()) {
+			switch (nr) {
+			case 26: return KN_SC_PTRACE;
+			case 37: return KN_SC_KILL;
+			case 178: return KN_SC_RT_SIGQUEUEINFO;
+			case 238: return KN_SC_TKILL;
+			case 270: return KN_SC_TGKILL;
+			case 335: return KN_SC_RT_TGSIGQUEUEINFO;
+			case 362: return KN_SC_CONNECT;
+			case 369: return KN_SC_SENDTO;
+			case 424: return KN_SC_PIDFD_SEND_SIGNAL;
+			}
+			return 0;
+		}
+		switch (nr) {
+		case 42: return KN_SC_CONNECT;
+		case 44: return KN_SC_SENDTO;
+		case 46: return KN_SC_SENDMSG;
+		case 62: return KN_SC_KILL;
+		case 101: return KN_SC_PTRACE;
+		case 129: return KN_SC_RT_SIGQUEUEINFO;
+		case 200: return KN_SC_TKILL;
+		case 234: return KN_SC_TGKILL;
+		case 297: return KN_SC_RT_TGSIGQUEUEINFO;
+		case 424: return KN_SC_PIDFD_SEND_SIGNAL;
+		}
+#else
+		switch (nr) {
+		case 117: return KN_SC_PTRACE;
+		case 129: return KN_SC_KILL;
+		case 130: return KN_SC_TKILL;
+		case 131: return KN_SC_TGKILL;
+		case 138: return KN_SC_RT_SIGQUEUEINFO;
+		case 203: return KN_SC_CONNECT;
+		case 206: return KN_SC_SENDTO;
+		case 211: return KN_SC_SENDMSG;
+		case 240: return KN_SC_RT_TGSIGQUEUEINFO;
+		case 424: return KN_SC_PIDFD_SEND_SIGNAL;
+		}
+#endif
+		return 0;
+	}
+#endif
+	{
+		u64 id = bpf_get_current_pid_tgid();
+		struct kn_args *st = bpf_map_lookup_elem(&kn_args_stash, &id);
+		u32 sc = st ? st->sc : 0;
+
+		switch (sc) {
+		case KN_SC_KILL:
+		case KN_SC_TKILL:
+		case KN_SC_TGKILL:
+		case KN_SC_PTRACE:
+		case KN_SC_PIDFD_SEND_SIGNAL:
+		case KN_SC_RT_SIGQUEUEINFO:
+		case KN_SC_RT_TGSIGQUEUEINFO:
+		case KN_SC_CONNECT:
+		case KN_SC_SENDTO:
+		case KN_SC_SENDMSG: return sc;
+		}
+		return 0;
+	}
+}
+
+/* The peer address a connect, sendto or sendmsg gave, per calling thread
+ * till the call's exit (the caller's memory may say otherwise by then): as
+ * the kernel copied it (object tier: kn_obj_connect, kn_obj_sendmsg), else
+ * as read at the call's entry (kn_peer_* programs, net.bpf.h), which the
+ * exit checks against the caller's memory. */
+struct kn_peer_obj {
+	struct sockaddr_in6 sa; /* (a sockaddr_in in its first bytes) */
+	u32 user; /* read from the caller at entry, not the kernel's copy */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 4096);
+	__type(key, u64);
+	__type(value, struct kn_peer_obj);
+} kn_peer SEC(".maps");
+
+/* The address at addr (len bytes; kernel memory, or the caller's when
+ * user) is the running call's. */
+static __always_inline void peer_keep(const void *addr, int len, int user)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_peer_obj o = {};
+	long err;
+
+	if (!addr || len <= 0)
+		return;
+	if (len > (int)sizeof(o.sa))
+		len = sizeof(o.sa);
+	if (user)
+		err = bpf_probe_read_user(&o.sa, len & 0x3f, addr);
+	else
+		err = bpf_probe_read_kernel(&o.sa, len & 0x3f, addr);
+	if (err)
+		return;
+	o.user = user;
+	bpf_map_update_elem(&kn_peer, &id, &o, BPF_ANY);
+}
+
 /* The file behind fd in the current task. With the BTF task pointer, the
  * walk to the fd table is plain (fault-safe) loads rather than helper
  * calls: this runs on every read and write. */
@@ -350,6 +472,18 @@ static __always_inline void sys_put_name(struct kn_sys *e, struct kn_str *s, con
 		s->flags |= KN_NAME_UNCONFIRMED;
 }
 
+/* A string (not a path) a syscall received as its name `slot`: the entry's
+ * copy, checked against the caller's memory now. */
+static __always_inline void sys_put_slot(struct kn_sys *e, struct kn_str *s, const char *uname, int slot)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
+
+	if (nm && (nm->sc != e->sc || !nm->len[slot & 1]))
+		nm = NULL;
+	sys_put_name(e, s, uname, nm, slot);
+}
+
 /* A name as a syscall received it, with the directory it is relative to:
  * base = dirfd's file, or the cwd for AT_FDCWD; nothing for an absolute name.
  * slot: which of the syscall's names (0 or 1) it is. */
@@ -468,6 +602,50 @@ static __always_inline void addr_from_user(struct kn_addr *a, const void *uaddr)
 		__builtin_memcpy(a->addr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
 	else if (sa.sin6_family == KN_AF_INET6)
 		__builtin_memcpy(a->addr, &sa.sin6_addr, 16);
+}
+
+/* The kept peer address of the running call into a: 1 the kernel's copy,
+ * 2 read at the call's entry, 0 when none was kept; the entry goes. */
+static __always_inline int peer_take(struct kn_addr *a)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_peer_obj *o = bpf_map_lookup_elem(&kn_peer, &id);
+	u16 family;
+
+	if (!o)
+		return 0;
+	family = o->sa.sin6_family;
+	a->family = family;
+	a->port = __builtin_bswap16(o->sa.sin6_port);
+	if (family == KN_AF_INET)
+		__builtin_memcpy(a->addr, &((struct sockaddr_in *)&o->sa)->sin_addr, 4);
+	else if (family == KN_AF_INET6)
+		__builtin_memcpy(a->addr, &o->sa.sin6_addr, 16);
+	family = o->user ? 2 : 1;
+	bpf_map_delete_elem(&kn_peer, &id);
+	return family;
+}
+
+/* The address the call gave, for its event: the kernel's copy; else the
+ * copy read at its entry, unconfirmed (1) when the caller's memory says
+ * otherwise now; else the caller's memory now, unconfirmed. */
+static __always_inline int peer_given(struct kn_addr *dst, const struct kn_addr *kept, int how, const void *uaddr)
+{
+	struct kn_addr now = {};
+
+	if (how == 1) {
+		*dst = *kept;
+		return 0;
+	}
+	addr_from_user(&now, uaddr);
+	if (how == 2) {
+		*dst = *kept;
+		return now.family != kept->family || now.port != kept->port ||
+		       *(u64 *)now.addr != *(const u64 *)kept->addr ||
+		       *(u64 *)(now.addr + 8) != *(const u64 *)(kept->addr + 8);
+	}
+	*dst = now;
+	return 1;
 }
 
 static __always_inline void sys_emit(struct kn_sys *e)

@@ -583,6 +583,9 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 			if (item_get(x, size, sizeof(*x), &x->str[2], &it))
 				return -1;
 			json_strn(j, "name", it.s, it.len);
+			/* the caller's memory changed since the entry's copy */
+			if (x->str[2].flags & KN_NAME_UNCONFIRMED)
+				json_bool(j, "name_unconfirmed", true);
 			json_bool(j, "success", x->ret == 0);
 		}
 		break;
@@ -613,12 +616,16 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 			json_i64(j, "error", x->ret);
 		if (x->extra[1])
 			json_bool(j, "non_blocking", true);
+		if (x->extra[2])
+			json_bool(j, "dst_unconfirmed", true);
 		break;
 	case KN_ACCEPT: write_flow(j, &x->sock, 1); break;
 	case KN_SEND_DATA:
 		write_flow(j, &x->sock, 0);
 		json_double(j, "data_entropy", shannon_entropy((const unsigned char *)data.s, data.len));
 		json_u64(j, "data_size", (uint64_t)x->ret);
+		if (x->extra[2])
+			json_bool(j, "dst_unconfirmed", true);
 		break;
 	case KN_DNS_QUERY: {
 		char cid[40];

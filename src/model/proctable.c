@@ -7,8 +7,12 @@ int proctable_init(struct proctable *pt, size_t nbuckets, size_t max)
 {
 	memset(pt, 0, sizeof(*pt));
 	pt->buckets = calloc(nbuckets, sizeof(*pt->buckets));
-	if (!pt->buckets)
+	pt->linger = calloc(PROCTABLE_LINGER, sizeof(*pt->linger));
+	if (!pt->buckets || !pt->linger) {
+		free(pt->buckets);
+		free(pt->linger);
 		return -1;
+	}
 	pt->nbuckets = nbuckets;
 	pt->max = max;
 	return 0;
@@ -32,6 +36,7 @@ void proctable_free(struct proctable *pt)
 		}
 	}
 	free(pt->buckets);
+	free(pt->linger);
 	memset(pt, 0, sizeof(*pt));
 }
 
@@ -92,7 +97,7 @@ static void unlink_free(struct proctable *pt, struct proc *p)
  * were kept only for it. */
 static void release(struct proctable *pt, struct proc *p)
 {
-	while (p && p->exited && !p->children) {
+	while (p && p->exited && !p->children && !p->lingering) {
 		struct proc *parent = p->parent;
 
 		if (p->kept)
@@ -127,6 +132,29 @@ static void proc_exit(struct proctable *pt, struct proc *p)
 		pt->kept++;
 		if (p->cmdline && strlen(p->cmdline) > KEPT_CMDLINE)
 			p->cmdline[KEPT_CMDLINE] = 0;
+	}
+	if (!p->children && !p->lingering) {
+		/* a moment longer, in the ring; the one it pushes out goes */
+		struct proc *old = pt->linger[pt->linger_pos];
+
+		struct proc *parent = p->parent;
+
+		pt->linger[pt->linger_pos] = p;
+		pt->linger_pos = (pt->linger_pos + 1) % PROCTABLE_LINGER;
+		p->lingering = true;
+		/* its ancestry is no longer asked for: it holds no parent */
+		p->parent = NULL;
+		if (parent) {
+			parent->children--;
+			release(pt, parent);
+		}
+		if (p->cmdline && strlen(p->cmdline) > PROCTABLE_LINGER_CMDLINE)
+			p->cmdline[PROCTABLE_LINGER_CMDLINE] = 0;
+		if (old) {
+			old->lingering = false;
+			release(pt, old);
+		}
+		return;
 	}
 	release(pt, p);
 }
@@ -267,6 +295,20 @@ size_t proctable_sweep(struct proctable *pt, int (*dead)(const struct proc *, vo
 		}
 	}
 	return gone;
+}
+
+void proctable_linger_flush(struct proctable *pt)
+{
+	for (size_t i = 0; i < PROCTABLE_LINGER; i++) {
+		struct proc *p = pt->linger[i];
+
+		pt->linger[i] = NULL;
+		if (p) {
+			p->lingering = false;
+			release(pt, p);
+		}
+	}
+	pt->linger_pos = 0;
 }
 
 size_t proctable_kept(const struct proctable *pt)

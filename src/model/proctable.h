@@ -28,6 +28,7 @@ struct proc {
 	uint32_t children; /* entries whose parent this is */
 	bool exited; /* kept for its descendants' ancestry */
 	bool kept; /* counted in kept */
+	bool lingering; /* exited a moment ago: in the linger ring */
 	char *exe; /* NULL when unknown */
 	char *cmdline;
 };
@@ -40,11 +41,20 @@ struct proctable {
 	uint64_t refused; /* inserts refused because the table was full */
 	size_t kept; /* exited entries kept for their descendants */
 	uint64_t unkept; /* exited entries not kept (kept at its cap): ancestry cut */
+	/* The last PROCTABLE_LINGER processes that exited, kept a moment
+	 * longer: an event reported after its target's exit (a kill whose
+	 * signal killed it) still finds it by (tgid, start). */
+	struct proc **linger;
+	size_t linger_pos;
 };
 
 /* At most this many exited processes are kept for their descendants; past
  * it, an exiting process's children lose it as parent (counted). */
 #define PROCTABLE_KEPT_MAX 65536
+/* Exited processes kept a moment longer (their command lines cut to
+ * LINGER_CMDLINE bytes): memory stays bounded. */
+#define PROCTABLE_LINGER 1024
+#define PROCTABLE_LINGER_CMDLINE 4096
 
 int proctable_init(struct proctable *pt, size_t nbuckets, size_t max);
 void proctable_free(struct proctable *pt);
@@ -73,6 +83,8 @@ size_t proctable_ancestors(struct proctable *pt, uint32_t tgid, struct strbuf *o
 /* Call dead on every live entry; those for which it returns non-zero exit
  * (as proctable_exit). Returns how many. */
 size_t proctable_sweep(struct proctable *pt, int (*dead)(const struct proc *, void *), void *arg);
+/* Let go of the processes that linger after their exit (the ring). */
+void proctable_linger_flush(struct proctable *pt);
 /* Entries kept for their descendants, exited. */
 size_t proctable_kept(const struct proctable *pt);
 

@@ -92,6 +92,10 @@ static const struct probe_rule rules[] = {
 	{"execveat", T(KN_WRITE_CLOSE), false},
 	{"connect", T(KN_CONNECT), false},
 	{"kn_inet_sock_set_state", T(KN_CONNECT), false},
+	/* the peer address, read at the entry */
+	{"kn_peer_connect", T(KN_CONNECT), false},
+	{"kn_peer_sendto", T(KN_SEND_DATA), false},
+	{"kn_peer_sendmsg", T(KN_SEND_DATA), false},
 	{"accept", T(KN_ACCEPT), false},
 	{"accept4", T(KN_ACCEPT), false},
 	{"sendto", T(KN_SEND_DATA), false},
@@ -129,6 +133,8 @@ static const struct probe_rule rules[] = {
 	{"kn_obj_mount", T(KN_MOUNT), false},
 	{"kn_obj_kill", T(KN_KILL), false},
 	{"kn_obj_ptrace", T(KN_PTRACE), false},
+	{"kn_obj_connect", T(KN_CONNECT), false},
+	{"kn_obj_sendmsg", T(KN_SEND_DATA), false},
 	/* 32-bit syscalls: on whenever one of their events is; the families
 	 * are tail-called by kn_ia32_exit, never attached */
 	{"kn_ia32_exit", IA32_TYPES, false},
@@ -171,12 +177,14 @@ static bool is_object(const char *name)
 }
 
 /* Programs that serve others (argument stashes, the 32-bit path, names,
- * targets, the object tier): not what makes an event happen. */
+ * targets, peer addresses, the object tier): not what makes an event
+ * happen. */
 static bool is_aux(const char *name)
 {
 	if (is_object(name))
 		return true;
-	return is_stash(name) || is_ia32(name) || !strncmp(name, "kn_name_", 8) || !strncmp(name, "kn_target_", 10);
+	return is_stash(name) || is_ia32(name) || !strncmp(name, "kn_name_", 8) || !strncmp(name, "kn_target_", 10) ||
+	       !strncmp(name, "kn_peer_", 8);
 }
 
 uint64_t probe_types(const char *prog_name, bool *core)

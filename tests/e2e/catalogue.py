@@ -456,6 +456,37 @@ class Catalogue:
         check_equal(e["info"]["event"]["id"], 92, "event id")
         check_equal(e["data"]["name"], "security.capability", "name")
         check_equal(e["data"]["success"], True, "success")
+        check_equal(e["data"].get("name_unconfirmed"), None, "name_unconfirmed")
+
+    def test_setxattr_racing_name(self, s):
+        """A thread rewrites the attribute's name while setxattr runs: the
+        event gives the name read at the entry, or says it is unconfirmed;
+        never the other name as a confirmed one."""
+        helper = self.suite.build_helper("race_setxattr", "-pthread")
+        d = self.path("race_xattr")
+        os.mkdir(d)
+        n = 300
+        r = subprocess.run([helper, d, str(n)], timeout=60, capture_output=True, text=True)
+        check_equal(r.returncode, 0, "race_setxattr exit")
+        used = {}
+        for line in r.stdout.split("\n"):
+            if line:
+                f = line.split()
+                used["%s/f_%04d" % (d, int(f[0]))] = f[1]
+        check_equal(len(used), n, "setxattr calls")
+        set_ = {p: "trusted.kunai_" + u for p, u in used.items() if u in "ab"}
+        assert set_, "no attribute could be set here: %s" % r.stdout[:200]
+
+        def of_helper(e):
+            return name_is(e, "setxattr") and e["data"]["exe"]["path"] == helper
+        s.wait_count(of_helper, n, "setxattr events of the racing helper")
+        events = s.find_all(of_helper)
+        wrong = [e["data"] for e in events if e["data"]["path"] in set_ and not e["data"].get("name_unconfirmed") and
+                 e["data"]["name"] != set_[e["data"]["path"]]]
+        check_equal(wrong, [], "setxattr events naming, confirmed, an attribute the kernel did not set")
+        unconfirmed = sum(1 for e in events if e["data"].get("name_unconfirmed"))
+        print("  %d calls, %d set trusted.kunai_b, %d events unconfirmed" % (
+            n, sum(1 for u in set_.values() if u.endswith("b")), unconfirmed))
 
     def test_mount(self, s):
         target = self.path("mnt")
@@ -535,6 +566,51 @@ class Catalogue:
         check_equal(e["data"]["src"]["port"], c.getsockname()[1], "src port")
         c.close()
         srv.close()
+
+    def test_connect_racing_address(self, s):
+        """A thread rewrites the port while connect runs: a failed connect
+        went to the refused port, whatever the caller's memory says at the
+        call's end. The event gives the address read at the call's entry,
+        unconfirmed when the memory changed since, or (object tier) the
+        kernel's copy: never the other port as a confirmed one."""
+        helper = self.suite.build_helper("race_connect", "-pthread")
+        lis = socket.socket()
+        lis.bind(("127.0.0.1", 0))
+        lis.listen(1024)
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        refused = probe.getsockname()[1]
+        probe.close()  # a port nothing listens on
+        opened = lis.getsockname()[1]
+        n = 300
+        try:
+            r = subprocess.run([helper, str(refused), str(opened), str(n)], timeout=60, capture_output=True,
+                               text=True)
+        finally:
+            lis.close()
+        check_equal(r.returncode, 0, "race_connect exit")
+        results = dict(tuple(map(int, line.split())) for line in r.stdout.split("\n") if line)
+        check_equal(len(results), n, "connects")
+
+        def of_helper(e):
+            return name_is(e, "connect") and e["data"]["exe"]["path"] == helper
+        s.wait_count(of_helper, n, "connect events of the racing helper")
+        events = s.find_all(of_helper)
+        failed = [e["data"] for e in events if not e["data"]["connected"]]
+        done = [e["data"] for e in events if e["data"]["connected"]]
+        check_equal((len(failed), len(done)), (sum(1 for v in results.values() if v),
+                                               sum(1 for v in results.values() if not v)),
+                    "failed and connected events")
+        for d in done:
+            check_equal(d["dst"]["port"], opened, "a connected event's port")
+        # the port the call did not use, given as confirmed: never
+        forged = [d for d in failed if d["dst"]["port"] != refused and not d.get("dst_unconfirmed")]
+        check_equal(forged, [], "failed connects reported, confirmed, with a port they did not use")
+        unconfirmed = [d for d in failed if d.get("dst_unconfirmed")]
+        if self.suite.require_object_tier:
+            # the kernel's copy: never unconfirmed, never the rewritten port
+            check_equal(unconfirmed, [], "failed connects unconfirmed on the object tier")
+        print("  %d connects, %d failed, %d of them unconfirmed" % (n, len(failed), len(unconfirmed)))
 
     def test_connect_v6_udp(self, s):
         srv = socket.socket(socket.AF_INET6)
@@ -964,8 +1040,8 @@ TESTS = [
     "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close",
     "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
     "test_read_config",
-    "test_chmod_chown", "test_setxattr_capability", "test_mount", "test_connect_accept",
-    "test_connect_refused_and_nonblocking", "test_connect_v6_udp", "test_send_data", "test_dns_query",
+    "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_connect_accept",
+    "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_dns_query",
     "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_prctl", "test_kill",
     "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_memfd_create", "test_io_uring", "test_ia32_syscalls",
 ]

@@ -29,6 +29,11 @@ static void test_fork_exec_exit(void **state)
 	assert_int_equal(pt.count, 2);
 	proctable_exit(&pt, 10, 2000);
 	assert_null(proctable_get(&pt, 10));
+	/* it lingers a moment, found by its start time only */
+	assert_string_equal(proctable_find(&pt, 10, 2000)->exe, "/bin/sh");
+	assert_int_equal(pt.count, 2);
+	proctable_linger_flush(&pt);
+	assert_null(proctable_find(&pt, 10, 2000));
 	assert_int_equal(pt.count, 1);
 	assert_int_equal(pt.buckets != NULL, 1);
 	assert_int_equal(proctable_get(&pt, 1)->children, 0);
@@ -91,7 +96,10 @@ static void test_orphan_keeps_ancestry(void **state)
 	assert_string_equal(sb.buf, "/sbin/init|/usr/sbin/cron|/bin/sh");
 	assert_int_equal(proctable_get(&pt, 300)->parent->tgid, 200);
 	proctable_exit(&pt, 300, 30);
+	/* its chain goes with it (it lingers a moment without) */
 	assert_int_equal(proctable_kept(&pt), 0);
+	assert_int_equal(pt.count, 2);
+	proctable_linger_flush(&pt);
 	assert_int_equal(pt.count, 1);
 	strbuf_free(&sb);
 	proctable_free(&pt);
@@ -156,7 +164,44 @@ static void test_kept_bounded(void **state)
 	/* the last one's exit frees its kept chain */
 	proctable_exit(&pt, n + 1, n + 1);
 	assert_int_equal(proctable_kept(&pt), 0);
+	proctable_linger_flush(&pt);
 	assert_int_equal(pt.count, 1); /* init */
+	proctable_free(&pt);
+}
+
+/* Exited processes linger in a ring of PROCTABLE_LINGER: the oldest goes
+ * when a new one comes, with its command line cut; a reused pid never
+ * finds them as live. */
+static void test_linger(void **state)
+{
+	struct proctable pt;
+	char big[PROCTABLE_LINGER_CMDLINE + 100];
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	proctable_init(&pt, 64, 10 * PROCTABLE_LINGER);
+	proctable_upsert(&pt, 1, 1, 0, 0);
+	proc_set_exec(proctable_fork(&pt, 2, 2, 1, 1), "/bin/victim", big);
+	proctable_exit(&pt, 2, 2);
+	assert_null(proctable_get(&pt, 2));
+	assert_string_equal(proctable_find(&pt, 2, 2)->exe, "/bin/victim");
+	assert_int_equal(strlen(proctable_find(&pt, 2, 2)->cmdline), PROCTABLE_LINGER_CMDLINE);
+	/* pid 2 reused: the new one is the live one */
+	proctable_fork(&pt, 2, 3, 1, 1);
+	assert_int_equal(proctable_get(&pt, 2)->start, 3);
+	proctable_exit(&pt, 2, 3);
+	for (uint32_t i = 10; i < 10 + PROCTABLE_LINGER - 2; i++) {
+		proctable_fork(&pt, i, i, 1, 1);
+		proctable_exit(&pt, i, i);
+	}
+	/* the ring is full: the first still there, the next exit pushes it out */
+	assert_non_null(proctable_find(&pt, 2, 2));
+	assert_int_equal(pt.count, 1 + PROCTABLE_LINGER);
+	proctable_fork(&pt, 5000, 5000, 1, 1);
+	proctable_exit(&pt, 5000, 5000);
+	assert_null(proctable_find(&pt, 2, 2));
+	assert_non_null(proctable_find(&pt, 2, 3));
+	assert_int_equal(pt.count, 1 + PROCTABLE_LINGER);
 	proctable_free(&pt);
 }
 
@@ -185,6 +230,7 @@ static void test_sweep(void **state)
 	for (uint32_t i = 1; i <= 10; i++)
 		proctable_upsert(&pt, i, i, 0, 0);
 	assert_int_equal(proctable_sweep(&pt, odd, NULL), 5);
+	proctable_linger_flush(&pt);
 	assert_int_equal(pt.count, 5);
 	assert_null(proctable_get(&pt, 3));
 	assert_non_null(proctable_get(&pt, 4));
@@ -236,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_fork_exec_exit),
 		cmocka_unit_test(test_ancestors),
 		cmocka_unit_test(test_reused_tgid), cmocka_unit_test(test_orphan_keeps_ancestry),
+		cmocka_unit_test(test_linger),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_kept_bounded),
 		cmocka_unit_test(test_sweep),
