@@ -526,6 +526,25 @@ RW_ENTER(writev, 1, KN_SC_WRITEV)
 RW_ENTER(pwritev, 1, KN_SC_PWRITEV)
 RW_ENTER(pwritev2, 1, KN_SC_PWRITEV2)
 
+/* Data moved from one fd to another without read()/write() (cp and cat use
+ * copy_file_range): the source is read, the destination written. */
+static __always_inline int rw2_enter(long in, long out, u32 sc)
+{
+	rw_enter(in, 0, sc);
+	return rw_enter(out, 1, sc);
+}
+
+#define RW2_ENTER(name, in, out, sc)                                                     \
+	SEC("tp/syscalls/sys_enter_" #name)                                              \
+	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)                       \
+	{                                                                                \
+		return rw2_enter((long)(u32)ctx->args[in], (long)(u32)ctx->args[out], sc); \
+	}
+
+RW2_ENTER(copy_file_range, 0, 2, KN_SC_COPY_FILE_RANGE)
+RW2_ENTER(sendfile64, 1, 0, KN_SC_SENDFILE)
+RW2_ENTER(splice, 0, 2, KN_SC_SPLICE)
+
 static __always_inline int close_enter(long fd)
 {
 	u64 id = bpf_get_current_pid_tgid();

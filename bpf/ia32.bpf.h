@@ -149,7 +149,15 @@ IA32_FAMILY(path, {
 IA32_FAMILY(attr, attr_exit(&a, ret))
 
 /* read/write: built at the call (the 64-bit ones at their entry); ret unused */
-IA32_FAMILY(rw, (void)ret; rw_enter((long)(u32)a.args[0], a.sc >= KN_SC_WRITE, a.sc))
+IA32_FAMILY(rw, {
+	(void)ret;
+	switch (a.sc) {
+	case KN_SC_COPY_FILE_RANGE:
+	case KN_SC_SPLICE: rw2_enter((long)(u32)a.args[0], (long)(u32)a.args[2], a.sc); break;
+	case KN_SC_SENDFILE: rw2_enter((long)(u32)a.args[1], (long)(u32)a.args[0], a.sc); break;
+	default: rw_enter((long)(u32)a.args[0], a.sc >= KN_SC_WRITE, a.sc);
+	}
+})
 
 IA32_FAMILY(conn, {
 	if (a.sc == KN_SC_CONNECT)

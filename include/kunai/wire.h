@@ -132,6 +132,9 @@ enum kn_sc {
 	KN_SC_PIDFD_SEND_SIGNAL,
 	KN_SC_RT_SIGQUEUEINFO,
 	KN_SC_RT_TGSIGQUEUEINFO,
+	KN_SC_COPY_FILE_RANGE, /* data moved between two fds: read and write */
+	KN_SC_SENDFILE,
+	KN_SC_SPLICE,
 	KN_SC_MAX,
 };
 

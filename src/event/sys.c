@@ -76,6 +76,9 @@ static const char *sc_names[KN_SC_MAX] = {
 	[KN_SC_PIDFD_SEND_SIGNAL] = "pidfd_send_signal",
 	[KN_SC_RT_SIGQUEUEINFO] = "rt_sigqueueinfo",
 	[KN_SC_RT_TGSIGQUEUEINFO] = "rt_tgsigqueueinfo",
+	[KN_SC_COPY_FILE_RANGE] = "copy_file_range",
+	[KN_SC_SENDFILE] = "sendfile",
+	[KN_SC_SPLICE] = "splice",
 	[KN_SC_PTRACE] = "ptrace",
 	[KN_SC_MEMFD_CREATE] = "memfd_create",
 };

@@ -31,6 +31,7 @@ static const struct ia32_syscall table[] = {
 	{180, "pread64", KN_SC_PREAD64, "rw", 0},
 	{181, "pwrite64", KN_SC_PWRITE64, "rw", 0},
 	{182, "chown", KN_SC_CHOWN, "attr", 1}, /* chown16 */
+	{187, "sendfile64", KN_SC_SENDFILE, "rw", 0},
 	{192, "mmap", KN_SC_MMAP, "task", 0}, /* mmap2: the same arguments, offset in pages */
 	{198, "lchown", KN_SC_LCHOWN, "attr", 0},
 	{207, "fchown", KN_SC_FCHOWN, "attr", 0},
@@ -39,6 +40,7 @@ static const struct ia32_syscall table[] = {
 	{227, "lsetxattr", KN_SC_LSETXATTR, "attr", 0},
 	{228, "fsetxattr", KN_SC_FSETXATTR, "attr", 0},
 	{238, "tkill", KN_SC_TKILL, "task", 0},
+	{239, "sendfile64", KN_SC_SENDFILE, "rw", 0},
 	{270, "tgkill", KN_SC_TGKILL, "task", 0},
 	{295, "openat", KN_SC_OPENAT, "path", 0},
 	{297, "mknodat", KN_SC_MKNODAT, "path", 0},
@@ -46,6 +48,7 @@ static const struct ia32_syscall table[] = {
 	{301, "unlinkat", KN_SC_UNLINKAT, "path", 0},
 	{302, "renameat", KN_SC_RENAMEAT, "path", 0},
 	{306, "fchmodat", KN_SC_FCHMODAT, "attr", 0},
+	{313, "splice", KN_SC_SPLICE, "rw", 0},
 	{333, "preadv", KN_SC_PREADV, "rw", 0},
 	{334, "pwritev", KN_SC_PWRITEV, "rw", 0},
 	{335, "rt_tgsigqueueinfo", KN_SC_RT_TGSIGQUEUEINFO, "task", 0},
@@ -57,6 +60,7 @@ static const struct ia32_syscall table[] = {
 	{364, "accept4", KN_SC_ACCEPT4, "conn", 0},
 	{369, "sendto", KN_SC_SENDTO, "msg", 0},
 	{371, "recvfrom", KN_SC_RECVFROM, "msg", 0},
+	{377, "copy_file_range", KN_SC_COPY_FILE_RANGE, "rw", 0},
 	{378, "preadv2", KN_SC_PREADV2, "rw", 0},
 	{379, "pwritev2", KN_SC_PWRITEV2, "rw", 0},
 	{380, "pkey_mprotect", KN_SC_PKEY_MPROTECT, "task", 0},

@@ -82,6 +82,10 @@ static const struct probe_rule rules[] = {
 	{"writev", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	{"pwritev", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	{"pwritev2", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
+	/* data moved between two fds: a read of one, a write of the other */
+	{"copy_file_range", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
+	{"sendfile64", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
+	{"splice", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	{"close", T(KN_WRITE_CLOSE), false},
 	/* the closes that are not close(): dup2/dup3 over a written file's
 	 * fd, close_range and exec (close-on-exec); the exit's, kn_sched_exit */

@@ -297,6 +297,71 @@ class Catalogue:
         finally:
             os.unlink(conf)
 
+    def test_copy_transfers(self, s):
+        """Data moved without read()/write(): copy_file_range, sendfile and
+        splice read their source and write their destination (cp and cat
+        use copy_file_range); a configuration file so read is read_config."""
+        conf = "/etc/kunai-e2e-copy-%d.conf" % os.getpid()
+        made = []
+        try:
+            with open(conf, "w") as f:
+                f.write("secret=1\n")
+            made.append(conf)
+            srcs = {}
+            for how in ("copy_file_range", "sendfile", "splice"):
+                src, dst = self.path("src_" + how), self.path("dst_" + how)
+                with open(src, "wb") as f:
+                    f.write(b"kunai data\n")
+                srcs[how] = (src, dst)
+            # copy_file_range of the configuration file too
+            with open(conf, "rb") as fi, open(self.path("dst_conf"), "wb") as fo:
+                check_equal(os.copy_file_range(fi.fileno(), fo.fileno(), 100), 9, "copy_file_range of " + conf)
+            src, dst = srcs["copy_file_range"]
+            with open(src, "rb") as fi, open(dst, "wb") as fo:
+                check_equal(os.copy_file_range(fi.fileno(), fo.fileno(), 100), 11, "copy_file_range")
+            src, dst = srcs["sendfile"]
+            with open(src, "rb") as fi, open(dst, "wb") as fo:
+                check_equal(os.sendfile(fo.fileno(), fi.fileno(), 0, 100), 11, "sendfile")
+            src, dst = srcs["splice"]
+            r, w = os.pipe()
+            try:
+                with open(src, "rb") as fi, open(dst, "wb") as fo:
+                    check_equal(os.splice(fi.fileno(), w, 100), 11, "splice in")
+                    check_equal(os.splice(r, fo.fileno(), 100), 11, "splice out")
+            finally:
+                os.close(r)
+                os.close(w)
+            e = s.wait_for(mine("read_config", path=conf), "read_config by copy_file_range")
+            check_equal(e["info"]["event"]["id"], 82, "event id")
+            # the everyday tools: cat into a file and cp (copy_file_range
+            # in coreutils 9)
+            cat, cp = copy_exe(CAT, self.path("copy_cat")), copy_exe(os.path.realpath(shutil.which("cp")),
+                                                                      self.path("copy_cp"))
+            r = subprocess.run([SH, "-c", '"$0" "$1" > "$2"', cat, conf, self.path("cat_out")], timeout=10)
+            check_equal(r.returncode, 0, "cat")
+            r = subprocess.run([cp, srcs["splice"][0], self.path("cp_out")], timeout=10)
+            check_equal(r.returncode, 0, "cp")
+
+            def by(exe, name, path):
+                return lambda e: name_is(e, name) and e["data"]["exe"]["path"] == exe and e["data"]["path"] == path
+            s.wait_for(by(cat, "read_config", conf), "read_config by cat")
+            if self.all_events:
+                s.wait_for(by(cat, "write", self.path("cat_out")), "write by cat")
+                s.wait_for(by(cp, "read", srcs["splice"][0]), "read by cp")
+                s.wait_for(by(cp, "write", self.path("cp_out")), "write by cp")
+                s.wait_for(by(cp, "write_close", self.path("cp_out")), "write_close by cp")
+            if self.all_events:
+                for how, (src, dst) in srcs.items():
+                    s.wait_for(mine("read", path=src), "read by " + how)
+                    s.wait_for(mine("write", path=dst), "write by " + how)
+                    s.wait_for(mine("write_close", path=dst), "write_close after " + how)
+            else:
+                self.assert_off(s, [mine("read", path=srcs["sendfile"][0]), mine("write", path=srcs["sendfile"][1])],
+                                "read and write events (off by default)")
+        finally:
+            for m in made:
+                os.unlink(m)
+
     def test_write_close_implicit(self, s):
         """A written file closed without close(): by dup2/dup3 over its fd,
         close_range, exec (close-on-exec, also marked by close_range) and
@@ -1038,7 +1103,7 @@ class Catalogue:
 
 TESTS = [
     "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close",
-    "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
+    "test_copy_transfers", "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
     "test_read_config",
     "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_dns_query",
