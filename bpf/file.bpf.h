@@ -13,10 +13,12 @@
 
 #define FMODE_CREATED (1U << 20)
 #define O_CREAT 0100
+#define O_TRUNC 01000
+#define KN_MNT_INTERNAL 0x4000
 #define AT_REMOVEDIR 0x200
 #define KN_EEXIST 17
 
-/* ---- file_create ---------------------------------------------------- */
+/* ---- file_create, file_truncate by open ------------------------------ */
 
 static __always_inline int open_exit(struct kn_args *st, long ret)
 {
@@ -24,10 +26,12 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 	struct kn_sys *e;
 	struct file *f;
 	u64 flags;
+	int created;
 
 	if (ret < 0)
 		return 0;
-	/* Only an open that may create is worth a look at its file. */
+	/* Only an open that may create or truncate is worth a look at its
+	 * file. */
 	switch (st->sc) {
 	case KN_SC_OPEN: flags = st->args[1]; break;
 	case KN_SC_OPENAT: flags = st->args[2]; break;
@@ -35,19 +39,31 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 		bpf_probe_read_user(&how, sizeof(how.flags), (void *)st->args[2]);
 		flags = how.flags;
 		break;
-	default: /* creat */ flags = O_CREAT;
+	default: /* creat */ flags = O_CREAT | O_TRUNC;
 	}
-	if (!(flags & O_CREAT))
+	if (!(flags & (O_CREAT | O_TRUNC)))
 		return 0;
 	f = fd_file(ret);
-	if (!f || !(BPF_CORE_READ(f, f_mode) & FMODE_CREATED))
+	if (!f)
 		return 0;
-	e = sys_begin(KN_FILE_CREATE, st, ret);
-	if (!e)
-		return 0;
-	sys_put_file(e, &e->str[0], f);
-	e->extra[0] = file_mode(f);
-	sys_emit(e);
+	created = (BPF_CORE_READ(f, f_mode) & FMODE_CREATED) != 0;
+	if (created && kn_enabled(KN_FILE_CREATE)) {
+		e = sys_begin(KN_FILE_CREATE, st, ret);
+		if (!e)
+			return 0;
+		sys_put_file(e, &e->str[0], f);
+		e->extra[0] = file_mode(f);
+		sys_emit(e);
+	} else if (!created && (flags & O_TRUNC) && (file_mode(f) & KN_S_IFMT) == KN_S_IFREG &&
+		   kn_enabled(KN_FILE_TRUNCATE)) {
+		/* an existing file opened with O_TRUNC: emptied (`: > log`) */
+		e = sys_begin(KN_FILE_TRUNCATE, st, ret);
+		if (!e)
+			return 0;
+		sys_put_file(e, &e->str[0], f);
+		e->extra[0] = 0; /* the new size */
+		sys_emit(e);
+	}
 	return 0;
 }
 
@@ -55,6 +71,40 @@ SYS_EXIT(openat, KN_SC_OPENAT, 4, KN_FILE_CREATE, open_exit)
 SYS_EXIT(open, KN_SC_OPEN, 3, KN_FILE_CREATE, open_exit)
 SYS_EXIT(openat2, KN_SC_OPENAT2, 4, KN_FILE_CREATE, open_exit)
 SYS_EXIT(creat, KN_SC_CREAT, 2, KN_FILE_CREATE, open_exit)
+
+/* ---- file_truncate -------------------------------------------------- */
+
+/* truncate(path, length), ftruncate(fd, length); 32-bit truncate64 and
+ * ftruncate64 take the length in two registers. extra[0]: the new size.
+ * Files of kernel-internal mounts (memfd, anonymous shared memory), sized
+ * by ftruncate all the time, are left out. */
+static __always_inline int truncate_exit(struct kn_args *st, long ret)
+{
+	struct kn_sys *e;
+	struct file *f = NULL;
+	u64 len = st->args[1];
+
+	if (st->sc == KN_SC_TRUNCATE64 || st->sc == KN_SC_FTRUNCATE64)
+		len = (u32)st->args[1] | (st->args[2] << 32);
+	if (st->sc == KN_SC_FTRUNCATE || st->sc == KN_SC_FTRUNCATE64) {
+		f = fd_file(st->args[0]);
+		if (f && (BPF_CORE_READ(f, f_path.mnt, mnt_flags) & KN_MNT_INTERNAL))
+			return 0;
+	}
+	e = sys_begin(KN_FILE_TRUNCATE, st, ret);
+	if (!e)
+		return 0;
+	if (st->sc == KN_SC_FTRUNCATE || st->sc == KN_SC_FTRUNCATE64)
+		sys_put_file(e, &e->str[0], f);
+	else
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
+	e->extra[0] = len;
+	sys_emit(e);
+	return 0;
+}
+
+SYS_EXIT_NAMED(truncate, KN_SC_TRUNCATE, 2, KN_FILE_TRUNCATE, truncate_exit, -1, 0, -1, -1)
+SYS_EXIT(ftruncate, KN_SC_FTRUNCATE, 2, KN_FILE_TRUNCATE, truncate_exit)
 
 static __always_inline int mknod_exit(struct kn_args *st, long ret)
 {

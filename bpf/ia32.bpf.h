@@ -142,6 +142,10 @@ IA32_FAMILY(path, {
 	case KN_SC_UNLINK:
 	case KN_SC_UNLINKAT: unlink_exit(&a, ret); break;
 	case KN_SC_MOUNT: mount_exit(&a, ret); break;
+	case KN_SC_TRUNCATE:
+	case KN_SC_FTRUNCATE:
+	case KN_SC_TRUNCATE64:
+	case KN_SC_FTRUNCATE64: truncate_exit(&a, ret); break;
 	default: open_exit(&a, ret);
 	}
 })

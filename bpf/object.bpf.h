@@ -108,6 +108,13 @@ int BPF_PROG(kn_obj_mount, const char *dev_name, const struct path *path)
 			KN_SC_MOUNT);
 }
 
+SEC("fentry/security_path_truncate")
+int BPF_PROG(kn_obj_truncate, const struct path *path)
+{
+	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_TRUNCATE,
+			KN_SC_TRUNCATE64, KN_SC_TRUNCATE);
+}
+
 /* The task a kill or ptrace call reaches, as the kernel found it, even
  * when the kernel refuses (the tracepoint tier sees only a signal sent or
  * a tracee made): kn_target, reported by the call's exit (task.bpf.h). */

@@ -57,6 +57,7 @@ enum kn_type {
 	KN_CHOWN,
 	KN_SETXATTR,
 	KN_IO_URING_SQE,
+	KN_FILE_TRUNCATE,
 	KN_TYPE_MAX,
 };
 
@@ -135,6 +136,10 @@ enum kn_sc {
 	KN_SC_COPY_FILE_RANGE, /* data moved between two fds: read and write */
 	KN_SC_SENDFILE,
 	KN_SC_SPLICE,
+	KN_SC_TRUNCATE,
+	KN_SC_FTRUNCATE,
+	KN_SC_TRUNCATE64, /* 32-bit calls: the length in two registers */
+	KN_SC_FTRUNCATE64,
 	KN_SC_MAX,
 };
 

@@ -427,6 +427,8 @@ static int file_actions(const char *dir, int notes)
 	/* file_create, write, write_close, read */
 	if (write_file(a, "kunai", 0600) || read_file(a))
 		note(notes, "file_create", "writing %s failed: %s", a, strerror(errno));
+	if (truncate(a, 2))
+		note(notes, "file_truncate", "truncate failed: %s", strerror(errno));
 	if (chmod(a, 0640))
 		note(notes, "chmod", "chmod failed: %s", strerror(errno));
 	if (chown(a, getuid(), getgid()))

@@ -99,11 +99,23 @@ static int parse_u32(const char *arg, uint32_t min, uint32_t max, uint32_t *out)
 
 static int list_events(void)
 {
-	printf("%-5s %-18s %s\n", "id", "name", "default");
-	for (uint32_t t = 0; t < KN_TYPE_MAX; t++) {
-		const struct kn_type_info *ti = kn_type_info(t);
+	uint32_t last = 0;
 
-		printf("%-5u %-18s %s\n", ti->id, ti->name, ti->default_on ? "on" : "off");
+	printf("%-5s %-18s %s\n", "id", "name", "default");
+	/* by id: the next larger id each time (a handful of types) */
+	for (;;) {
+		const struct kn_type_info *next = NULL;
+
+		for (uint32_t t = 0; t < KN_TYPE_MAX; t++) {
+			const struct kn_type_info *ti = kn_type_info(t);
+
+			if (ti->id > last && (!next || ti->id < next->id))
+				next = ti;
+		}
+		if (!next)
+			break;
+		printf("%-5u %-18s %s\n", next->id, next->name, next->default_on ? "on" : "off");
+		last = next->id;
 	}
 	printf("%-5u %-18s %s\n", KN_ID_EVENT_LOSS, "event_loss", "always");
 	printf("%-5u %-18s %s\n", KN_ID_START, "start", "always");

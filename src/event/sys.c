@@ -79,6 +79,10 @@ static const char *sc_names[KN_SC_MAX] = {
 	[KN_SC_COPY_FILE_RANGE] = "copy_file_range",
 	[KN_SC_SENDFILE] = "sendfile",
 	[KN_SC_SPLICE] = "splice",
+	[KN_SC_TRUNCATE] = "truncate",
+	[KN_SC_FTRUNCATE] = "ftruncate",
+	[KN_SC_TRUNCATE64] = "truncate64",
+	[KN_SC_FTRUNCATE64] = "ftruncate64",
 	[KN_SC_PTRACE] = "ptrace",
 	[KN_SC_MEMFD_CREATE] = "memfd_create",
 };
@@ -567,11 +571,24 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 	case KN_CHMOD:
 	case KN_CHOWN:
 	case KN_SETXATTR:
+	case KN_FILE_TRUNCATE:
 		if (sys_path(enc, x, size, 0, p, &fl))
 			return -1;
 		write_path(j, "path", p, fl);
 		if (h->type == KN_FILE_UNLINK)
 			json_bool(j, "success", x->ret == 0);
+		if (h->type == KN_FILE_TRUNCATE) {
+			/* an open with O_TRUNC, truncate or ftruncate (their 32-bit
+			 * 64-bit-length forms by the same name) */
+			bool by_open = x->sc != KN_SC_TRUNCATE && x->sc != KN_SC_FTRUNCATE &&
+				       x->sc != KN_SC_TRUNCATE64 && x->sc != KN_SC_FTRUNCATE64;
+
+			json_u64(j, "size", x->extra[0]);
+			json_str(j, "how", by_open                                                      ? "open"
+					   : x->sc == KN_SC_TRUNCATE || x->sc == KN_SC_TRUNCATE64 ? "truncate"
+												  : "ftruncate");
+			json_bool(j, "success", by_open || x->ret == 0);
+		}
 		if (h->type == KN_CHMOD) {
 			snprintf(buf, sizeof(buf), "%05llo", (unsigned long long)(x->extra[0] & 07777));
 			json_str(j, "mode", buf);

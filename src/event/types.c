@@ -36,6 +36,7 @@ static const struct kn_type_info types[KN_TYPE_MAX] = {
 	[KN_CHMOD] = {90, "chmod", true},
 	[KN_CHOWN] = {91, "chown", true},
 	[KN_SETXATTR] = {92, "setxattr", true},
+	[KN_FILE_TRUNCATE] = {93, "file_truncate", true},
 	[KN_IO_URING_SQE] = {100, "io_uring_sqe", true},
 };
 

@@ -20,6 +20,8 @@ static const struct ia32_syscall table[] = {
 	{26, "ptrace", KN_SC_PTRACE, "task", 0},
 	{37, "kill", KN_SC_KILL, "task", 0},
 	{38, "rename", KN_SC_RENAME, "path", 0},
+	{92, "truncate", KN_SC_TRUNCATE, "path", 0},
+	{93, "ftruncate", KN_SC_FTRUNCATE, "path", 0},
 	{94, "fchmod", KN_SC_FCHMOD, "attr", 0},
 	{95, "fchown", KN_SC_FCHOWN, "attr", 1}, /* fchown16 */
 	{125, "mprotect", KN_SC_MPROTECT, "task", 0},
@@ -33,6 +35,8 @@ static const struct ia32_syscall table[] = {
 	{182, "chown", KN_SC_CHOWN, "attr", 1}, /* chown16 */
 	{187, "sendfile64", KN_SC_SENDFILE, "rw", 0},
 	{192, "mmap", KN_SC_MMAP, "task", 0}, /* mmap2: the same arguments, offset in pages */
+	{193, "truncate", KN_SC_TRUNCATE64, "path", 0},
+	{194, "ftruncate", KN_SC_FTRUNCATE64, "path", 0},
 	{198, "lchown", KN_SC_LCHOWN, "attr", 0},
 	{207, "fchown", KN_SC_FCHOWN, "attr", 0},
 	{212, "chown", KN_SC_CHOWN, "attr", 0},

@@ -23,7 +23,7 @@
 #define T(x) (1ULL << (x))
 /* The events of syscalls (their 32-bit forms go through kn_ia32_*). */
 #define IA32_TYPES                                                                                        \
-	(T(KN_FILE_CREATE) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_CHMOD) | T(KN_CHOWN) |           \
+	(T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_CHMOD) | T(KN_CHOWN) | \
 	 T(KN_SETXATTR) | T(KN_MOUNT) | T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | \
 	 T(KN_WRITE_CLOSE) | T(KN_CONNECT) | T(KN_ACCEPT) | T(KN_SEND_DATA) | T(KN_DNS_QUERY) |            \
 	 T(KN_INIT_MODULE) | T(KN_BPF_PROG_LOAD) | T(KN_BPF_SOCKET_FILTER) | T(KN_MMAP_EXEC) |             \
@@ -48,10 +48,13 @@ static const struct probe_rule rules[] = {
 	{"fork", T(KN_CLONE), false},
 	{"vfork", T(KN_CLONE), false},
 	{"clone3", T(KN_CLONE), false},
-	{"openat", T(KN_FILE_CREATE), false},
-	{"open", T(KN_FILE_CREATE), false},
-	{"openat2", T(KN_FILE_CREATE), false},
-	{"creat", T(KN_FILE_CREATE), false},
+	/* opens: a file created, or an existing one emptied by O_TRUNC */
+	{"openat", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
+	{"open", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
+	{"openat2", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
+	{"creat", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
+	{"truncate", T(KN_FILE_TRUNCATE), false},
+	{"ftruncate", T(KN_FILE_TRUNCATE), false},
 	{"mknod", T(KN_FILE_CREATE), false},
 	{"mknodat", T(KN_FILE_CREATE), false},
 	{"rename", T(KN_FILE_RENAME), false},
@@ -135,6 +138,7 @@ static const struct probe_rule rules[] = {
 	{"kn_obj_chown", T(KN_CHOWN), false},
 	{"kn_obj_mknod", T(KN_FILE_CREATE), false},
 	{"kn_obj_mount", T(KN_MOUNT), false},
+	{"kn_obj_truncate", T(KN_FILE_TRUNCATE), false},
 	{"kn_obj_kill", T(KN_KILL), false},
 	{"kn_obj_ptrace", T(KN_PTRACE), false},
 	{"kn_obj_connect", T(KN_CONNECT), false},
@@ -142,7 +146,8 @@ static const struct probe_rule rules[] = {
 	/* 32-bit syscalls: on whenever one of their events is; the families
 	 * are tail-called by kn_ia32_exit, never attached */
 	{"kn_ia32_exit", IA32_TYPES, false},
-	{"kn_ia32_path", T(KN_FILE_CREATE) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_MOUNT), false},
+	{"kn_ia32_path", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_MOUNT),
+	 false},
 	{"kn_ia32_attr", T(KN_CHMOD) | T(KN_CHOWN) | T(KN_SETXATTR), false},
 	{"kn_ia32_rw", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	{"kn_ia32_conn", T(KN_CONNECT) | T(KN_ACCEPT), false},

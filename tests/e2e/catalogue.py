@@ -297,6 +297,52 @@ class Catalogue:
         finally:
             os.unlink(conf)
 
+    def test_file_truncate(self, s):
+        """Files emptied or cut: the shell's `: > file` (open with O_TRUNC
+        of an existing file), coreutils truncate (ftruncate), truncate(2),
+        creat over a file, a truncate that fails; not a memfd sized by
+        ftruncate."""
+        sh = copy_exe(SH, self.path("trunc_sh"))
+        tr = copy_exe(os.path.realpath(shutil.which("truncate")), self.path("trunc_truncate"))
+        files = {n: self.path("trunc_" + n) for n in ("redir", "tool", "call", "creat")}
+        for f in files.values():
+            with open(f, "w") as fh:
+                fh.write("0123456789")
+        check_equal(subprocess.run([sh, "-c", ': > "$0"', files["redir"]], timeout=10).returncode, 0, ": >")
+        check_equal(subprocess.run([tr, "-s", "3", files["tool"]], timeout=10).returncode, 0, "truncate -s 3")
+        os.truncate(files["call"], 5)
+        missing = self.path("trunc_missing")
+        try:
+            os.truncate(missing, 0)
+        except OSError:
+            pass
+        fd = libc.creat(files["creat"].encode(), 0o600)
+        assert fd >= 0
+        os.close(fd)
+        mfd = os.memfd_create("kn-e2e-trunc")
+        os.ftruncate(mfd, 4096)
+        os.close(mfd)
+
+        def trunc(path, exe=None):
+            return lambda e: (name_is(e, "file_truncate") and e["data"]["path"] == path and
+                              (exe is None or e["data"]["exe"]["path"] == exe))
+        e = s.wait_for(trunc(files["redir"], sh), "file_truncate by : >")
+        check_equal(e["info"]["event"]["id"], 93, "event id")
+        check_equal((e["data"]["how"], e["data"]["size"], e["data"]["success"]), ("open", 0, True), ": > fields")
+        e = s.wait_for(trunc(files["tool"], tr), "file_truncate by coreutils truncate")
+        check_equal((e["data"]["how"], e["data"]["size"], e["data"]["success"]), ("ftruncate", 3, True),
+                    "truncate -s 3 fields")
+        call = s.wait_for(mine("file_truncate", path=files["call"]), "file_truncate by truncate(2)")
+        check_equal((call["data"]["how"], call["data"]["size"], call["data"]["success"]), ("truncate", 5, True),
+                    "truncate(2) fields")
+        e = s.wait_for(mine("file_truncate", path=missing), "a failed truncate")
+        check_equal((e["data"]["how"], e["data"]["success"]), ("truncate", False), "failed truncate fields")
+        e = s.wait_for(mine("file_truncate", path=files["creat"]), "file_truncate by creat")
+        check_equal((e["data"]["how"], e["data"]["size"]), ("open", 0), "creat fields")
+        check_equal(s.find_all(lambda e: name_is(e, "file_truncate") and "kn-e2e-trunc" in e["data"]["path"]), [],
+                    "file_truncate of a memfd")
+        check_equal(call["data"].get("path_unconfirmed"), None, "path_unconfirmed of truncate(2)")
+
     def test_copy_transfers(self, s):
         """Data moved without read()/write(): copy_file_range, sendfile and
         splice read their source and write their destination (cp and cat
@@ -1103,7 +1149,7 @@ class Catalogue:
 
 TESTS = [
     "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close",
-    "test_copy_transfers", "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
+    "test_file_truncate", "test_copy_transfers", "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
     "test_read_config",
     "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_dns_query",

@@ -134,7 +134,8 @@ class Suite:
             check_equal(rows["file_create"], (88, "on"), "file_create row")
             check_equal(rows["read"], (81, "off"), "read row")
             check_equal(rows["io_uring_sqe"], (100, "on"), "io_uring_sqe row")
-            check_equal(len(rows), 33, "events listed")
+            check_equal(rows["file_truncate"], (93, "on"), "file_truncate row")
+            check_equal(len(rows), 34, "events listed")
 
     def test_cli_unknown_event(self):
         r = subprocess.run([self.kunai, "run", "--include", "execve,bogus"], capture_output=True, timeout=10)
@@ -145,7 +146,7 @@ class Suite:
 
     def test_excluded_not_attached(self):
         """An excluded event type has its programs neither loaded nor reported."""
-        s = Sensor(self.kunai, self.work, ["--exclude", "file_create,chmod"], name="exclude").start()
+        s = Sensor(self.kunai, self.work, ["--exclude", "file_create,file_truncate,chmod"], name="exclude").start()
         try:
             # the programs the sensor holds: prog_id in its fds' fdinfo
             ids = set()
@@ -169,8 +170,8 @@ class Suite:
             os.chmod(p, 0o700)
             os.unlink(p)
             s.wait_for(lambda e: name_is(e, "file_unlink") and e["data"]["path"] == p, "file_unlink")
-            check_equal(s.find_all(lambda e: name_is(e, "file_create") or name_is(e, "chmod")), [],
-                        "events of excluded types")
+            check_equal(s.find_all(lambda e: name_is(e, "file_create") or name_is(e, "file_truncate") or
+                                   name_is(e, "chmod")), [], "events of excluded types")
         finally:
             rc = s.stop()
         check_equal(rc, 0, "exit code")

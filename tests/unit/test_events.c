@@ -65,7 +65,14 @@ static void test_probe_map(void **state)
 {
 	bool core = false;
 
-	assert_int_equal(probe_types("kn_enter_openat", &core), T(KN_FILE_CREATE));
+	/* an open creates a file, or empties one (O_TRUNC) */
+	assert_int_equal(probe_types("kn_enter_openat", &core), T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE));
+	assert_int_equal(probe_types("kn_exit_ftruncate", NULL), T(KN_FILE_TRUNCATE));
+	assert_int_equal(probe_types("kn_enter_copy_file_range", NULL),
+			 T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE));
+	assert_int_equal(probe_types("kn_enter_dup2", NULL), T(KN_WRITE_CLOSE));
+	assert_int_equal(probe_types("kn_target_signal", NULL), T(KN_KILL));
+	assert_int_equal(probe_types("kn_peer_sendmsg", NULL), T(KN_SEND_DATA));
 	assert_false(core);
 	assert_int_equal(probe_types("kn_exit_renameat2", NULL), T(KN_FILE_RENAME));
 	assert_int_equal(probe_types("kn_enter_write", NULL), T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE));
