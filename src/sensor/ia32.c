@@ -10,8 +10,8 @@
 static const struct ia32_syscall table[] = {
 	{3, "read", KN_SC_READ, "rw", 0},
 	{4, "write", KN_SC_WRITE, "rw", 0},
-	{5, "open", KN_SC_OPEN, "path", 0},
-	{8, "creat", KN_SC_CREAT, "path", 0},
+	{5, "open", KN_SC_OPEN, "open", 0},
+	{8, "creat", KN_SC_CREAT, "open", 0},
 	{10, "unlink", KN_SC_UNLINK, "path", 0},
 	{14, "mknod", KN_SC_MKNOD, "path", 0},
 	{15, "chmod", KN_SC_CHMOD, "attr", 0},
@@ -20,8 +20,8 @@ static const struct ia32_syscall table[] = {
 	{26, "ptrace", KN_SC_PTRACE, "task", 0},
 	{37, "kill", KN_SC_KILL, "task", 0},
 	{38, "rename", KN_SC_RENAME, "path", 0},
-	{92, "truncate", KN_SC_TRUNCATE, "path", 0},
-	{93, "ftruncate", KN_SC_FTRUNCATE, "path", 0},
+	{92, "truncate", KN_SC_TRUNCATE, "trunc", 0},
+	{93, "ftruncate", KN_SC_FTRUNCATE, "trunc", 0},
 	{94, "fchmod", KN_SC_FCHMOD, "attr", 0},
 	{95, "fchown", KN_SC_FCHOWN, "attr", 1}, /* fchown16 */
 	{125, "mprotect", KN_SC_MPROTECT, "task", 0},
@@ -35,8 +35,8 @@ static const struct ia32_syscall table[] = {
 	{182, "chown", KN_SC_CHOWN, "attr", 1}, /* chown16 */
 	{187, "sendfile64", KN_SC_SENDFILE, "rw", 0},
 	{192, "mmap", KN_SC_MMAP, "task", 0}, /* mmap2: the same arguments, offset in pages */
-	{193, "truncate", KN_SC_TRUNCATE64, "path", 0},
-	{194, "ftruncate", KN_SC_FTRUNCATE64, "path", 0},
+	{193, "truncate", KN_SC_TRUNCATE64, "trunc", 0},
+	{194, "ftruncate", KN_SC_FTRUNCATE64, "trunc", 0},
 	{198, "lchown", KN_SC_LCHOWN, "attr", 0},
 	{207, "fchown", KN_SC_FCHOWN, "attr", 0},
 	{212, "chown", KN_SC_CHOWN, "attr", 0},
@@ -46,7 +46,7 @@ static const struct ia32_syscall table[] = {
 	{238, "tkill", KN_SC_TKILL, "task", 0},
 	{239, "sendfile64", KN_SC_SENDFILE, "rw", 0},
 	{270, "tgkill", KN_SC_TGKILL, "task", 0},
-	{295, "openat", KN_SC_OPENAT, "path", 0},
+	{295, "openat", KN_SC_OPENAT, "open", 0},
 	{297, "mknodat", KN_SC_MKNODAT, "path", 0},
 	{298, "fchownat", KN_SC_FCHOWNAT, "attr", 0},
 	{301, "unlinkat", KN_SC_UNLINKAT, "path", 0},
@@ -69,7 +69,7 @@ static const struct ia32_syscall table[] = {
 	{379, "pwritev2", KN_SC_PWRITEV2, "rw", 0},
 	{380, "pkey_mprotect", KN_SC_PKEY_MPROTECT, "task", 0},
 	{424, "pidfd_send_signal", KN_SC_PIDFD_SEND_SIGNAL, "task", 0},
-	{437, "openat2", KN_SC_OPENAT2, "path", 0},
+	{437, "openat2", KN_SC_OPENAT2, "open", 0},
 	{452, "fchmodat2", KN_SC_FCHMODAT2, "attr", 0},
 	{463, "setxattrat", KN_SC_SETXATTRAT, "attr", 0},
 };

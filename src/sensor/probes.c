@@ -146,8 +146,9 @@ static const struct probe_rule rules[] = {
 	/* 32-bit syscalls: on whenever one of their events is; the families
 	 * are tail-called by kn_ia32_exit, never attached */
 	{"kn_ia32_exit", IA32_TYPES, false},
-	{"kn_ia32_path", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_MOUNT),
-	 false},
+	{"kn_ia32_path", T(KN_FILE_CREATE) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_MOUNT), false},
+	{"kn_ia32_open", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
+	{"kn_ia32_trunc", T(KN_FILE_TRUNCATE), false},
 	{"kn_ia32_attr", T(KN_CHMOD) | T(KN_CHOWN) | T(KN_SETXATTR), false},
 	{"kn_ia32_rw", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	{"kn_ia32_conn", T(KN_CONNECT) | T(KN_ACCEPT), false},

@@ -1121,6 +1121,9 @@ class Catalogue:
             return pred
         e = s.wait_for(of_helper("file_create", path=f), "file_create by int 0x80 open")
         check_equal(e["data"]["exe"]["path"], helper, "exe")
+        e = s.wait_for(of_helper("file_truncate", path=f), "file_truncate by int 0x80 truncate64")
+        check_equal((e["data"]["how"], e["data"]["size"], e["data"]["success"]), ("truncate", 1, True),
+                    "truncate64 how, size, success")
         e = s.wait_for(of_helper("chmod", path=f), "chmod by int 0x80 (pointer with high garbage)")
         check_equal((e["data"]["mode"], e["data"]["success"]), ("04755", True), "chmod mode, success")
         # a 32-bit call's name is read at its exit: unconfirmed, unless the

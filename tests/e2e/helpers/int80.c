@@ -1,8 +1,9 @@
 /* Syscalls made the 32-bit way (int $0x80) from a 64-bit process, with
  * garbage above the low 32 bits of some registers (the kernel ignores it).
- * Usage: int80 FILE RENAMED. Creates FILE, writes to it, closes it, chmods
- * it 04755, renames it to RENAMED, unlinks RENAMED, then forks a child and
- * SIGKILLs it; prints the child's pid. Exit 77: no 32-bit syscalls here. */
+ * Usage: int80 FILE RENAMED. Creates FILE, writes to it, closes it, cuts it
+ * to 1 byte (truncate64), chmods it 04755, renames it to RENAMED, unlinks
+ * RENAMED, then forks a child and SIGKILLs it; prints the child's pid.
+ * Exit 77: no 32-bit syscalls here. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
 	if (sc32(4, (unsigned long)fd | HIGH, (unsigned long)q, 3) != 3) /* write */
 		return 1;
 	if (sc32(6, (unsigned long)fd, 0, 0)) /* close */
+		return 1;
+	if (sc32(193, (unsigned long)p, 1, 0)) /* truncate64: length 1, in two registers */
 		return 1;
 	if (sc32(15, (unsigned long)p | HIGH, 04755, 0)) /* chmod */
 		return 1;
