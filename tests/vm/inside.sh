@@ -1,7 +1,9 @@
 #!/bin/sh
 # Inside the test VM: the end-to-end suite against this kernel. Skipped
-# here: two tests of userland behaviour alone (memory over thousands of
-# processes, a stuck output), covered on the host and slow under emulation.
+# here, covered on the host and slow under emulation: two tests of userland
+# behaviour alone (memory over thousands of processes, a stuck output), and
+# write_close across 90000 reads (which map the probes keep its files in,
+# the same on every kernel; a minute of the 5.10 VM's time).
 # Debian's 6.x kernels allow fentry: there the object tier must be used.
 cd "$(dirname "$0")/../.." || exit 1
 echo "kernel $(uname -r)"
@@ -9,4 +11,5 @@ case "$(uname -r)" in
 6.*) obj=--require-object-tier ;;
 *) obj= ;;
 esac
-exec /usr/bin/python3 tests/e2e/run.py --kunai build/kunai --skip test_memory_flat --skip test_stuck_stdout $obj
+exec /usr/bin/python3 tests/e2e/run.py --kunai build/kunai --skip test_memory_flat --skip test_stuck_stdout \
+	--skip test_write_close_not_evicted $obj
