@@ -590,18 +590,24 @@ static __always_inline void sock_fill(struct kn_sock *s, struct sock *sk)
 }
 
 /* A sockaddr the kernel wrote to, or read from, user memory. */
+/* A sockaddr (inet or inet6, else the family alone) as a kn_addr. */
+static __always_inline void addr_from_sa(struct kn_addr *a, const struct sockaddr_in6 *sa)
+{
+	a->family = sa->sin6_family;
+	a->port = __builtin_bswap16(sa->sin6_port);
+	if (sa->sin6_family == KN_AF_INET)
+		__builtin_memcpy(a->addr, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	else if (sa->sin6_family == KN_AF_INET6)
+		__builtin_memcpy(a->addr, &sa->sin6_addr, 16);
+}
+
 static __always_inline void addr_from_user(struct kn_addr *a, const void *uaddr)
 {
 	struct sockaddr_in6 sa = {};
 
 	if (!uaddr || bpf_probe_read_user(&sa, sizeof(sa), uaddr))
 		return;
-	a->family = sa.sin6_family;
-	a->port = __builtin_bswap16(sa.sin6_port);
-	if (sa.sin6_family == KN_AF_INET)
-		__builtin_memcpy(a->addr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
-	else if (sa.sin6_family == KN_AF_INET6)
-		__builtin_memcpy(a->addr, &sa.sin6_addr, 16);
+	addr_from_sa(a, &sa);
 }
 
 /* The kept peer address of the running call into a: 1 the kernel's copy,
@@ -610,20 +616,14 @@ static __always_inline int peer_take(struct kn_addr *a)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_peer_obj *o = bpf_map_lookup_elem(&kn_peer, &id);
-	u16 family;
+	int how;
 
 	if (!o)
 		return 0;
-	family = o->sa.sin6_family;
-	a->family = family;
-	a->port = __builtin_bswap16(o->sa.sin6_port);
-	if (family == KN_AF_INET)
-		__builtin_memcpy(a->addr, &((struct sockaddr_in *)&o->sa)->sin_addr, 4);
-	else if (family == KN_AF_INET6)
-		__builtin_memcpy(a->addr, &o->sa.sin6_addr, 16);
-	family = o->user ? 2 : 1;
+	addr_from_sa(a, &o->sa);
+	how = o->user ? 2 : 1;
 	bpf_map_delete_elem(&kn_peer, &id);
-	return family;
+	return how;
 }
 
 /* The address the call gave, for its event: the kernel's copy; else the
