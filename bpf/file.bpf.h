@@ -186,6 +186,256 @@ static __always_inline int unlink_exit(struct kn_args *st, long ret)
 SYS_EXIT_NAMED(unlink, KN_SC_UNLINK, 1, KN_FILE_UNLINK, unlink_exit, -1, 0, -1, -1)
 SYS_EXIT_NAMED(unlinkat, KN_SC_UNLINKAT, 3, KN_FILE_UNLINK, unlink_exit, 0, 1, -1, -1)
 
+/* ---- file_link ------------------------------------------------------ */
+
+/* A hard link (str[0..1]: the existing file, base + name) or a symbolic
+ * one (str[1]: its target, the bytes the link holds, not a path of this
+ * system); str[2..3]: the new link. extra[0]: linkat's flags. */
+static __always_inline int link_exit(struct kn_args *st, long ret)
+{
+	struct kn_sys *e;
+
+	e = sys_begin(KN_FILE_LINK, st, ret);
+	if (!e)
+		return 0;
+	switch (st->sc) {
+	case KN_SC_LINK:
+		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
+		sys_put_at(e, 2, KN_AT_FDCWD, (const char *)st->args[1]);
+		break;
+	case KN_SC_LINKAT:
+		sys_put_at(e, 0, (long)(int)st->args[0], (const char *)st->args[1]);
+		sys_put_at(e, 2, (long)(int)st->args[2], (const char *)st->args[3]);
+		e->extra[0] = st->args[4];
+		break;
+	case KN_SC_SYMLINK:
+		sys_put_slot(e, &e->str[1], (const char *)st->args[0], 0);
+		sys_put_at(e, 2, KN_AT_FDCWD, (const char *)st->args[1]);
+		break;
+	default: /* symlinkat */
+		sys_put_slot(e, &e->str[1], (const char *)st->args[0], 0);
+		sys_put_at(e, 2, (long)(int)st->args[1], (const char *)st->args[2]);
+	}
+	sys_emit(e);
+	return 0;
+}
+
+SYS_EXIT_NAMED(link, KN_SC_LINK, 2, KN_FILE_LINK, link_exit, -1, 0, -1, 1)
+SYS_EXIT_NAMED(linkat, KN_SC_LINKAT, 5, KN_FILE_LINK, link_exit, 0, 1, 2, 3)
+SYS_EXIT_NAMED(symlink, KN_SC_SYMLINK, 2, KN_FILE_LINK, link_exit, -1, 0, -1, 1)
+SYS_EXIT_NAMED(symlinkat, KN_SC_SYMLINKAT, 3, KN_FILE_LINK, link_exit, -1, 0, 1, 2)
+
+/* ---- file_times ----------------------------------------------------- */
+
+#define KN_UTIME_NOW ((1L << 30) - 1)
+#define KN_UTIME_OMIT ((1L << 30) - 2)
+#define KN_TIMES_UNCONFIRMED 1 /* args[5] of a file_times record */
+
+/* The bytes of a utimes-family call's times argument: two timespecs
+ * (utimensat), two timevals (utimes, futimesat), a utimbuf (utime); 32-bit
+ * fields from a 32-bit caller (utimensat_time64 has 64-bit ones). */
+static __always_inline u32 times_size(u32 sc, int ia32)
+{
+	if (sc == KN_SC_UTIMENSAT)
+		return 32;
+	if (sc == KN_SC_UTIMENSAT_TIME32)
+		return 16;
+	if (sc == KN_SC_UTIME)
+		return ia32 ? 8 : 16;
+	return ia32 ? 16 : 32;
+}
+
+/* Those bytes as (seconds, nanoseconds) of atime and mtime in extra[0..3]. */
+static __always_inline void times_decode(struct kn_sys *e, const void *raw, u32 sc, int ia32)
+{
+	const s64 *w = raw;
+	const s32 *h = raw;
+
+	if (sc == KN_SC_UTIME) {
+		e->extra[0] = ia32 ? h[0] : w[0];
+		e->extra[2] = ia32 ? h[1] : w[1];
+		e->extra[1] = e->extra[3] = 0;
+		return;
+	}
+	if (sc == KN_SC_UTIMENSAT || (!ia32 && sc != KN_SC_UTIMENSAT_TIME32)) {
+		e->extra[0] = w[0];
+		e->extra[1] = w[1];
+		e->extra[2] = w[2];
+		e->extra[3] = w[3];
+	} else {
+		e->extra[0] = h[0];
+		e->extra[1] = h[1];
+		e->extra[2] = h[2];
+		e->extra[3] = h[3];
+	}
+	if (sc != KN_SC_UTIMENSAT && sc != KN_SC_UTIMENSAT_TIME32) {
+		/* microseconds */
+		e->extra[1] *= 1000;
+		e->extra[3] *= 1000;
+	}
+}
+
+/* utime(name, times), utimes(name, times), futimesat(dfd, name, times),
+ * utimensat(dfd, name, times, flags), where a NULL name is the dfd's file
+ * (futimens). The times: the kernel's copy (the object tier), else the
+ * entry's copy checked against the caller's memory now (args[5]:
+ * KN_TIMES_UNCONFIRMED when they differ or were not read at entry); no
+ * times is "now" for both. */
+static __always_inline int times_exit(struct kn_args *st, long ret)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	int ia32 = in_ia32_syscall();
+	u32 sc = st->sc, size = times_size(sc, ia32) & 63;
+	int at = sc == KN_SC_FUTIMESAT || sc == KN_SC_UTIMENSAT || sc == KN_SC_UTIMENSAT_TIME32;
+	const void *name = (const void *)st->args[at ? 1 : 0];
+	const void *times = (const void *)st->args[at ? 2 : 1];
+	struct kn_names *nm;
+	struct kn_sys *e;
+	u64 now[4] = {};
+
+	e = sys_begin(KN_FILE_TIMES, st, ret);
+	if (!e)
+		return 0;
+	nm = bpf_map_lookup_elem(&kn_names, &id);
+	if (nm && ((nm->sc ? nm->sc != sc : !ia32) || !nm->len[1]))
+		nm = NULL;
+	if (nm && (nm->resolved >> 8) & 1) {
+		/* the kernel's timespec64s; none: now */
+		if (nm->len[1] > 1)
+			times_decode(e, nm->s[1], KN_SC_UTIMENSAT, 0);
+		else
+			e->extra[1] = e->extra[3] = KN_UTIME_NOW;
+	} else if (!times) {
+		e->extra[1] = e->extra[3] = KN_UTIME_NOW;
+	} else {
+		if (bpf_probe_read_user(now, size, times))
+			e->args[5] |= KN_TIMES_UNCONFIRMED;
+		if (nm && nm->len[1] == size + 1) {
+			times_decode(e, nm->s[1], sc, ia32);
+			const u64 *kept = (const u64 *)nm->s[1];
+
+			if (kept[0] != now[0] || kept[1] != now[1] || kept[2] != now[2] || kept[3] != now[3])
+				e->args[5] |= KN_TIMES_UNCONFIRMED;
+		} else {
+			times_decode(e, now, sc, ia32);
+			e->args[5] |= KN_TIMES_UNCONFIRMED;
+		}
+	}
+	if (at && !name)
+		sys_put_file(e, &e->str[0], fd_file((long)(int)st->args[0]));
+	else
+		sys_put_at(e, 0, at ? (long)(int)st->args[0] : KN_AT_FDCWD, name);
+	sys_emit(e);
+	return 0;
+}
+
+/* At entry: the name (slot 0) and the bytes of the times (slot 1). */
+static __always_inline int times_keep(u32 sc, long dfd, u64 name, u64 times)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	u32 size = times_size(sc, 0) & 63;
+	struct kn_names *nm;
+
+	sys_names_keep(sc, dfd, name, KN_AT_FDCWD, 0);
+	nm = bpf_map_lookup_elem(&kn_names, &id);
+	if (!nm || nm->sc != sc)
+		return 0;
+	__builtin_memset(nm->s[1], 0, 32);
+	if (times && !bpf_probe_read_user(nm->s[1], size, (const void *)times))
+		nm->len[1] = size + 1;
+	return 0;
+}
+
+#define TIMES_EXIT(name, sc, nargs, at)                                                                \
+	SEC("tp/syscalls/sys_enter_" #name)                                                           \
+	int kn_name_##name(struct trace_event_raw_sys_enter *ctx)                                     \
+	{                                                                                             \
+		return times_keep(sc, (at) ? (long)(int)ctx->args[0] : KN_AT_FDCWD, ctx->args[(at) ? 1 : 0], \
+				  ctx->args[(at) ? 2 : 1]);                                            \
+	}                                                                                             \
+	SYS_EXIT_(name, sc, nargs, KN_FILE_TIMES, times_exit, 1)
+
+TIMES_EXIT(utime, KN_SC_UTIME, 2, 0)
+TIMES_EXIT(utimes, KN_SC_UTIMES, 2, 0)
+TIMES_EXIT(futimesat, KN_SC_FUTIMESAT, 3, 1)
+TIMES_EXIT(utimensat, KN_SC_UTIMENSAT, 4, 1)
+
+/* ---- file_flags ----------------------------------------------------- */
+
+/* Inode flags set by ioctl: FS_IOC_SETFLAGS (chattr), its 32-bit form,
+ * FS_IOC_FSSETXATTR. What changed is read from the inode itself, before
+ * (at the entry) and after: the kernel's VFS flags (S_IMMUTABLE, S_APPEND,
+ * S_SYNC, S_NOATIME, S_DIRSYNC), nothing from the caller's memory. */
+#define KN_FS_IOC_SETFLAGS 0x40086602U
+#define KN_FS_IOC32_SETFLAGS 0x40046602U
+#define KN_FS_IOC_FSSETXATTR 0x401c5820U
+
+/* The inode's flags at a flag-setting ioctl's entry, by thread (LRU: an
+ * entry whose exit never came is the one to go; an exit that finds none
+ * says what was before is unknown). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, u64);
+	__type(value, u32);
+} kn_iflags SEC(".maps");
+
+static __always_inline int is_flags_ioctl(u32 cmd)
+{
+	return cmd == KN_FS_IOC_SETFLAGS || cmd == KN_FS_IOC32_SETFLAGS || cmd == KN_FS_IOC_FSSETXATTR;
+}
+
+SEC("tp/syscalls/sys_enter_ioctl")
+int kn_enter_ioctl(struct trace_event_raw_sys_enter *ctx)
+{
+	u64 id;
+	struct file *f;
+	u32 fl;
+
+	if (!is_flags_ioctl((u32)ctx->args[1]))
+		return 0;
+	id = bpf_get_current_pid_tgid();
+	if (kn_is_self(id >> 32))
+		return 0;
+	f = fd_file((long)(int)ctx->args[0]);
+	if (!f)
+		return 0;
+	fl = BPF_CORE_READ(f, f_inode, i_flags);
+	bpf_map_update_elem(&kn_iflags, &id, &fl, BPF_ANY);
+	return 0;
+}
+
+/* extra[0]: the flags before (extra[3] 1 when known), [1]: after, [2]: the
+ * request. */
+static __always_inline int ioctl_exit(struct kn_args *st, long ret)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_sys *e;
+	struct file *f;
+	u32 *before;
+
+	if (!is_flags_ioctl((u32)st->args[1]))
+		return 0;
+	before = bpf_map_lookup_elem(&kn_iflags, &id);
+	e = sys_begin(KN_FILE_FLAGS, st, ret);
+	if (e) {
+		f = fd_file((long)(int)st->args[0]);
+		sys_put_file(e, &e->str[0], f);
+		e->extra[1] = f ? BPF_CORE_READ(f, f_inode, i_flags) : 0;
+		e->extra[2] = (u32)st->args[1];
+		if (before) {
+			e->extra[0] = *before;
+			e->extra[3] = 1;
+		}
+		sys_emit(e);
+	}
+	if (before)
+		bpf_map_delete_elem(&kn_iflags, &id);
+	return 0;
+}
+
+SYS_EXIT(ioctl, KN_SC_IOCTL, 3, KN_FILE_FLAGS, ioctl_exit)
+
 /* ---- chmod, chown, setxattr ----------------------------------------- */
 
 /*

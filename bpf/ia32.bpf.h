@@ -7,7 +7,7 @@
  * unlink, chmod or kill leaves no event. kn_ia32_exit runs at the exit of
  * every syscall and returns at once unless the task is in a 32-bit one;
  * a watched one goes on (a tail call) to the program of its family
- * (kn_ia32_path, _attr, _rw, _conn, _msg, _kernel, _task), which runs the 64-bit
+ * (kn_ia32_path, _open, _trunc, _attr, _link, _times, _flags, _rw, _conn, _msg, _kernel, _task), which runs the 64-bit
  * syscall's handler: same event, same fields.
  * Names of 32-bit calls are read at their exit only: unconfirmed, unless
  * an object-tier hook gave the path the kernel resolved (object.bpf.h).
@@ -152,6 +152,12 @@ IA32_FAMILY(open, open_exit(&a, ret))
 IA32_FAMILY(trunc, truncate_exit(&a, ret))
 
 IA32_FAMILY(attr, attr_exit(&a, ret))
+
+IA32_FAMILY(link, link_exit(&a, ret))
+
+IA32_FAMILY(times, times_exit(&a, ret))
+
+IA32_FAMILY(flags, ioctl_exit(&a, ret))
 
 /* read/write: built at the call (the 64-bit ones at their entry); ret unused */
 IA32_FAMILY(rw, {

@@ -32,23 +32,19 @@ static __always_inline void *plain(const void *p)
 	return v;
 }
 
-/* Name `slot` of the running syscall, when it is one of sc1..sc3, is the
- * path of (dentry, mnt). */
-static __always_inline int obj_name(int slot, struct dentry *dentry, struct vfsmount *mnt, u32 sc1, u32 sc2, u32 sc3)
+/* The names of the running syscall, when it is one of sc1..sc3; a 32-bit
+ * call has no entry program: its names start here (sc 0), taken at its
+ * exit. */
+static __always_inline struct kn_names *obj_names(u32 sc1, u32 sc2, u32 sc3)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
-	u32 flags = 0, len;
 
-	if (!dentry || !mnt)
-		return 0;
 	if (!nm && in_ia32_syscall()) {
-		/* a 32-bit call has no entry program: its names start here,
-		 * for whichever watched call it is (sc 0), taken at its exit */
 		struct kn_names *t = kn_scratch_get();
 
 		if (!t)
-			return 0;
+			return NULL;
 		t->sc = 0;
 		t->len[0] = t->len[1] = 0;
 		t->resolved = 0;
@@ -58,11 +54,32 @@ static __always_inline int obj_name(int slot, struct dentry *dentry, struct vfsm
 	}
 	/* sc 0: started here for a 32-bit call (by this hook or another) */
 	if (!nm || (nm->sc != sc1 && nm->sc != sc2 && nm->sc != sc3 && !(nm->sc == 0 && in_ia32_syscall())))
-		return 0;
-	len = path_resolve(nm->s[slot & 1], dentry, mnt, &flags);
+		return NULL;
+	return nm;
+}
+
+/* Name `slot` (0 or 1) is the kernel's: its walk's flags above bit 0. */
+static __always_inline void obj_resolved(struct kn_names *nm, int slot, u32 len, u32 flags)
+{
 	nm->len[slot & 1] = len + 1;
 	nm->resolved &= ~(0xffU << ((slot & 1) * 8));
 	nm->resolved |= (1U | ((flags & (KN_TRUNCATED | KN_PATH_ERROR)) << 1)) << ((slot & 1) * 8);
+}
+
+/* Name `slot` of the running syscall, when it is one of sc1..sc3, is the
+ * path of (dentry, mnt). */
+static __always_inline int obj_name(int slot, struct dentry *dentry, struct vfsmount *mnt, u32 sc1, u32 sc2, u32 sc3)
+{
+	struct kn_names *nm;
+	u32 flags = 0, len;
+
+	if (!dentry || !mnt)
+		return 0;
+	nm = obj_names(sc1, sc2, sc3);
+	if (!nm)
+		return 0;
+	len = path_resolve(nm->s[slot & 1], dentry, mnt, &flags);
+	obj_resolved(nm, slot, len, flags);
 	return 0;
 }
 
@@ -113,6 +130,51 @@ int BPF_PROG(kn_obj_truncate, const struct path *path)
 {
 	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_TRUNCATE,
 			KN_SC_TRUNCATE64, KN_SC_TRUNCATE);
+}
+
+SEC("fentry/security_path_link")
+int BPF_PROG(kn_obj_link, struct dentry *old_dentry, const struct path *new_dir, struct dentry *new_dentry)
+{
+	/* a hard link stays on its file's mount */
+	obj_name(0, plain(old_dentry), BPF_CORE_READ(new_dir, mnt), KN_SC_LINK, KN_SC_LINKAT, KN_SC_LINKAT);
+	return obj_name(1, plain(new_dentry), BPF_CORE_READ(new_dir, mnt), KN_SC_LINK, KN_SC_LINKAT, KN_SC_LINKAT);
+}
+
+SEC("fentry/security_path_symlink")
+int BPF_PROG(kn_obj_symlink, const struct path *dir, struct dentry *dentry, const char *old_name)
+{
+	struct kn_names *nm = obj_names(KN_SC_SYMLINK, KN_SC_SYMLINKAT, KN_SC_SYMLINKAT);
+	long n;
+
+	if (!nm)
+		return 0;
+	/* the target: the kernel's copy of the caller's string */
+	n = bpf_probe_read_kernel_str(nm->s[0], KN_PATH_MAX, plain(old_name));
+	if (n > 0)
+		obj_resolved(nm, 0, n - 1, n == KN_PATH_MAX ? KN_TRUNCATED : 0);
+	return obj_name(1, plain(dentry), BPF_CORE_READ(dir, mnt), KN_SC_SYMLINK, KN_SC_SYMLINKAT, KN_SC_SYMLINKAT);
+}
+
+/* utime, utimes, futimesat and utimensat: the file, and the times as the
+ * kernel has them (timespec64s; none: now). */
+SEC("fentry/vfs_utimes")
+int BPF_PROG(kn_obj_utimes, const struct path *path, struct timespec64 *times)
+{
+	struct kn_names *nm = obj_names(KN_SC_UTIMES, KN_SC_UTIMENSAT, KN_SC_FUTIMESAT);
+
+	if (!nm) {
+		nm = obj_names(KN_SC_UTIME, KN_SC_UTIME, KN_SC_UTIMENSAT_TIME32);
+		if (!nm)
+			return 0;
+	}
+	nm->len[1] = 1;
+	if (times && !bpf_probe_read_kernel(nm->s[1], 32, plain(times)))
+		nm->len[1] = 33;
+	nm->resolved |= 1U << 8;
+	/* utimensat(fd, NULL, ...) takes the fd's file: its exit reads it */
+	if (nm->len[0] || nm->sc == 0)
+		obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), nm->sc, nm->sc, nm->sc);
+	return 0;
 }
 
 /* The task a kill or ptrace call reaches, as the kernel found it, even

@@ -479,8 +479,15 @@ static __always_inline void sys_put_slot(struct kn_sys *e, struct kn_str *s, con
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
 
-	if (nm && (nm->sc != e->sc || !nm->len[slot & 1]))
+	/* sc 0: made by an object-tier hook for a 32-bit call */
+	if (nm && ((nm->sc ? nm->sc != e->sc : !in_ia32_syscall()) || !nm->len[slot & 1]))
 		nm = NULL;
+	if (nm && ((nm->resolved >> ((slot & 1) * 8)) & 1)) {
+		/* the kernel's copy (object.bpf.h): nothing to check */
+		sys_put_str(e, s, nm->s[slot & 1], 0);
+		s->flags |= (nm->resolved >> ((slot & 1) * 8 + 1)) & KN_TRUNCATED;
+		return;
+	}
 	sys_put_name(e, s, uname, nm, slot);
 }
 

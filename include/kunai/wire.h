@@ -56,8 +56,11 @@ enum kn_type {
 	KN_CHMOD,
 	KN_CHOWN,
 	KN_SETXATTR,
-	KN_IO_URING_SQE,
 	KN_FILE_TRUNCATE,
+	KN_FILE_LINK,
+	KN_FILE_TIMES,
+	KN_FILE_FLAGS,
+	KN_IO_URING_SQE,
 	KN_TYPE_MAX,
 };
 
@@ -140,6 +143,16 @@ enum kn_sc {
 	KN_SC_FTRUNCATE,
 	KN_SC_TRUNCATE64, /* 32-bit calls: the length in two registers */
 	KN_SC_FTRUNCATE64,
+	KN_SC_LINK,
+	KN_SC_LINKAT,
+	KN_SC_SYMLINK,
+	KN_SC_SYMLINKAT,
+	KN_SC_UTIME,
+	KN_SC_UTIMES,
+	KN_SC_FUTIMESAT,
+	KN_SC_UTIMENSAT,
+	KN_SC_UTIMENSAT_TIME32, /* 32-bit utimensat with 32-bit timespecs */
+	KN_SC_IOCTL,
 	KN_SC_MAX,
 };
 

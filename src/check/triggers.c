@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/filter.h>
+#include <linux/fs.h>
 #include <linux/io_uring.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -406,10 +407,10 @@ static void config_actions(const char *path, int notes)
  */
 static int file_actions(const char *dir, int notes)
 {
-	char a[4096], b[4096], script[4096], conf[64];
+	char a[4096], b[4096], link[4096], script[4096], conf[64];
 	static const char text[] = "#!/proc/self/exe --version\n";
 	struct stat st;
-	int made_etc = 0, rc = 0, private;
+	int made_etc = 0, rc = 0, private, fd;
 
 	private = !unshare(CLONE_NEWNS) && !mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	if (private) {
@@ -429,6 +430,26 @@ static int file_actions(const char *dir, int notes)
 		note(notes, "file_create", "writing %s failed: %s", a, strerror(errno));
 	if (truncate(a, 2))
 		note(notes, "file_truncate", "truncate failed: %s", strerror(errno));
+	if (utimensat(AT_FDCWD, a, NULL, 0))
+		note(notes, "file_times", "utimensat failed: %s", strerror(errno));
+	/* file_flags: the file's own flags set again (the call is what
+	 * counts: a file system without inode flags refuses it) */
+	fd = open(a, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		note(notes, "file_flags", "opening %s failed: %s", a, strerror(errno));
+	} else {
+		long fl = 0;
+
+		ioctl(fd, FS_IOC_GETFLAGS, &fl);
+		ioctl(fd, FS_IOC_SETFLAGS, &fl);
+		close(fd);
+	}
+	/* file_link: a symlink (dangling, never followed) */
+	snprintf(link, sizeof(link), "%s/link", dir);
+	if (symlink("kunai-check-target", link))
+		note(notes, "file_link", "symlink failed: %s", strerror(errno));
+	else
+		unlink(link);
 	if (chmod(a, 0640))
 		note(notes, "chmod", "chmod failed: %s", strerror(errno));
 	if (chown(a, getuid(), getgid()))

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "event/dns.h"
 #include "event/encode_internal.h"
@@ -83,6 +84,16 @@ static const char *sc_names[KN_SC_MAX] = {
 	[KN_SC_FTRUNCATE] = "ftruncate",
 	[KN_SC_TRUNCATE64] = "truncate64",
 	[KN_SC_FTRUNCATE64] = "ftruncate64",
+	[KN_SC_LINK] = "link",
+	[KN_SC_LINKAT] = "linkat",
+	[KN_SC_SYMLINK] = "symlink",
+	[KN_SC_SYMLINKAT] = "symlinkat",
+	[KN_SC_UTIME] = "utime",
+	[KN_SC_UTIMES] = "utimes",
+	[KN_SC_FUTIMESAT] = "futimesat",
+	[KN_SC_UTIMENSAT] = "utimensat",
+	[KN_SC_UTIMENSAT_TIME32] = "utimensat",
+	[KN_SC_IOCTL] = "ioctl",
 	[KN_SC_PTRACE] = "ptrace",
 	[KN_SC_MEMFD_CREATE] = "memfd_create",
 };
@@ -434,6 +445,50 @@ static void write_flow(struct json *j, const struct kn_sock *s, int local_as_dst
 	json_str(j, "community_id", community_id(s, cid));
 }
 
+/* A time a utimes-family call set: RFC 3339 in UTC with nanoseconds,
+ * "now" (UTIME_NOW), null when left as it was (UTIME_OMIT), "invalid" for
+ * what the kernel refuses. */
+static void write_file_time(struct json *j, const char *key, int64_t sec, int64_t nsec)
+{
+	char buf[64];
+	struct tm tm;
+	time_t t = (time_t)sec;
+
+	if (nsec == (1L << 30) - 1) {
+		json_str(j, key, "now");
+		return;
+	}
+	if (nsec == (1L << 30) - 2) {
+		json_null(j, key);
+		return;
+	}
+	if (nsec < 0 || nsec > 999999999 || !gmtime_r(&t, &tm) || tm.tm_year > 9999 - 1900 || tm.tm_year < -1900) {
+		json_str(j, key, "invalid");
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)nsec);
+	json_str(j, key, buf);
+}
+
+/* The inode flags chattr and FS_IOC_FSSETXATTR set, as the kernel keeps
+ * them on the inode (S_SYNC, S_NOATIME, S_APPEND, S_IMMUTABLE, S_DIRSYNC):
+ * a list of names. */
+static void write_inode_flags(struct json *j, const char *key, uint32_t f)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {{1, "sync"}, {2, "noatime"}, {4, "append"}, {8, "immutable"}, {64, "dirsync"}};
+
+	json_arr_begin(j, key);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (f & names[i].bit)
+			json_str(j, NULL, names[i].name);
+	}
+	json_arr_end(j);
+}
+
 /* ---- paths ------------------------------------------------------------- */
 
 /* The absolute path of str[i] (base) + str[i + 1] (name); for an fd
@@ -616,6 +671,60 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		if (sys_path(enc, x, size, 2, &enc->path2, &fl))
 			return -1;
 		write_path(j, "new", &enc->path2, fl);
+		json_bool(j, "success", x->ret == 0);
+		break;
+	case KN_FILE_LINK: {
+		bool symbolic = x->sc == KN_SC_SYMLINK || x->sc == KN_SC_SYMLINKAT;
+
+		if (symbolic) {
+			/* the bytes the link holds, as given: not a path of this
+			 * system, relative to the link's directory when relative */
+			if (item_get(x, size, sizeof(*x), &x->str[1], &it))
+				return -1;
+			json_strn(j, "target", it.s, it.len);
+			if (it.flags & KN_TRUNCATED)
+				json_bool(j, "target_truncated", true);
+			if (it.flags & KN_NAME_UNCONFIRMED)
+				json_bool(j, "target_unconfirmed", true);
+		} else {
+			if (sys_path(enc, x, size, 0, p, &fl))
+				return -1;
+			write_path(j, "target", p, fl);
+		}
+		if (sys_path(enc, x, size, 2, &enc->path2, &fl))
+			return -1;
+		write_path(j, "path", &enc->path2, fl);
+		json_bool(j, "symbolic", symbolic);
+		json_bool(j, "success", x->ret == 0);
+		break;
+	}
+	case KN_FILE_TIMES:
+		if (sys_path(enc, x, size, 0, p, &fl))
+			return -1;
+		write_path(j, "path", p, fl);
+		write_file_time(j, "atime", (int64_t)x->extra[0], (int64_t)x->extra[1]);
+		write_file_time(j, "mtime", (int64_t)x->extra[2], (int64_t)x->extra[3]);
+		/* the caller's memory changed since the entry's copy, or was
+		 * not read then */
+		if (x->args[5] & 1)
+			json_bool(j, "times_unconfirmed", true);
+		json_str(j, "how", sc_name(x->sc));
+		json_bool(j, "success", x->ret == 0);
+		break;
+	case KN_FILE_FLAGS:
+		if (sys_path(enc, x, size, 0, p, &fl))
+			return -1;
+		write_path(j, "path", p, fl);
+		write_inode_flags(j, "flags", (uint32_t)x->extra[1]);
+		/* the inode's flags before the call, when its entry was seen */
+		if (x->extra[3]) {
+			write_inode_flags(j, "set", (uint32_t)(x->extra[1] & ~x->extra[0]));
+			write_inode_flags(j, "cleared", (uint32_t)(x->extra[0] & ~x->extra[1]));
+		} else {
+			json_null(j, "set");
+			json_null(j, "cleared");
+		}
+		json_str(j, "how", x->extra[2] == 0x401c5820 ? "FS_IOC_FSSETXATTR" : "FS_IOC_SETFLAGS");
 		json_bool(j, "success", x->ret == 0);
 		break;
 	case KN_MOUNT:

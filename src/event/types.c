@@ -37,6 +37,9 @@ static const struct kn_type_info types[KN_TYPE_MAX] = {
 	[KN_CHOWN] = {91, "chown", true},
 	[KN_SETXATTR] = {92, "setxattr", true},
 	[KN_FILE_TRUNCATE] = {93, "file_truncate", true},
+	[KN_FILE_LINK] = {94, "file_link", true},
+	[KN_FILE_TIMES] = {95, "file_times", true},
+	[KN_FILE_FLAGS] = {96, "file_flags", true},
 	[KN_IO_URING_SQE] = {100, "io_uring_sqe", true},
 };
 

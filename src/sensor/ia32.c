@@ -12,14 +12,18 @@ static const struct ia32_syscall table[] = {
 	{4, "write", KN_SC_WRITE, "rw", 0},
 	{5, "open", KN_SC_OPEN, "open", 0},
 	{8, "creat", KN_SC_CREAT, "open", 0},
+	{9, "link", KN_SC_LINK, "link", 0},
 	{10, "unlink", KN_SC_UNLINK, "path", 0},
 	{14, "mknod", KN_SC_MKNOD, "path", 0},
 	{15, "chmod", KN_SC_CHMOD, "attr", 0},
 	{16, "lchown", KN_SC_LCHOWN, "attr", 1}, /* lchown16 */
 	{21, "mount", KN_SC_MOUNT, "path", 0},
 	{26, "ptrace", KN_SC_PTRACE, "task", 0},
+	{30, "utime", KN_SC_UTIME, "times", 0}, /* utime32 */
 	{37, "kill", KN_SC_KILL, "task", 0},
 	{38, "rename", KN_SC_RENAME, "path", 0},
+	{54, "ioctl", KN_SC_IOCTL, "flags", 0}, /* file_flags: read after the call only */
+	{83, "symlink", KN_SC_SYMLINK, "link", 0},
 	{92, "truncate", KN_SC_TRUNCATE, "trunc", 0},
 	{93, "ftruncate", KN_SC_FTRUNCATE, "trunc", 0},
 	{94, "fchmod", KN_SC_FCHMOD, "attr", 0},
@@ -46,13 +50,18 @@ static const struct ia32_syscall table[] = {
 	{238, "tkill", KN_SC_TKILL, "task", 0},
 	{239, "sendfile64", KN_SC_SENDFILE, "rw", 0},
 	{270, "tgkill", KN_SC_TGKILL, "task", 0},
+	{271, "utimes", KN_SC_UTIMES, "times", 0}, /* utimes_time32 */
 	{295, "openat", KN_SC_OPENAT, "open", 0},
 	{297, "mknodat", KN_SC_MKNODAT, "path", 0},
 	{298, "fchownat", KN_SC_FCHOWNAT, "attr", 0},
+	{299, "futimesat", KN_SC_FUTIMESAT, "times", 0}, /* futimesat_time32 */
 	{301, "unlinkat", KN_SC_UNLINKAT, "path", 0},
 	{302, "renameat", KN_SC_RENAMEAT, "path", 0},
+	{303, "linkat", KN_SC_LINKAT, "link", 0},
+	{304, "symlinkat", KN_SC_SYMLINKAT, "link", 0},
 	{306, "fchmodat", KN_SC_FCHMODAT, "attr", 0},
 	{313, "splice", KN_SC_SPLICE, "rw", 0},
+	{320, "utimensat", KN_SC_UTIMENSAT_TIME32, "times", 0}, /* utimensat_time32 */
 	{333, "preadv", KN_SC_PREADV, "rw", 0},
 	{334, "pwritev", KN_SC_PWRITEV, "rw", 0},
 	{335, "rt_tgsigqueueinfo", KN_SC_RT_TGSIGQUEUEINFO, "task", 0},
@@ -68,6 +77,7 @@ static const struct ia32_syscall table[] = {
 	{378, "preadv2", KN_SC_PREADV2, "rw", 0},
 	{379, "pwritev2", KN_SC_PWRITEV2, "rw", 0},
 	{380, "pkey_mprotect", KN_SC_PKEY_MPROTECT, "task", 0},
+	{412, "utimensat", KN_SC_UTIMENSAT, "times", 0}, /* utimensat_time64: 64-bit timespecs */
 	{424, "pidfd_send_signal", KN_SC_PIDFD_SEND_SIGNAL, "task", 0},
 	{437, "openat2", KN_SC_OPENAT2, "open", 0},
 	{452, "fchmodat2", KN_SC_FCHMODAT2, "attr", 0},

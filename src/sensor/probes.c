@@ -23,7 +23,8 @@
 #define T(x) (1ULL << (x))
 /* The events of syscalls (their 32-bit forms go through kn_ia32_*). */
 #define IA32_TYPES                                                                                        \
-	(T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_CHMOD) | T(KN_CHOWN) | \
+	(T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_FILE_LINK) | T(KN_FILE_TIMES) |             \
+	 T(KN_FILE_FLAGS) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_CHMOD) | T(KN_CHOWN) |             \
 	 T(KN_SETXATTR) | T(KN_MOUNT) | T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | \
 	 T(KN_WRITE_CLOSE) | T(KN_CONNECT) | T(KN_ACCEPT) | T(KN_SEND_DATA) | T(KN_DNS_QUERY) |            \
 	 T(KN_INIT_MODULE) | T(KN_BPF_PROG_LOAD) | T(KN_BPF_SOCKET_FILTER) | T(KN_MMAP_EXEC) |             \
@@ -62,6 +63,15 @@ static const struct probe_rule rules[] = {
 	{"renameat2", T(KN_FILE_RENAME), false},
 	{"unlink", T(KN_FILE_UNLINK), false},
 	{"unlinkat", T(KN_FILE_UNLINK), false},
+	{"link", T(KN_FILE_LINK), false},
+	{"linkat", T(KN_FILE_LINK), false},
+	{"symlink", T(KN_FILE_LINK), false},
+	{"symlinkat", T(KN_FILE_LINK), false},
+	{"utime", T(KN_FILE_TIMES), false},
+	{"utimes", T(KN_FILE_TIMES), false},
+	{"futimesat", T(KN_FILE_TIMES), false},
+	{"utimensat", T(KN_FILE_TIMES), false},
+	{"ioctl", T(KN_FILE_FLAGS), false},
 	{"chmod", T(KN_CHMOD), false},
 	{"fchmod", T(KN_CHMOD), false},
 	{"fchmodat", T(KN_CHMOD), false},
@@ -139,6 +149,9 @@ static const struct probe_rule rules[] = {
 	{"kn_obj_mknod", T(KN_FILE_CREATE), false},
 	{"kn_obj_mount", T(KN_MOUNT), false},
 	{"kn_obj_truncate", T(KN_FILE_TRUNCATE), false},
+	{"kn_obj_link", T(KN_FILE_LINK), false},
+	{"kn_obj_symlink", T(KN_FILE_LINK), false},
+	{"kn_obj_utimes", T(KN_FILE_TIMES), false},
 	{"kn_obj_kill", T(KN_KILL), false},
 	{"kn_obj_ptrace", T(KN_PTRACE), false},
 	{"kn_obj_connect", T(KN_CONNECT), false},
@@ -150,6 +163,9 @@ static const struct probe_rule rules[] = {
 	{"kn_ia32_open", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
 	{"kn_ia32_trunc", T(KN_FILE_TRUNCATE), false},
 	{"kn_ia32_attr", T(KN_CHMOD) | T(KN_CHOWN) | T(KN_SETXATTR), false},
+	{"kn_ia32_link", T(KN_FILE_LINK), false},
+	{"kn_ia32_times", T(KN_FILE_TIMES), false},
+	{"kn_ia32_flags", T(KN_FILE_FLAGS), false},
 	{"kn_ia32_rw", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	{"kn_ia32_conn", T(KN_CONNECT) | T(KN_ACCEPT), false},
 	{"kn_ia32_msg", T(KN_SEND_DATA) | T(KN_DNS_QUERY), false},

@@ -2,6 +2,7 @@
 memory and process events. Each test does the real thing and finds exactly
 the expected event, with its exact fields."""
 import ctypes
+import fcntl
 import hashlib
 import mmap
 import os
@@ -342,6 +343,174 @@ class Catalogue:
         check_equal(s.find_all(lambda e: name_is(e, "file_truncate") and "kn-e2e-trunc" in e["data"]["path"]), [],
                     "file_truncate of a memfd")
         check_equal(call["data"].get("path_unconfirmed"), None, "path_unconfirmed of truncate(2)")
+
+    def test_file_link(self, s):
+        """Links made by coreutils ln (linkat, symlinkat) and by link(2),
+        symlink(2) relative to a directory fd, and one that fails: the
+        existing file or the link's bytes, the new path, which kind."""
+        ln = copy_exe(os.path.realpath(shutil.which("ln")), self.path("link_ln"))
+        d = self.path("links")
+        os.mkdir(d)
+        f = os.path.join(d, "file")
+        open(f, "w").close()
+        check_equal(subprocess.run([ln, f, os.path.join(d, "hard")], timeout=10).returncode, 0, "ln")
+        check_equal(subprocess.run([ln, "-s", "../elsewhere/x", os.path.join(d, "soft")], timeout=10).returncode, 0,
+                    "ln -s")
+        check_equal(libc.link(f.encode(), os.path.join(d, "hard2").encode()), 0, "link(2)")
+        dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.symlink("/etc/shadow", "soft2", dir_fd=dfd)
+        finally:
+            os.close(dfd)
+        check_equal(libc.symlink(b"x", os.path.join(d, "soft").encode()), -1, "symlink over an existing name")
+
+        def link(path, exe=None):
+            return lambda e: (name_is(e, "file_link") and e["data"]["path"] == path and
+                              (exe is None or e["data"]["exe"]["path"] == exe))
+        e = s.wait_for(link(os.path.join(d, "hard"), ln), "file_link by ln")
+        check_equal(e["info"]["event"]["id"], 94, "event id")
+        check_equal((e["data"]["target"], e["data"]["symbolic"], e["data"]["success"]), (f, False, True),
+                    "ln fields")
+        e = s.wait_for(link(os.path.join(d, "soft"), ln), "file_link by ln -s")
+        check_equal((e["data"]["target"], e["data"]["symbolic"], e["data"]["success"]),
+                    ("../elsewhere/x", True, True), "ln -s fields")
+        check_equal(e["data"].get("target_unconfirmed"), None, "target_unconfirmed of ln -s")
+        e = s.wait_for(mine("file_link", path=os.path.join(d, "hard2")), "file_link by link(2)")
+        check_equal((e["data"]["target"], e["data"]["symbolic"], e["data"]["success"]), (f, False, True),
+                    "link(2) fields")
+        e = s.wait_for(mine("file_link", path=os.path.join(d, "soft2")), "file_link by symlinkat(2) in a dir fd")
+        check_equal((e["data"]["target"], e["data"]["symbolic"], e["data"]["success"]),
+                    ("/etc/shadow", True, True), "symlinkat fields")
+        e = s.wait_for(mine("file_link", path=os.path.join(d, "soft"), success=False), "a failed symlink")
+        check_equal((e["data"]["target"], e["data"]["symbolic"]), ("x", True), "failed symlink fields")
+
+    def test_file_times(self, s):
+        """Timestamps set by touch -d (utimensat), utimes, utime, futimesat,
+        futimens and a touch -a that leaves mtime as it was; one that fails."""
+        if os.uname().machine != "x86_64":
+            raise Skip("utime, utimes and futimesat by their x86-64 numbers")
+        touch = copy_exe(os.path.realpath(shutil.which("touch")), self.path("times_touch_exe"))
+        files = {n: self.path("times_" + n) for n in ("touch", "utimes", "utime", "futimesat", "futimens", "a")}
+        for f in files.values():
+            open(f, "w").close()
+        check_equal(subprocess.run([touch, "-d", "2001-02-03 04:05:06.123456789 UTC", files["touch"]],
+                                   timeout=10).returncode, 0, "touch -d")
+        check_equal(subprocess.run([touch, "-a", "-d", "@0", files["a"]], timeout=10).returncode, 0, "touch -a")
+        # the syscalls themselves (glibc makes utimensat of its wrappers)
+        tv = (ctypes.c_long * 4)(1000, 5, 2000, 6)  # two timevals: seconds, microseconds
+        check_equal(libc.syscall(235, files["utimes"].encode(), tv), 0, "utimes")
+        ub = (ctypes.c_long * 2)(3000, 4000)  # utimbuf: actime, modtime
+        check_equal(libc.syscall(132, files["utime"].encode(), ub), 0, "utime")
+        check_equal(libc.syscall(261, -100, files["futimesat"].encode(), None), 0, "futimesat, no times: now")
+        fd = os.open(files["futimens"], os.O_RDONLY)
+        try:
+            os.utime(fd, ns=(7, 8 * 10**9 + 9))
+        finally:
+            os.close(fd)
+        missing = self.path("times_missing")
+        try:
+            os.utime(missing, (1, 1))
+        except OSError:
+            pass
+
+        e = s.wait_for(lambda e: name_is(e, "file_times") and e["data"]["path"] == files["touch"] and
+                       e["data"]["exe"]["path"] == touch, "file_times by touch -d")
+        check_equal(e["info"]["event"]["id"], 95, "event id")
+        check_equal((e["data"]["atime"], e["data"]["mtime"], e["data"]["how"], e["data"]["success"]),
+                    ("2001-02-03T04:05:06.123456789Z", "2001-02-03T04:05:06.123456789Z", "utimensat", True),
+                    "touch -d fields")
+        check_equal(e["data"].get("times_unconfirmed"), None, "times_unconfirmed of touch -d")
+        e = s.wait_for(lambda e: name_is(e, "file_times") and e["data"]["path"] == files["a"] and
+                       e["data"]["exe"]["path"] == touch, "file_times by touch -a")
+        check_equal((e["data"]["atime"], e["data"]["mtime"]), ("1970-01-01T00:00:00.000000000Z", None),
+                    "touch -a: mtime unchanged")
+        e = s.wait_for(mine("file_times", path=files["utimes"]), "file_times by utimes")
+        check_equal((e["data"]["atime"], e["data"]["mtime"], e["data"]["how"]),
+                    ("1970-01-01T00:16:40.000005000Z", "1970-01-01T00:33:20.000006000Z", "utimes"), "utimes fields")
+        e = s.wait_for(mine("file_times", path=files["utime"]), "file_times by utime")
+        check_equal((e["data"]["atime"], e["data"]["mtime"], e["data"]["how"]),
+                    ("1970-01-01T00:50:00.000000000Z", "1970-01-01T01:06:40.000000000Z", "utime"), "utime fields")
+        e = s.wait_for(mine("file_times", path=files["futimesat"]), "file_times by futimesat")
+        check_equal((e["data"]["atime"], e["data"]["mtime"], e["data"]["how"]), ("now", "now", "futimesat"),
+                    "futimesat fields")
+        e = s.wait_for(mine("file_times", path=files["futimens"]), "file_times by futimens")
+        check_equal((e["data"]["atime"], e["data"]["mtime"], e["data"]["how"]),
+                    ("1970-01-01T00:00:00.000000007Z", "1970-01-01T00:00:08.000000009Z", "utimensat"),
+                    "futimens fields")
+        e = s.wait_for(mine("file_times", path=missing), "a failed utimensat")
+        check_equal(e["data"]["success"], False, "failed utimensat success")
+
+    def test_file_times_racing(self, s):
+        """A thread rewrites the times while utimensat runs: the event gives
+        the times read at the entry, or says they are unconfirmed; never
+        the other time as a confirmed one."""
+        helper = self.suite.build_helper("race_utimes", "-pthread")
+        d = self.path("race_times")
+        os.mkdir(d)
+        n = 300
+        r = subprocess.run([helper, d, str(n)], timeout=60, capture_output=True, text=True)
+        check_equal(r.returncode, 0, "race_utimes exit")
+        mtime = {}
+        for line in r.stdout.split("\n"):
+            if line:
+                f = line.split()
+                mtime["%s/f_%04d" % (d, int(f[0]))] = f[1]
+        check_equal(len(mtime), n, "utimensat calls")
+        want = {"1000": "1970-01-01T00:16:40.000000000Z", "2000": "1970-01-01T00:33:20.000000000Z"}
+
+        def of_helper(e):
+            return name_is(e, "file_times") and e["data"]["exe"]["path"] == helper
+        s.wait_count(of_helper, n, "file_times events of the racing helper")
+        events = s.find_all(of_helper)
+        wrong = [e["data"] for e in events if not e["data"].get("times_unconfirmed") and
+                 e["data"]["mtime"] != want.get(mtime.get(e["data"]["path"]))]
+        check_equal(wrong, [], "file_times events giving, confirmed, a time the kernel did not set")
+        print("  %d calls, %d set 2000, %d events unconfirmed" % (
+            n, sum(1 for v in mtime.values() if v == "2000"),
+            sum(1 for e in events if e["data"].get("times_unconfirmed"))))
+
+    def test_file_flags(self, s):
+        """chattr +i, +a and -i -a (FS_IOC_SETFLAGS) and FS_IOC_FSSETXATTR:
+        what was set and cleared, read from the inode before and after; a
+        refused change. A file system without inode flags (tmpfs before
+        6.0) gives the refused calls."""
+        chattr = copy_exe(os.path.realpath(shutil.which("chattr")), self.path("flags_chattr"))
+        f = self.path("flags_file")
+        open(f, "w").close()
+        r = subprocess.run([chattr, "+i", f], timeout=10, capture_output=True, text=True)
+        try:
+            if r.returncode != 0:
+                # no inode flags here: the refused call is the event
+                print("  chattr +i refused here (%s): the refused call checked" % r.stderr.strip())
+                e = s.wait_for(lambda e: name_is(e, "file_flags") and e["data"]["path"] == f and
+                               e["data"]["exe"]["path"] == chattr, "file_flags of a refused chattr")
+                check_equal((e["data"]["set"], e["data"]["cleared"], e["data"]["success"]), ([], [], False),
+                            "refused chattr fields")
+                return
+            check_equal(subprocess.run([chattr, "+a", f], timeout=10, capture_output=True).returncode, 1,
+                        "chattr +a of an immutable file")
+            check_equal(subprocess.run([chattr, "-i", "+a", f], timeout=10).returncode, 0, "chattr -i +a")
+            fd = os.open(f, os.O_RDONLY)
+            try:
+                b = bytearray(28)
+                fcntl.ioctl(fd, 0x801c581f, b)  # FS_IOC_FSGETXATTR
+                xflags = struct.unpack("<I", bytes(b[:4]))[0] & ~0x10  # FS_XFLAG_APPEND off
+                fcntl.ioctl(fd, 0x401c5820, struct.pack("<I", xflags) + bytes(b[4:]))  # FS_IOC_FSSETXATTR
+            finally:
+                os.close(fd)
+        finally:
+            subprocess.run([chattr, "-i", "-a", f], timeout=10)
+
+        def flags(*fields):
+            return lambda e: (name_is(e, "file_flags") and e["data"]["path"] == f and
+                              (e["data"]["flags"], e["data"]["set"], e["data"]["cleared"], e["data"]["how"],
+                               e["data"]["success"]) == fields)
+        e = s.wait_for(flags(["immutable"], ["immutable"], [], "FS_IOC_SETFLAGS", True), "chattr +i")
+        check_equal((e["info"]["event"]["id"], e["data"]["exe"]["path"]), (96, chattr), "chattr +i id, exe")
+        s.wait_for(flags(["immutable"], [], [], "FS_IOC_SETFLAGS", False), "chattr +a refused")
+        s.wait_for(flags(["append"], ["append"], ["immutable"], "FS_IOC_SETFLAGS", True), "chattr -i +a")
+        e = s.wait_for(flags([], [], ["append"], "FS_IOC_FSSETXATTR", True), "FS_IOC_FSSETXATTR append off")
+        check_equal(e["info"]["task"]["tgid"], os.getpid(), "FS_IOC_FSSETXATTR caller")
 
     def test_copy_transfers(self, s):
         """Data moved without read()/write(): copy_file_range, sendfile and
@@ -1124,6 +1293,28 @@ class Catalogue:
         e = s.wait_for(of_helper("file_truncate", path=f), "file_truncate by int 0x80 truncate64")
         check_equal((e["data"]["how"], e["data"]["size"], e["data"]["success"]), ("truncate", 1, True),
                     "truncate64 how, size, success")
+        e = s.wait_for(of_helper("file_times", path=f), "file_times by int 0x80 utime")
+        check_equal((e["data"]["atime"], e["data"]["mtime"], e["data"]["how"], e["data"]["success"]),
+                    ("1970-01-01T00:16:40.000000000Z", "1970-01-01T00:33:20.000000000Z", "utime", True),
+                    "utime's 32-bit utimbuf")
+        # 32-bit times are read at the exit only: unconfirmed, unless the
+        # object tier gave the kernel's copy
+        if self.suite.require_object_tier:
+            check_equal(e["data"].get("times_unconfirmed"), None, "times of a 32-bit utime on the object tier")
+        else:
+            assert e["data"].get("times_unconfirmed") in (None, True), e["data"]
+        e = s.wait_for(of_helper("file_flags", path=f), "file_flags by int 0x80 ioctl(FS_IOC32_SETFLAGS)")
+        # a 32-bit call is seen at its exit only: what it changed is unknown
+        check_equal((e["data"]["how"], e["data"]["set"], e["data"]["cleared"]), ("FS_IOC_SETFLAGS", None, None),
+                    "32-bit FS_IOC32_SETFLAGS fields")
+        e = s.wait_for(of_helper("file_link", path=f + ".l"), "file_link by int 0x80 link")
+        check_equal((e["data"]["target"], e["data"]["symbolic"], e["data"]["success"]), (f, False, True),
+                    "32-bit link fields")
+        e = s.wait_for(of_helper("file_link", path=f + ".s"), "file_link by int 0x80 symlink")
+        check_equal((e["data"]["target"], e["data"]["symbolic"], e["data"]["success"]), ("i32_target", True, True),
+                    "32-bit symlink fields")
+        if self.suite.require_object_tier:
+            check_equal(e["data"].get("target_unconfirmed"), None, "symlink target on the object tier")
         e = s.wait_for(of_helper("chmod", path=f), "chmod by int 0x80 (pointer with high garbage)")
         check_equal((e["data"]["mode"], e["data"]["success"]), ("04755", True), "chmod mode, success")
         # a 32-bit call's name is read at its exit: unconfirmed, unless the
@@ -1152,7 +1343,7 @@ class Catalogue:
 
 TESTS = [
     "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close",
-    "test_file_truncate", "test_copy_transfers", "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
+    "test_file_truncate", "test_file_link", "test_file_times", "test_file_times_racing", "test_file_flags", "test_copy_transfers", "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
     "test_read_config",
     "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_dns_query",

@@ -135,7 +135,10 @@ class Suite:
             check_equal(rows["read"], (81, "off"), "read row")
             check_equal(rows["io_uring_sqe"], (100, "on"), "io_uring_sqe row")
             check_equal(rows["file_truncate"], (93, "on"), "file_truncate row")
-            check_equal(len(rows), 34, "events listed")
+            check_equal(rows["file_link"], (94, "on"), "file_link row")
+            check_equal(rows["file_times"], (95, "on"), "file_times row")
+            check_equal(rows["file_flags"], (96, "on"), "file_flags row")
+            check_equal(len(rows), 37, "events listed")
 
     def test_cli_unknown_event(self):
         r = subprocess.run([self.kunai, "run", "--include", "execve,bogus"], capture_output=True, timeout=10)

@@ -75,6 +75,11 @@ static void test_probe_map(void **state)
 	assert_int_equal(probe_types("kn_peer_sendmsg", NULL), T(KN_SEND_DATA));
 	assert_false(core);
 	assert_int_equal(probe_types("kn_exit_renameat2", NULL), T(KN_FILE_RENAME));
+	assert_int_equal(probe_types("kn_name_symlinkat", NULL), T(KN_FILE_LINK));
+	assert_int_equal(probe_types("kn_exit_utimensat", NULL), T(KN_FILE_TIMES));
+	assert_int_equal(probe_types("kn_obj_utimes", NULL), T(KN_FILE_TIMES));
+	assert_int_equal(probe_types("kn_ia32_link", NULL), T(KN_FILE_LINK));
+	assert_int_equal(probe_types("kn_enter_ioctl", NULL), T(KN_FILE_FLAGS));
 	assert_int_equal(probe_types("kn_enter_write", NULL), T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE));
 	assert_int_equal(probe_types("kn_exit_read_dns", NULL), T(KN_DNS_QUERY));
 	assert_int_equal(probe_types("kn_sched_exec", &core), T(KN_EXECVE) | T(KN_EXECVE_SCRIPT));
