@@ -18,6 +18,54 @@
 #define AT_REMOVEDIR 0x200
 #define KN_EEXIST 17
 
+/* ---- process_memory by open of /proc/PID/mem ------------------------ */
+
+#define KN_PROC_SUPER_MAGIC 0x9fa0
+#define KN_FMODE_READ 0x1
+#define KN_FMODE_WRITE 0x2
+
+/* f, just opened, is a task's memory (/proc/PID/mem, /proc/PID/task/TID/
+ * mem): the event, with the task the file stands for (the kernel's proc
+ * inode, whatever the caller named) and the access it was opened for. */
+static __always_inline int proc_mem_open(struct kn_args *st, long ret, struct file *f)
+{
+	struct inode *ino = BPF_CORE_READ(f, f_inode);
+	struct dentry *d;
+	struct pid *pid;
+	struct hlist_node *first;
+	struct kn_sys *e;
+	char name[4] = {};
+	u32 mode;
+
+	if (BPF_CORE_READ(ino, i_sb, s_magic) != KN_PROC_SUPER_MAGIC)
+		return 0;
+	d = BPF_CORE_READ(f, f_path.dentry);
+	if (BPF_CORE_READ(d, d_name.len) != 3)
+		return 0;
+	bpf_probe_read_kernel(name, 3, BPF_CORE_READ(d, d_name.name));
+	if (name[0] != 'm' || name[1] != 'e' || name[2] != 'm')
+		return 0;
+	e = sys_begin(KN_PROCESS_MEMORY, st, ret);
+	if (!e)
+		return 0;
+	pid = BPF_CORE_READ((struct proc_inode *)((void *)ino - bpf_core_field_offset(struct proc_inode, vfs_inode)),
+			    pid);
+	first = pid ? BPF_CORE_READ(pid, tasks[0].first) : NULL;
+	if (first) {
+		struct task_struct *t =
+			(struct task_struct *)((void *)first - bpf_core_field_offset(struct task_struct, pid_links));
+
+		e->extra[0] = BPF_CORE_READ(t, tgid) | ((u64)BPF_CORE_READ(t, pid) << 32);
+		e->extra[1] = BPF_CORE_READ(t, group_leader, start_boottime);
+		e->extra[2] = KN_TARGET_TASK;
+	}
+	mode = BPF_CORE_READ(f, f_mode);
+	e->extra[3] = (mode & KN_FMODE_READ ? 1 : 0) | (mode & KN_FMODE_WRITE ? 2 : 0);
+	sys_put_file(e, &e->str[0], f);
+	sys_emit(e);
+	return 0;
+}
+
 /* ---- file_create, file_truncate by open ------------------------------ */
 
 static __always_inline int open_exit(struct kn_args *st, long ret)
@@ -41,8 +89,12 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 		break;
 	default: /* creat */ flags = O_CREAT | O_TRUNC;
 	}
-	if (!(flags & (O_CREAT | O_TRUNC)))
-		return 0;
+	if (!(flags & (O_CREAT | O_TRUNC))) {
+		if (!kn_enabled(KN_PROCESS_MEMORY))
+			return 0;
+		f = fd_file(ret);
+		return f ? proc_mem_open(st, ret, f) : 0;
+	}
 	f = fd_file(ret);
 	if (!f)
 		return 0;

@@ -206,6 +206,8 @@ IA32_FAMILY(task, {
 	case KN_SC_PRCTL: prctl_exit(&a, ret); break;
 	case KN_SC_PTRACE: ptrace_exit(&a, ret); break;
 	case KN_SC_MEMFD_CREATE: memfd_create_exit(&a, ret); break;
+	case KN_SC_PROCESS_VM_READV:
+	case KN_SC_PROCESS_VM_WRITEV: process_vm_exit(&a, ret); break;
 	default: kill_exit(&a, ret);
 	}
 })

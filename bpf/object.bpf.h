@@ -185,7 +185,7 @@ int BPF_PROG(kn_obj_kill, struct task_struct *p)
 {
 	u32 sc = target_call();
 
-	if (sc && sc != KN_SC_PTRACE)
+	if (sc && sc != KN_SC_PTRACE && sc != KN_SC_PROCESS_VM_READV && sc != KN_SC_PROCESS_VM_WRITEV)
 		target_keep(p);
 	return 0;
 }
@@ -193,7 +193,10 @@ int BPF_PROG(kn_obj_kill, struct task_struct *p)
 SEC("fentry/security_ptrace_access_check")
 int BPF_PROG(kn_obj_ptrace, struct task_struct *child)
 {
-	if (target_call() == KN_SC_PTRACE)
+	u32 sc = target_call();
+
+	/* ptrace, and process_vm_readv/writev (which ask for ptrace access) */
+	if (sc == KN_SC_PTRACE || sc == KN_SC_PROCESS_VM_READV || sc == KN_SC_PROCESS_VM_WRITEV)
 		target_keep(child);
 	return 0;
 }

@@ -143,6 +143,33 @@ SYS_EXIT(pidfd_send_signal, KN_SC_PIDFD_SEND_SIGNAL, 2, KN_KILL, kill_exit)
 SYS_EXIT(rt_sigqueueinfo, KN_SC_RT_SIGQUEUEINFO, 2, KN_KILL, kill_exit)
 SYS_EXIT(rt_tgsigqueueinfo, KN_SC_RT_TGSIGQUEUEINFO, 3, KN_KILL, kill_exit)
 
+/* ---- process_memory ------------------------------------------------- */
+
+#define KN_MEM_READ 1
+#define KN_MEM_WRITE 2
+
+/* process_vm_readv/writev(pid, ...): the task the object tier kept (the
+ * kernel's ptrace access check), else the pid given. extra[3]: access. */
+static __always_inline int process_vm_exit(struct kn_args *st, long ret)
+{
+	struct kn_sys *e = sys_begin(KN_PROCESS_MEMORY, st, ret);
+
+	if (!e) {
+		target_take(NULL);
+		return 0;
+	}
+	/* not kept: the pid given, in the caller's PID namespace (extra[1]:
+	 * its level; userland resolves only a pid of the first) */
+	if (!target_take(e))
+		e->extra[1] = BPF_CORE_READ(kn_current(), thread_pid, level);
+	e->extra[3] = st->sc == KN_SC_PROCESS_VM_WRITEV ? KN_MEM_WRITE : KN_MEM_READ;
+	sys_emit(e);
+	return 0;
+}
+
+SYS_EXIT(process_vm_readv, KN_SC_PROCESS_VM_READV, 1, KN_PROCESS_MEMORY, process_vm_exit)
+SYS_EXIT(process_vm_writev, KN_SC_PROCESS_VM_WRITEV, 1, KN_PROCESS_MEMORY, process_vm_exit)
+
 /* The pid `nr` of a task in the PID namespace at `level`, 0 when it has
  * none there. */
 static __always_inline u32 pid_at_level(struct task_struct *t, u32 level)

@@ -133,6 +133,8 @@ static __always_inline u32 kn_current_call(void)
 			case 335: return KN_SC_RT_TGSIGQUEUEINFO;
 			case 362: return KN_SC_CONNECT;
 			case 369: return KN_SC_SENDTO;
+			case 347: return KN_SC_PROCESS_VM_READV;
+			case 348: return KN_SC_PROCESS_VM_WRITEV;
 			case 424: return KN_SC_PIDFD_SEND_SIGNAL;
 			}
 			return 0;
@@ -147,6 +149,8 @@ static __always_inline u32 kn_current_call(void)
 		case 200: return KN_SC_TKILL;
 		case 234: return KN_SC_TGKILL;
 		case 297: return KN_SC_RT_TGSIGQUEUEINFO;
+		case 310: return KN_SC_PROCESS_VM_READV;
+		case 311: return KN_SC_PROCESS_VM_WRITEV;
 		case 424: return KN_SC_PIDFD_SEND_SIGNAL;
 		}
 #else
@@ -160,6 +164,8 @@ static __always_inline u32 kn_current_call(void)
 		case 206: return KN_SC_SENDTO;
 		case 211: return KN_SC_SENDMSG;
 		case 240: return KN_SC_RT_TGSIGQUEUEINFO;
+		case 270: return KN_SC_PROCESS_VM_READV;
+		case 271: return KN_SC_PROCESS_VM_WRITEV;
 		case 424: return KN_SC_PIDFD_SEND_SIGNAL;
 		}
 #endif
@@ -179,6 +185,8 @@ static __always_inline u32 kn_current_call(void)
 		case KN_SC_PIDFD_SEND_SIGNAL:
 		case KN_SC_RT_SIGQUEUEINFO:
 		case KN_SC_RT_TGSIGQUEUEINFO:
+		case KN_SC_PROCESS_VM_READV:
+		case KN_SC_PROCESS_VM_WRITEV:
 		case KN_SC_CONNECT:
 		case KN_SC_SENDTO:
 		case KN_SC_SENDMSG: return sc;

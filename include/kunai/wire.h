@@ -60,6 +60,7 @@ enum kn_type {
 	KN_FILE_LINK,
 	KN_FILE_TIMES,
 	KN_FILE_FLAGS,
+	KN_PROCESS_MEMORY,
 	KN_IO_URING_SQE,
 	KN_TYPE_MAX,
 };
@@ -153,6 +154,8 @@ enum kn_sc {
 	KN_SC_UTIMENSAT,
 	KN_SC_UTIMENSAT_TIME32, /* 32-bit utimensat with 32-bit timespecs */
 	KN_SC_IOCTL,
+	KN_SC_PROCESS_VM_READV,
+	KN_SC_PROCESS_VM_WRITEV,
 	KN_SC_MAX,
 };
 

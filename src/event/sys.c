@@ -94,6 +94,8 @@ static const char *sc_names[KN_SC_MAX] = {
 	[KN_SC_UTIMENSAT] = "utimensat",
 	[KN_SC_UTIMENSAT_TIME32] = "utimensat",
 	[KN_SC_IOCTL] = "ioctl",
+	[KN_SC_PROCESS_VM_READV] = "process_vm_readv",
+	[KN_SC_PROCESS_VM_WRITEV] = "process_vm_writev",
 	[KN_SC_PTRACE] = "ptrace",
 	[KN_SC_MEMFD_CREATE] = "memfd_create",
 };
@@ -917,6 +919,29 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		write_target(enc, j, x, (int32_t)x->args[1], (int32_t)x->args[1]);
 		json_bool(j, "success", x->ret >= 0);
 		break;
+	case KN_PROCESS_MEMORY: {
+		bool by_vm = x->sc == KN_SC_PROCESS_VM_READV || x->sc == KN_SC_PROCESS_VM_WRITEV;
+		static const char *const access[] = {"none", "read", "write", "read_write"};
+
+		json_str(j, "how", by_vm ? sc_name(x->sc) : "proc_mem");
+		json_str(j, "access", access[x->extra[3] & 3]);
+		if (!by_vm) {
+			/* the file opened: /proc/PID/mem as the caller's procfs names it */
+			if (sys_path(enc, x, size, 0, p, &fl))
+				return -1;
+			write_path(j, "path", p, fl);
+			write_target(enc, j, x, 0, 0);
+		} else {
+			/* a pid given in a child PID namespace names no process of ours */
+			bool ours = x->extra[2] != KN_TARGET_GIVEN || x->extra[1] == 0;
+
+			write_target(enc, j, x, (int32_t)x->args[0], ours ? (int32_t)x->args[0] : 0);
+			if (x->ret >= 0)
+				json_i64(j, "size", x->ret);
+		}
+		json_bool(j, "success", x->ret >= 0);
+		break;
+	}
 	case KN_MEMFD_CREATE:
 		if (item_get(x, size, sizeof(*x), &x->str[0], &it))
 			return -1;

@@ -40,6 +40,7 @@ static const struct kn_type_info types[KN_TYPE_MAX] = {
 	[KN_FILE_LINK] = {94, "file_link", true},
 	[KN_FILE_TIMES] = {95, "file_times", true},
 	[KN_FILE_FLAGS] = {96, "file_flags", true},
+	[KN_PROCESS_MEMORY] = {97, "process_memory", true},
 	[KN_IO_URING_SQE] = {100, "io_uring_sqe", true},
 };
 

@@ -65,6 +65,8 @@ static const struct ia32_syscall table[] = {
 	{333, "preadv", KN_SC_PREADV, "rw", 0},
 	{334, "pwritev", KN_SC_PWRITEV, "rw", 0},
 	{335, "rt_tgsigqueueinfo", KN_SC_RT_TGSIGQUEUEINFO, "task", 0},
+	{347, "process_vm_readv", KN_SC_PROCESS_VM_READV, "task", 0},
+	{348, "process_vm_writev", KN_SC_PROCESS_VM_WRITEV, "task", 0},
 	{350, "finit_module", KN_SC_FINIT_MODULE, "kernel", 0},
 	{353, "renameat2", KN_SC_RENAMEAT2, "path", 0},
 	{356, "memfd_create", KN_SC_MEMFD_CREATE, "task", 0},

@@ -28,7 +28,7 @@
 	 T(KN_SETXATTR) | T(KN_MOUNT) | T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | \
 	 T(KN_WRITE_CLOSE) | T(KN_CONNECT) | T(KN_ACCEPT) | T(KN_SEND_DATA) | T(KN_DNS_QUERY) |            \
 	 T(KN_INIT_MODULE) | T(KN_BPF_PROG_LOAD) | T(KN_BPF_SOCKET_FILTER) | T(KN_MMAP_EXEC) |             \
-	 T(KN_MPROTECT_EXEC) | T(KN_PRCTL) | T(KN_KILL) | T(KN_PTRACE) | T(KN_MEMFD_CREATE))
+	 T(KN_MPROTECT_EXEC) | T(KN_PRCTL) | T(KN_KILL) | T(KN_PTRACE) | T(KN_PROCESS_MEMORY) | T(KN_MEMFD_CREATE))
 #define TRACEFS "/sys/kernel/tracing"
 
 /* Which event types each program serves, by program name (kn_enter_NAME,
@@ -49,11 +49,12 @@ static const struct probe_rule rules[] = {
 	{"fork", T(KN_CLONE), false},
 	{"vfork", T(KN_CLONE), false},
 	{"clone3", T(KN_CLONE), false},
-	/* opens: a file created, or an existing one emptied by O_TRUNC */
-	{"openat", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
-	{"open", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
-	{"openat2", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
-	{"creat", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
+	/* opens: a file created, an existing one emptied by O_TRUNC, a task's
+	 * memory opened (/proc/PID/mem) */
+	{"openat", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_PROCESS_MEMORY), false},
+	{"open", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_PROCESS_MEMORY), false},
+	{"openat2", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_PROCESS_MEMORY), false},
+	{"creat", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_PROCESS_MEMORY), false},
 	{"truncate", T(KN_FILE_TRUNCATE), false},
 	{"ftruncate", T(KN_FILE_TRUNCATE), false},
 	{"mknod", T(KN_FILE_CREATE), false},
@@ -138,6 +139,8 @@ static const struct probe_rule rules[] = {
 	/* the task a signal went to, whatever pid or pidfd named it */
 	{"kn_target_signal", T(KN_KILL), false},
 	{"ptrace", T(KN_PTRACE), false},
+	{"process_vm_readv", T(KN_PROCESS_MEMORY), false},
+	{"process_vm_writev", T(KN_PROCESS_MEMORY), false},
 	{"memfd_create", T(KN_MEMFD_CREATE), false},
 	{"kn_io_uring_submit_req", T(KN_IO_URING_SQE), false},
 	{"kn_io_uring_submit_sqe", T(KN_IO_URING_SQE), false},
@@ -153,14 +156,14 @@ static const struct probe_rule rules[] = {
 	{"kn_obj_symlink", T(KN_FILE_LINK), false},
 	{"kn_obj_utimes", T(KN_FILE_TIMES), false},
 	{"kn_obj_kill", T(KN_KILL), false},
-	{"kn_obj_ptrace", T(KN_PTRACE), false},
+	{"kn_obj_ptrace", T(KN_PTRACE) | T(KN_PROCESS_MEMORY), false},
 	{"kn_obj_connect", T(KN_CONNECT), false},
 	{"kn_obj_sendmsg", T(KN_SEND_DATA), false},
 	/* 32-bit syscalls: on whenever one of their events is; the families
 	 * are tail-called by kn_ia32_exit, never attached */
 	{"kn_ia32_exit", IA32_TYPES, false},
 	{"kn_ia32_path", T(KN_FILE_CREATE) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_MOUNT), false},
-	{"kn_ia32_open", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE), false},
+	{"kn_ia32_open", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_PROCESS_MEMORY), false},
 	{"kn_ia32_trunc", T(KN_FILE_TRUNCATE), false},
 	{"kn_ia32_attr", T(KN_CHMOD) | T(KN_CHOWN) | T(KN_SETXATTR), false},
 	{"kn_ia32_link", T(KN_FILE_LINK), false},
@@ -170,7 +173,7 @@ static const struct probe_rule rules[] = {
 	{"kn_ia32_conn", T(KN_CONNECT) | T(KN_ACCEPT), false},
 	{"kn_ia32_msg", T(KN_SEND_DATA) | T(KN_DNS_QUERY), false},
 	{"kn_ia32_kernel", T(KN_INIT_MODULE) | T(KN_BPF_PROG_LOAD) | T(KN_BPF_SOCKET_FILTER), false},
-	{"kn_ia32_task", T(KN_MMAP_EXEC) | T(KN_MPROTECT_EXEC) | T(KN_PRCTL) | T(KN_KILL) | T(KN_PTRACE) |
+	{"kn_ia32_task", T(KN_MMAP_EXEC) | T(KN_MPROTECT_EXEC) | T(KN_PRCTL) | T(KN_KILL) | T(KN_PTRACE) | T(KN_PROCESS_MEMORY) |
 				 T(KN_MEMFD_CREATE),
 	 false},
 	{"kn_ia32_enter_close", T(KN_WRITE_CLOSE), false},

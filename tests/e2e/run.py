@@ -138,7 +138,8 @@ class Suite:
             check_equal(rows["file_link"], (94, "on"), "file_link row")
             check_equal(rows["file_times"], (95, "on"), "file_times row")
             check_equal(rows["file_flags"], (96, "on"), "file_flags row")
-            check_equal(len(rows), 37, "events listed")
+            check_equal(rows["process_memory"], (97, "on"), "process_memory row")
+            check_equal(len(rows), 38, "events listed")
 
     def test_cli_unknown_event(self):
         r = subprocess.run([self.kunai, "run", "--include", "execve,bogus"], capture_output=True, timeout=10)
@@ -149,7 +150,8 @@ class Suite:
 
     def test_excluded_not_attached(self):
         """An excluded event type has its programs neither loaded nor reported."""
-        s = Sensor(self.kunai, self.work, ["--exclude", "file_create,file_truncate,chmod"], name="exclude").start()
+        s = Sensor(self.kunai, self.work, ["--exclude", "file_create,file_truncate,process_memory,chmod"],
+                   name="exclude").start()
         try:
             # the programs the sensor holds: prog_id in its fds' fdinfo
             ids = set()
@@ -174,7 +176,8 @@ class Suite:
             os.unlink(p)
             s.wait_for(lambda e: name_is(e, "file_unlink") and e["data"]["path"] == p, "file_unlink")
             check_equal(s.find_all(lambda e: name_is(e, "file_create") or name_is(e, "file_truncate") or
-                                   name_is(e, "chmod")), [], "events of excluded types")
+                                   name_is(e, "process_memory") or name_is(e, "chmod")), [],
+                        "events of excluded types")
         finally:
             rc = s.stop()
         check_equal(rc, 0, "exit code")

@@ -66,7 +66,8 @@ static void test_probe_map(void **state)
 	bool core = false;
 
 	/* an open creates a file, or empties one (O_TRUNC) */
-	assert_int_equal(probe_types("kn_enter_openat", &core), T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE));
+	assert_int_equal(probe_types("kn_enter_openat", &core),
+			 T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_PROCESS_MEMORY));
 	assert_int_equal(probe_types("kn_exit_ftruncate", NULL), T(KN_FILE_TRUNCATE));
 	assert_int_equal(probe_types("kn_enter_copy_file_range", NULL),
 			 T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE));
@@ -80,6 +81,8 @@ static void test_probe_map(void **state)
 	assert_int_equal(probe_types("kn_obj_utimes", NULL), T(KN_FILE_TIMES));
 	assert_int_equal(probe_types("kn_ia32_link", NULL), T(KN_FILE_LINK));
 	assert_int_equal(probe_types("kn_enter_ioctl", NULL), T(KN_FILE_FLAGS));
+	assert_int_equal(probe_types("kn_exit_process_vm_writev", NULL), T(KN_PROCESS_MEMORY));
+	assert_int_equal(probe_types("kn_obj_ptrace", NULL), T(KN_PTRACE) | T(KN_PROCESS_MEMORY));
 	assert_int_equal(probe_types("kn_enter_write", NULL), T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE));
 	assert_int_equal(probe_types("kn_exit_read_dns", NULL), T(KN_DNS_QUERY));
 	assert_int_equal(probe_types("kn_sched_exec", &core), T(KN_EXECVE) | T(KN_EXECVE_SCRIPT));
