@@ -480,12 +480,20 @@ class Catalogue:
         r = subprocess.run([chattr, "+i", f], timeout=10, capture_output=True, text=True)
         try:
             if r.returncode != 0:
-                # no inode flags here: the refused call is the event
-                print("  chattr +i refused here (%s): the refused call checked" % r.stderr.strip())
-                e = s.wait_for(lambda e: name_is(e, "file_flags") and e["data"]["path"] == f and
-                               e["data"]["exe"]["path"] == chattr, "file_flags of a refused chattr")
-                check_equal((e["data"]["set"], e["data"]["cleared"], e["data"]["success"]), ([], [], False),
-                            "refused chattr fields")
+                # no inode flags here (chattr cannot even read them): the
+                # call itself, refused, is the event
+                print("  chattr +i refused here (%s): FS_IOC_SETFLAGS checked" % r.stderr.strip())
+                fd = os.open(f, os.O_RDONLY)
+                try:
+                    fcntl.ioctl(fd, 0x40086602, struct.pack("<l", 0))  # FS_IOC_SETFLAGS: none
+                    ok = True
+                except OSError:
+                    ok = False
+                finally:
+                    os.close(fd)
+                e = s.wait_for(mine("file_flags", path=f), "file_flags of FS_IOC_SETFLAGS")
+                check_equal((e["data"]["flags"], e["data"]["set"], e["data"]["cleared"], e["data"]["how"],
+                             e["data"]["success"]), ([], [], [], "FS_IOC_SETFLAGS", ok), "FS_IOC_SETFLAGS fields")
                 return
             # refused by ext4 (an immutable file), let through by tmpfs
             ok_a = subprocess.run([chattr, "+a", f], timeout=10, capture_output=True).returncode == 0
@@ -1264,9 +1272,9 @@ class Catalogue:
         sleeper = copy_exe(os.path.realpath(shutil.which("sleep")), self.path("pm_sleep"))
         child = subprocess.Popen([sleeper, "30"])
         try:
-            deadline = time.time() + 10
-            while os.readlink("/proc/%d/exe" % child.pid) != sleeper and time.time() < deadline:
-                time.sleep(0.05)
+            # the sensor knows the target by its exec before it is reached
+            s.wait_for(lambda e: name_is(e, "execve") and e["data"]["exe"]["path"] == sleeper and
+                       e["info"]["task"]["tgid"] == child.pid, "execve of the target")
             with open("/proc/%d/maps" % child.pid) as f:
                 addr = int(f.readline().split("-")[0], 16)
             with open("/proc/%d/mem" % child.pid, "rb"):
