@@ -797,18 +797,203 @@ __noinline int wc_close_scan(u32 lo, u32 hi, u32 cloexec)
 	return n ? *n : 0;
 }
 
-static __always_inline int is_config_path(struct kn_sys *e)
-{
-	u32 o = e->str[0].off & KN_SCRATCH_OFF_MASK;
-	char p[5] = {};
+/*
+ * Watched paths: what makes a read or write read_config or write_config.
+ * Patterns (struct kn_watch_pat, set by userland: src/sensor/watch.c): a literal head; for a
+ * wildcard one, then any one path component and a literal tail. A part
+ * ending in '/' matches what is under it, else the path must end there.
+ * Plus exact paths (kn_watch_exact): the files symbolic links of watched
+ * directories point to (/etc/os-release is /usr/lib/os-release).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KN_WATCH_MAX);
+	__type(key, u32);
+	__type(value, struct kn_watch_pat);
+} kn_watch SEC(".maps");
 
-	if (e->str[0].len < 5)
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, char[KN_WATCH_KEY]);
+	__type(value, u8);
+} kn_watch_exact SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, char[KN_WATCH_KEY]);
+} kn_watch_key SEC(".maps");
+
+const volatile u32 kn_watch_n = 0;
+
+/* Whether the path at offset o of this CPU's scratch record matches pattern
+ * i. Global: verified once. */
+__noinline int kn_watch_match(u32 o, u32 i)
+{
+	char *s = kn_scratch_get();
+	struct kn_watch_pat *w = bpf_map_lookup_elem(&kn_watch, &i);
+	u32 k, p;
+
+	if (!s || !w || w->head_len > KN_WATCH_PART || w->tail_len > KN_WATCH_PART)
 		return 0;
-	bpf_probe_read_kernel(p, 5, (char *)e + o);
-	return p[0] == '/' && p[1] == 'e' && p[2] == 't' && p[3] == 'c' && p[4] == '/';
+	for (k = 0; k < KN_WATCH_PART; k++) {
+		if (k >= w->head_len)
+			break;
+		if (s[(o + k) & KN_SCRATCH_OFF_MASK] != w->head[k])
+			return 0;
+	}
+	p = o + w->head_len;
+	if (w->wild) {
+		/* one component, not empty */
+		for (k = 0; k < KN_WATCH_NAME; k++) {
+			char c = s[(p + k) & KN_SCRATCH_OFF_MASK];
+
+			if (c == '/' || !c)
+				break;
+		}
+		if (!k || s[(p + k) & KN_SCRATCH_OFF_MASK] != '/')
+			return 0;
+		p += k + 1;
+		for (k = 0; k < KN_WATCH_PART; k++) {
+			if (k >= w->tail_len)
+				break;
+			if (s[(p + k) & KN_SCRATCH_OFF_MASK] != w->tail[k])
+				return 0;
+		}
+		p += w->tail_len;
+	}
+	return w->prefix || !s[p & KN_SCRATCH_OFF_MASK];
 }
 
-static __always_inline int rw_enter(long fd, int write, u32 sc)
+static __always_inline int is_config_path(struct kn_sys *e)
+{
+	u32 o = e->str[0].off & KN_SCRATCH_OFF_MASK, zero = 0;
+	char *key;
+
+	for (u32 i = 0; i < KN_WATCH_MAX; i++) {
+		if (i >= kn_watch_n)
+			break;
+		if (kn_watch_match(o, i))
+			return 1;
+	}
+	key = bpf_map_lookup_elem(&kn_watch_key, &zero);
+	if (!key || e->str[0].len >= KN_WATCH_KEY)
+		return 0;
+	__builtin_memset(key, 0, KN_WATCH_KEY);
+	bpf_probe_read_kernel_str(key, KN_WATCH_KEY, (char *)e + o);
+	return bpf_map_lookup_elem(&kn_watch_exact, key) != NULL;
+}
+
+/* ---- send_data by write, writev, sendfile, splice ------------------ */
+
+/* Data written to an inet socket, ret bytes of it (at least kn_send_min):
+ * send_data, as sendto's. write: the buffer; writev: its first iovec (a
+ * 32-bit caller's compat iovec); sendfile, splice: no buffer, the file
+ * read from (fd `in`) in str[0]. */
+__noinline int sockw_emit(u32 sc, long fd, u64 buf, long in, long ret)
+{
+	struct kn_sys *e;
+	struct sock *sk;
+
+	if (ret <= 0 || (u64)ret < kn_send_min)
+		return 0;
+	sk = file_sock(fd_file(fd));
+	if (!is_inet(sk))
+		return 0;
+	e = sys_begin(KN_SEND_DATA, NULL, ret);
+	if (!e)
+		return 0;
+	e->sc = sc;
+	e->args[0] = fd;
+	sock_fill(&e->sock, sk);
+	if (sc == KN_SC_WRITE) {
+		sys_put_data(e, (const void *)buf, ret, 1);
+	} else if (sc == KN_SC_WRITEV) {
+		u64 base = 0, len = 0;
+
+		if (in_ia32_syscall()) {
+			u32 v[2] = {};
+
+			bpf_probe_read_user(v, sizeof(v), (const void *)buf);
+			base = v[0];
+			len = v[1];
+		} else {
+			struct iovec iov = {};
+
+			bpf_probe_read_user(&iov, sizeof(iov), (const void *)buf);
+			base = (u64)iov.iov_base;
+			len = iov.iov_len;
+		}
+		if (base)
+			sys_put_data(e, (const void *)base, (u64)ret < len ? (u64)ret : len, 1);
+	} else {
+		struct file *src = fd_file(in);
+		struct inode *ino = src ? BPF_CORE_READ(src, f_inode) : NULL;
+
+		/* an anonymous pipe has no path: its inode number (extra[0],
+		 * extra[1] 1), as /proc/PID/fd names it */
+		if (ino && (BPF_CORE_READ(ino, i_mode) & KN_S_IFMT) == 0010000 &&
+		    (BPF_CORE_READ(src, f_path.mnt, mnt_flags) & KN_MNT_INTERNAL)) {
+			e->extra[0] = BPF_CORE_READ(ino, i_ino);
+			e->extra[1] = 1;
+		} else {
+			sys_put_file(e, &e->str[0], src);
+		}
+	}
+	sys_emit(e);
+	return 0;
+}
+
+/* At a write's entry: a write to an inet socket is kept for its exit. */
+static __always_inline int sockw_keep(struct file *f, long fd, u32 sc, u64 buf, long in)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_args a = {};
+
+	if (!kn_enabled(KN_SEND_DATA) || !is_inet(file_sock(f)))
+		return 0;
+	a.sc = sc;
+	a.args[0] = fd;
+	a.args[1] = buf;
+	a.args[2] = in;
+	if (bpf_map_update_elem(&kn_sockw, &id, &a, BPF_ANY))
+		kn_loss_count(KN_SEND_DATA);
+	return 0;
+}
+
+/* At its exit: the write's send_data, with what it sent. */
+static __always_inline int sockw_exit(long ret)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_args *k = bpf_map_lookup_elem(&kn_sockw, &id);
+	struct kn_args a;
+
+	if (!k)
+		return 0;
+	__builtin_memcpy(&a, k, sizeof(a));
+	bpf_map_delete_elem(&kn_sockw, &id);
+	return sockw_emit(a.sc, (long)a.args[0], a.args[1], (long)a.args[2], ret);
+}
+
+#define SOCKW_EXIT(name)                                          \
+	SEC("tp/syscalls/sys_exit_" #name)                        \
+	int kn_sent_##name(struct trace_event_raw_sys_exit *ctx) \
+	{                                                         \
+		return sockw_exit(ctx->ret);                      \
+	}
+
+SOCKW_EXIT(write)
+SOCKW_EXIT(writev)
+SOCKW_EXIT(sendfile64)
+SOCKW_EXIT(splice)
+
+/* The first read or write of a file by a process (read, write and their
+ * configuration forms), write_close's tracking; at_entry: a write to an
+ * inet socket is kept for send_data (buf: the write's buffer or iovec;
+ * in: the fd sendfile or splice reads). */
+static __always_inline int rw_enter(long fd, int write, u32 sc, int at_entry, u64 buf, long in)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct rw_key k = {};
@@ -824,8 +1009,11 @@ static __always_inline int rw_enter(long fd, int write, u32 sc)
 	if (!f)
 		return 0;
 	inode = BPF_CORE_READ(f, f_inode);
-	if ((BPF_CORE_READ(inode, i_mode) & KN_S_IFMT) != KN_S_IFREG)
+	if ((BPF_CORE_READ(inode, i_mode) & KN_S_IFMT) != KN_S_IFREG) {
+		if (write && at_entry && (BPF_CORE_READ(inode, i_mode) & KN_S_IFMT) == KN_S_IFSOCK)
+			sockw_keep(f, fd, sc, buf, in);
 		return 0;
+	}
 	k.tgid = id >> 32;
 	k.start = kn_current_start();
 	/* Look up before inserting: an LRU insert that fails on an existing
@@ -864,7 +1052,7 @@ static __always_inline int rw_enter(long fd, int write, u32 sc)
 	SEC("tp/syscalls/sys_enter_" #name)                        \
 	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx) \
 	{                                                          \
-		return rw_enter((long)(u32)ctx->args[0], write, sc); \
+		return rw_enter((long)(u32)ctx->args[0], write, sc, 1, ctx->args[1], -1); \
 	}
 
 RW_ENTER(read, 0, KN_SC_READ)
@@ -880,17 +1068,17 @@ RW_ENTER(pwritev2, 1, KN_SC_PWRITEV2)
 
 /* Data moved from one fd to another without read()/write() (cp and cat use
  * copy_file_range): the source is read, the destination written. */
-static __always_inline int rw2_enter(long in, long out, u32 sc)
+static __always_inline int rw2_enter(long in, long out, u32 sc, int at_entry)
 {
-	rw_enter(in, 0, sc);
-	return rw_enter(out, 1, sc);
+	rw_enter(in, 0, sc, at_entry, 0, -1);
+	return rw_enter(out, 1, sc, at_entry, 0, in);
 }
 
 #define RW2_ENTER(name, in, out, sc)                                                     \
 	SEC("tp/syscalls/sys_enter_" #name)                                              \
 	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)                       \
 	{                                                                                \
-		return rw2_enter((long)(u32)ctx->args[in], (long)(u32)ctx->args[out], sc); \
+		return rw2_enter((long)(u32)ctx->args[in], (long)(u32)ctx->args[out], sc, 1); \
 	}
 
 RW2_ENTER(copy_file_range, 0, 2, KN_SC_COPY_FILE_RANGE)

@@ -161,12 +161,19 @@ IA32_FAMILY(flags, ioctl_exit(&a, ret))
 
 /* read/write: built at the call (the 64-bit ones at their entry); ret unused */
 IA32_FAMILY(rw, {
-	(void)ret;
 	switch (a.sc) {
-	case KN_SC_COPY_FILE_RANGE:
-	case KN_SC_SPLICE: rw2_enter((long)(u32)a.args[0], (long)(u32)a.args[2], a.sc); break;
-	case KN_SC_SENDFILE: rw2_enter((long)(u32)a.args[1], (long)(u32)a.args[0], a.sc); break;
-	default: rw_enter((long)(u32)a.args[0], a.sc >= KN_SC_WRITE, a.sc);
+	case KN_SC_COPY_FILE_RANGE: rw2_enter((long)(u32)a.args[0], (long)(u32)a.args[2], a.sc, 0); break;
+	case KN_SC_SPLICE:
+		rw2_enter((long)(u32)a.args[0], (long)(u32)a.args[2], a.sc, 0);
+		sockw_emit(a.sc, (long)(u32)a.args[2], 0, (long)(u32)a.args[0], ret);
+		break;
+	case KN_SC_SENDFILE:
+		rw2_enter((long)(u32)a.args[1], (long)(u32)a.args[0], a.sc, 0);
+		sockw_emit(a.sc, (long)(u32)a.args[0], 0, (long)(u32)a.args[1], ret);
+		break;
+	case KN_SC_WRITE:
+	case KN_SC_WRITEV: sockw_emit(a.sc, (long)(u32)a.args[0], a.args[1], -1, ret); /* fall through */
+	default: rw_enter((long)(u32)a.args[0], a.sc >= KN_SC_WRITE, a.sc, 0, 0, -1);
 	}
 })
 

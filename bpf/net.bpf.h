@@ -20,16 +20,6 @@
 #define KN_SOCK_STREAM 1
 #define KN_DNS_PORT 53
 
-static __always_inline int is_inet(struct sock *sk)
-{
-	u16 f;
-
-	if (!sk)
-		return 0;
-	f = BPF_CORE_READ(sk, __sk_common.skc_family);
-	return f == KN_AF_INET || f == KN_AF_INET6;
-}
-
 /* ---- connect -------------------------------------------------------- */
 
 /* Non-blocking connects in flight, by socket: their event waits for the

@@ -255,6 +255,7 @@ int BPF_PROG(kn_sched_exit, struct task_struct *p)
 		 * never reported */
 		bpf_map_delete_elem(&kn_target, &tid);
 		bpf_map_delete_elem(&kn_peer, &tid);
+		bpf_map_delete_elem(&kn_sockw, &tid);
 	}
 	if (kn_is_self(BPF_CORE_READ(p, tgid)))
 		return 0;

@@ -57,6 +57,19 @@ struct {
 	__type(value, struct kn_args);
 } kn_args_stash SEC(".maps");
 
+/* A write to an inet socket by write, writev, sendfile or splice, from its
+ * entry to its exit, which reports send_data (file.bpf.h): args[0] the
+ * socket's fd, [1] the buffer (write) or iovec (writev), [2] the fd read
+ * from (sendfile, splice). By thread; a thread's exit drops its entry. One
+ * that cannot be kept (4096 threads in such a write) is counted lost. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 4096);
+	__type(key, u64);
+	__type(value, struct kn_args);
+} kn_sockw SEC(".maps");
+
 /* The task a kill or ptrace call reached, per calling thread, from the
  * hook that saw it to the call's exit (task.bpf.h). */
 struct kn_target_obj {

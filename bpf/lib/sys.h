@@ -285,6 +285,16 @@ static __always_inline struct sock *file_sock(struct file *f)
 	return so ? BPF_CORE_READ(so, sk) : NULL;
 }
 
+static __always_inline int is_inet(struct sock *sk)
+{
+	u16 f;
+
+	if (!sk)
+		return 0;
+	f = BPF_CORE_READ(sk, __sk_common.skc_family);
+	return f == KN_AF_INET || f == KN_AF_INET6;
+}
+
 /* Begin a kn_sys record for the current task. NULL when no scratch. */
 static __always_inline struct kn_sys *sys_begin(u32 type, struct kn_args *st, long ret)
 {

@@ -159,6 +159,24 @@ enum kn_sc {
 	KN_SC_MAX,
 };
 
+/* A watched path pattern (read_config, write_config): a literal head; for
+ * a wildcard pattern (a "*" component: home directories' .ssh), then any one path component
+ * and a literal tail. A last part ending in '/' matches what is under it,
+ * else the path must end there. */
+#define KN_WATCH_MAX 16
+#define KN_WATCH_PART 32 /* bytes of a head or tail */
+#define KN_WATCH_NAME 64 /* bytes of the component a wildcard matches */
+#define KN_WATCH_KEY 128 /* bytes of an exact watched path, with its NUL */
+
+struct kn_watch_pat {
+	char head[KN_WATCH_PART];
+	char tail[KN_WATCH_PART];
+	u32 head_len;
+	u32 tail_len;
+	u32 wild;
+	u32 prefix;
+};
+
 /* Flags of a variable-length item. */
 #define KN_TRUNCATED 0x1 /* cut at the kernel side's cap */
 #define KN_PATH_ERROR 0x2 /* the walker could not read a component */

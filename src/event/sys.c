@@ -753,7 +753,21 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 	case KN_ACCEPT: write_flow(j, &x->sock, 1); break;
 	case KN_SEND_DATA:
 		write_flow(j, &x->sock, 0);
-		json_double(j, "data_entropy", shannon_entropy((const unsigned char *)data.s, data.len));
+		if (x->sc == KN_SC_SENDFILE || x->sc == KN_SC_SPLICE) {
+			/* moved from a file or pipe: no bytes seen, their source */
+			json_null(j, "data_entropy");
+			if (x->extra[1] == 1) {
+				/* an anonymous pipe, as /proc/PID/fd names it */
+				snprintf(buf, sizeof(buf), "pipe:[%llu]", (unsigned long long)x->extra[0]);
+				json_str(j, "source", buf);
+			} else {
+				if (sys_path(enc, x, size, 0, p, &fl))
+					return -1;
+				write_path(j, "source", p, fl);
+			}
+		} else {
+			json_double(j, "data_entropy", shannon_entropy((const unsigned char *)data.s, data.len));
+		}
 		json_u64(j, "data_size", (uint64_t)x->ret);
 		if (x->extra[2])
 			json_bool(j, "dst_unconfirmed", true);

@@ -17,6 +17,7 @@
 
 #include "event/types.h"
 #include "sensor/ia32.h"
+#include "sensor/watch.h"
 #include "kunai.skel.h"
 #include "kunai_compat.skel.h"
 
@@ -91,15 +92,19 @@ static const struct probe_rule rules[] = {
 	{"readv", T(KN_READ) | T(KN_READ_CONFIG), false},
 	{"preadv", T(KN_READ) | T(KN_READ_CONFIG), false},
 	{"preadv2", T(KN_READ) | T(KN_READ_CONFIG), false},
-	{"write", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
+	{"write", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) | T(KN_SEND_DATA), false},
 	{"pwrite64", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
-	{"writev", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
+	{"writev", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) | T(KN_SEND_DATA), false},
 	{"pwritev", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	{"pwritev2", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	/* data moved between two fds: a read of one, a write of the other */
 	{"copy_file_range", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
-	{"sendfile64", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
-	{"splice", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
+	{"sendfile64", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) |
+			   T(KN_SEND_DATA),
+	 false},
+	{"splice", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) |
+			   T(KN_SEND_DATA),
+	 false},
 	{"close", T(KN_WRITE_CLOSE), false},
 	/* the closes that are not close(): dup2/dup3 over a written file's
 	 * fd, close_range and exec (close-on-exec); the exit's, kn_sched_exit */
@@ -114,6 +119,11 @@ static const struct probe_rule rules[] = {
 	{"kn_peer_connect", T(KN_CONNECT), false},
 	{"kn_peer_sendto", T(KN_SEND_DATA), false},
 	{"kn_peer_sendmsg", T(KN_SEND_DATA), false},
+	/* writes to sockets, kept at their entry (kn_enter_*) */
+	{"kn_sent_write", T(KN_SEND_DATA), false},
+	{"kn_sent_writev", T(KN_SEND_DATA), false},
+	{"kn_sent_sendfile64", T(KN_SEND_DATA), false},
+	{"kn_sent_splice", T(KN_SEND_DATA), false},
 	{"accept", T(KN_ACCEPT), false},
 	{"accept4", T(KN_ACCEPT), false},
 	{"sendto", T(KN_SEND_DATA), false},
@@ -169,7 +179,8 @@ static const struct probe_rule rules[] = {
 	{"kn_ia32_link", T(KN_FILE_LINK), false},
 	{"kn_ia32_times", T(KN_FILE_TIMES), false},
 	{"kn_ia32_flags", T(KN_FILE_FLAGS), false},
-	{"kn_ia32_rw", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
+	{"kn_ia32_rw", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) | T(KN_SEND_DATA),
+	 false},
 	{"kn_ia32_conn", T(KN_CONNECT) | T(KN_ACCEPT), false},
 	{"kn_ia32_msg", T(KN_SEND_DATA) | T(KN_DNS_QUERY), false},
 	{"kn_ia32_kernel", T(KN_INIT_MODULE) | T(KN_BPF_PROG_LOAD) | T(KN_BPF_SOCKET_FILTER), false},
@@ -668,6 +679,49 @@ static int ia32_install(struct probes *p)
 	return 0;
 }
 
+/* The watched path patterns, compiled: how many (at most KN_WATCH_MAX). */
+static uint32_t watch_patterns(struct kn_watch_pat *pats)
+{
+	uint32_t n = 0;
+	char err[128];
+
+	for (int i = 0; watch_default[i] && n < KN_WATCH_MAX; i++) {
+		if (watch_compile(watch_default[i], &pats[n], err, sizeof(err)) == 0)
+			n++;
+		else
+			fprintf(stderr, "kunai: watched path %s left out: %s\n", watch_default[i], err);
+	}
+	return n;
+}
+
+static void watch_add_exact(const char *path, void *ctx)
+{
+	struct bpf_map *m = ctx;
+	char key[KN_WATCH_KEY] = {0};
+	uint8_t one = 1;
+
+	snprintf(key, sizeof(key), "%s", path);
+	bpf_map__update_elem(m, key, sizeof(key), &one, sizeof(one), BPF_ANY);
+}
+
+/* The watched paths into the kernel side's maps: the patterns, and the
+ * files the watched directories' symbolic links point to. */
+static int watch_install(struct probes *p)
+{
+	struct kn_watch_pat pats[KN_WATCH_MAX];
+	struct bpf_map *m = probes_map(p, "kn_watch"), *x = probes_map(p, "kn_watch_exact");
+	uint32_t n = watch_patterns(pats);
+
+	if (!m || !x)
+		return -ENOENT;
+	for (uint32_t i = 0; i < n; i++) {
+		if (bpf_map__update_elem(m, &i, sizeof(i), &pats[i], sizeof(pats[i]), BPF_ANY))
+			return -errno;
+	}
+	watch_link_targets(pats, (int)n, watch_add_exact, x);
+	return 0;
+}
+
 static int probes_configure(struct probes *p, const struct probes_opts *o, int ncpus)
 {
 	uint32_t self = o->self_tgid;
@@ -678,6 +732,12 @@ static int probes_configure(struct probes *p, const struct probes_opts *o, int n
 	err = err ?: rodata_set(p->obj, "kn_enabled_mask", &mask, sizeof(mask));
 	err = err ?: rodata_set(p->obj, "kn_send_min", &o->send_min, sizeof(o->send_min));
 	err = err ?: rodata_set(p->obj, "kn_uring_shape", &p->feat.uring_shape, sizeof(int));
+	{
+		struct kn_watch_pat pats[KN_WATCH_MAX];
+		uint32_t n = watch_patterns(pats);
+
+		err = err ?: rodata_set(p->obj, "kn_watch_n", &n, sizeof(n));
+	}
 	{
 		uint8_t btf = p->feat.current_task_btf, regs = p->feat.task_pt_regs;
 
@@ -884,6 +944,11 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 	err = ia32_install(p);
 	if (err) {
 		fprintf(stderr, "kunai: setting up the 32-bit syscall probes failed: %s\n", strerror(-err));
+		return -1;
+	}
+	err = watch_install(p);
+	if (err) {
+		fprintf(stderr, "kunai: setting up the watched paths failed: %s\n", strerror(-err));
 		return -1;
 	}
 	/* stashes first: an exit whose stash is not attached is worthless */

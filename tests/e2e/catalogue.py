@@ -697,6 +697,53 @@ class Catalogue:
         e = s.wait_for(lambda e: name_is(e, "read") and e["data"]["path"] == p, "read of a plain file")
         check_equal(e["info"]["event"]["id"], 81, "event id")
 
+    def test_watched_paths(self, s):
+        """read_config and write_config beyond /etc: a home's .ssh and shell
+        files, /root, /var/log, and the file a symbolic link of /etc points
+        to (/etc/os-release); not a file deeper in a home, nor a plain one."""
+        cat = copy_exe(CAT, self.path("watch_cat"))
+        if not os.path.islink("/etc/os-release"):
+            raise AssertionError("/etc/os-release is a symbolic link on Debian; here it is not")
+        target = os.path.realpath("/etc/os-release")
+        home = "/home/kn-e2e-%d" % os.getpid()
+        made = []
+        try:
+            os.makedirs(home + "/.ssh")
+            os.makedirs(home + "/deeper")
+            made.append(home)
+            for f in (".bashrc", "deeper/.bashrc", "notes.txt"):
+                with open(os.path.join(home, f), "w") as fh:
+                    fh.write("x\n")
+            log = "/var/log/kn-e2e-%d.log" % os.getpid()
+            rootf = "/root/.kn-e2e-%d" % os.getpid()
+            made += [log, rootf]
+            keys = home + "/.ssh/authorized_keys"
+            for f in (keys, log, rootf):
+                with open(f, "a") as fh:
+                    fh.write("ssh-ed25519 AAAA kunai-e2e\n")
+            r = subprocess.run([cat, "/etc/os-release", home + "/.bashrc", home + "/deeper/.bashrc",
+                                home + "/notes.txt", "/etc/hostname"], capture_output=True, timeout=10)
+            check_equal(r.returncode, 0, "cat exit")
+        finally:
+            for m in made:
+                if os.path.isdir(m):
+                    shutil.rmtree(m)
+                elif os.path.exists(m):
+                    os.unlink(m)
+
+        def by_cat(name, path):
+            return lambda e: name_is(e, name) and e["data"]["exe"]["path"] == cat and e["data"]["path"] == path
+        for f in (keys, log, rootf):
+            e = s.wait_for(mine("write_config", path=f), "write_config of " + f)
+            check_equal(e["info"]["event"]["id"], 84, "event id")
+        e = s.wait_for(by_cat("read_config", target), "read_config of %s (/etc/os-release)" % target)
+        check_equal(e["info"]["event"]["id"], 82, "event id")
+        s.wait_for(by_cat("read_config", home + "/.bashrc"), "read_config of a home's .bashrc")
+        s.wait_for(by_cat("read_config", "/etc/hostname"), "read_config of /etc/hostname, read last")
+        check_equal(s.find_all(lambda e: name_is(e, "read_config") and e["data"]["path"] in
+                               (home + "/deeper/.bashrc", home + "/notes.txt")), [],
+                    "read_config of files the patterns do not name")
+
     def test_chmod_chown(self, s):
         p = self.path("perm")
         open(p, "w").close()
@@ -940,6 +987,76 @@ class Catalogue:
         check_equal(len(s.find_all(mine("send_data", dst__port=port))), 1, "sends under the minimum reported")
         snd.close()
         rcv.close()
+
+    def test_send_data_by_write(self, s):
+        """Data sent on a TCP socket without send(): write, writev, sendfile
+        (the file sent named), splice from a pipe, and bash's /dev/tcp; a
+        write under the minimum is not reported."""
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(4)
+        port = srv.getsockname()[1]
+        got = []
+
+        def drain():
+            while True:
+                try:
+                    c, _ = srv.accept()
+                except OSError:
+                    return
+                with c:
+                    while True:
+                        b = c.recv(65536)
+                        if not b:
+                            break
+                        got.append(len(b))
+        t = threading.Thread(target=drain, daemon=True)
+        t.start()
+        src = self.path("sent_file")
+        with open(src, "wb") as f:
+            f.write(os.urandom(900))
+        cli = socket.create_connection(("127.0.0.1", port), timeout=10)
+        try:
+            fd = cli.fileno()
+            check_equal(os.write(fd, os.urandom(100)), 100, "write under the minimum")
+            check_equal(os.write(fd, os.urandom(600)), 600, "write")
+            check_equal(os.writev(fd, [os.urandom(700), os.urandom(100)]), 800, "writev")
+            with open(src, "rb") as f:
+                check_equal(os.sendfile(fd, f.fileno(), 0, 900), 900, "sendfile")
+            r, w = os.pipe()
+            try:
+                pipe = os.readlink("/proc/self/fd/%d" % r)
+                os.write(w, os.urandom(1000))
+                check_equal(os.splice(r, fd, 1000), 1000, "splice")
+            finally:
+                os.close(r)
+                os.close(w)
+            lport = cli.getsockname()[1]
+        finally:
+            cli.close()
+        sh = copy_exe(os.path.realpath(shutil.which("bash")), self.path("sent_bash"))
+        # bash's own printf writes to the socket its redirection opened
+        r = subprocess.run([sh, "-c", 'x=$(printf "%%2000s" ""); printf "%%s" "${x// /x}" > /dev/tcp/127.0.0.1/%d'
+                            % port], timeout=10)
+        check_equal(r.returncode, 0, "bash /dev/tcp")
+
+        def sent(size, **fields):
+            return mine("send_data", dst__port=port, src__port=lport, data_size=size, **fields)
+        e = s.wait_for(sent(600), "send_data by write")
+        check_equal((e["data"]["dst"]["ip"], e["data"]["socket"]["proto"]), ("127.0.0.1", "TCP"), "write dst, proto")
+        assert e["data"]["data_entropy"] > 7, e["data"]["data_entropy"]
+        check_equal(e["data"].get("source"), None, "source of a write")
+        e = s.wait_for(sent(800), "send_data by writev")
+        assert e["data"]["data_entropy"] > 7, e["data"]["data_entropy"]
+        e = s.wait_for(sent(900), "send_data by sendfile")
+        check_equal((e["data"]["data_entropy"], e["data"]["source"]), (None, src), "sendfile entropy, source")
+        e = s.wait_for(sent(1000), "send_data by splice")
+        check_equal((e["data"]["data_entropy"], e["data"]["source"]), (None, pipe), "splice entropy, source")
+        e = s.wait_for(lambda e: name_is(e, "send_data") and e["data"]["exe"]["path"] == sh and
+                       e["data"]["dst"]["port"] == port, "send_data by bash's /dev/tcp")
+        check_equal((e["data"]["data_size"], e["data"]["data_entropy"]), (2000, 0.0), "/dev/tcp size, entropy")
+        check_equal(s.find_all(sent(100)), [], "send_data of a write under the minimum")
+        srv.close()
 
     def test_dns_query(self, s):
         try:
@@ -1407,9 +1524,9 @@ class Catalogue:
 TESTS = [
     "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close",
     "test_file_truncate", "test_file_link", "test_file_times", "test_file_times_racing", "test_file_flags", "test_copy_transfers", "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
-    "test_read_config",
+    "test_read_config", "test_watched_paths",
     "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_connect_accept",
-    "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_dns_query",
+    "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_send_data_by_write", "test_dns_query",
     "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_prctl", "test_kill",
     "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_process_memory", "test_memfd_create", "test_io_uring", "test_ia32_syscalls",
 ]

@@ -83,7 +83,10 @@ static void test_probe_map(void **state)
 	assert_int_equal(probe_types("kn_enter_ioctl", NULL), T(KN_FILE_FLAGS));
 	assert_int_equal(probe_types("kn_exit_process_vm_writev", NULL), T(KN_PROCESS_MEMORY));
 	assert_int_equal(probe_types("kn_obj_ptrace", NULL), T(KN_PTRACE) | T(KN_PROCESS_MEMORY));
-	assert_int_equal(probe_types("kn_enter_write", NULL), T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE));
+	/* a write to a socket is send_data, kept at entry, reported at exit */
+	assert_int_equal(probe_types("kn_enter_write", NULL),
+			 T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) | T(KN_SEND_DATA));
+	assert_int_equal(probe_types("kn_sent_splice", NULL), T(KN_SEND_DATA));
 	assert_int_equal(probe_types("kn_exit_read_dns", NULL), T(KN_DNS_QUERY));
 	assert_int_equal(probe_types("kn_sched_exec", &core), T(KN_EXECVE) | T(KN_EXECVE_SCRIPT));
 	assert_true(core);
