@@ -144,6 +144,23 @@ class Catalogue:
         self.all_events = all_events
         self.markers = 0
 
+    def run_racer(self, name, dirname, n):
+        """Build helper `name` (tests/e2e/helpers/NAME.c) and run it for n
+        rounds in a new directory: the helper and what each round's file
+        (DIR/f_NNNN) got, from its lines "ROUND VALUE"."""
+        helper = self.suite.build_helper(name, "-pthread")
+        d = self.path(dirname)
+        os.mkdir(d)
+        r = subprocess.run([helper, d, str(n)], timeout=60, capture_output=True, text=True)
+        check_equal(r.returncode, 0, name + " exit")
+        got = {}
+        for line in r.stdout.split("\n"):
+            if line:
+                f = line.split()
+                got["%s/f_%04d" % (d, int(f[0]))] = f[1]
+        check_equal(len(got), n, name + " rounds")
+        return helper, got
+
     def assert_off(self, s, preds, what):
         """No event matches any of preds, up to a marker this process makes
         after the action (a chmod: on by default, and in ring order after
@@ -444,18 +461,8 @@ class Catalogue:
         """A thread rewrites the times while utimensat runs: the event gives
         the times read at the entry, or says they are unconfirmed; never
         the other time as a confirmed one."""
-        helper = self.suite.build_helper("race_utimes", "-pthread")
-        d = self.path("race_times")
-        os.mkdir(d)
         n = 300
-        r = subprocess.run([helper, d, str(n)], timeout=60, capture_output=True, text=True)
-        check_equal(r.returncode, 0, "race_utimes exit")
-        mtime = {}
-        for line in r.stdout.split("\n"):
-            if line:
-                f = line.split()
-                mtime["%s/f_%04d" % (d, int(f[0]))] = f[1]
-        check_equal(len(mtime), n, "utimensat calls")
+        helper, mtime = self.run_racer("race_utimes", "race_times", n)
         want = {"1000": "1970-01-01T00:16:40.000000000Z", "2000": "1970-01-01T00:33:20.000000000Z"}
 
         def of_helper(e):
@@ -801,18 +808,8 @@ class Catalogue:
         """A thread rewrites the attribute's name while setxattr runs: the
         event gives the name read at the entry, or says it is unconfirmed;
         never the other name as a confirmed one."""
-        helper = self.suite.build_helper("race_setxattr", "-pthread")
-        d = self.path("race_xattr")
-        os.mkdir(d)
         n = 300
-        r = subprocess.run([helper, d, str(n)], timeout=60, capture_output=True, text=True)
-        check_equal(r.returncode, 0, "race_setxattr exit")
-        used = {}
-        for line in r.stdout.split("\n"):
-            if line:
-                f = line.split()
-                used["%s/f_%04d" % (d, int(f[0]))] = f[1]
-        check_equal(len(used), n, "setxattr calls")
+        helper, used = self.run_racer("race_setxattr", "race_xattr", n)
         set_ = {p: "trusted.kunai_" + u for p, u in used.items() if u in "ab"}
         assert set_, "no attribute could be set here: %s" % r.stdout[:200]
 

@@ -26,19 +26,15 @@ int main(int argc, char **argv)
 	char path[4096], v;
 	int n;
 
-	if (argc != 3 || strlen(argv[1]) > 3000)
+	n = racer_dir_start(argc, argv);
+	if (n < 0)
 		return 2;
-	n = atoi(argv[2]);
-	if (racer_start())
-		return 1;
 	for (int i = 0; i < n; i++) {
-		int fd, rc;
+		int rc;
 
 		snprintf(path, sizeof(path), "%s/f_%04d", argv[1], i);
-		fd = open(path, O_CREAT | O_WRONLY, 0600);
-		if (fd < 0)
+		if (racer_touch(path))
 			return 1;
-		close(fd);
 		strcpy(name, "trusted.kunai_a");
 		racer_arm(i, 16);
 		rc = setxattr(path, name, "v", 1, 0) ? errno : 0;

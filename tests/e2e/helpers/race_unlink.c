@@ -23,20 +23,16 @@ int main(int argc, char **argv)
 {
 	int n;
 
-	if (argc != 3 || strlen(argv[1]) > 3000)
+	n = racer_dir_start(argc, argv);
+	if (n < 0)
 		return 2;
-	n = atoi(argv[2]);
-	if (racer_start())
-		return 1;
 	for (int i = 0; i < n; i++) {
-		int fd, rc;
+		int rc;
 
 		snprintf(buf, sizeof(buf), "%s/victim_%04d", argv[1], i);
 		snprintf(ghost, sizeof(ghost), "%s/ghost__%04d", argv[1], i);
-		fd = open(buf, O_CREAT | O_WRONLY, 0600);
-		if (fd < 0)
+		if (racer_touch(buf))
 			return 1;
-		close(fd);
 		racer_arm(i, 22);
 		rc = unlink(buf) ? errno : 0;
 		racer_wait();

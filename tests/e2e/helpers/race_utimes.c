@@ -27,19 +27,15 @@ int main(int argc, char **argv)
 	struct stat st;
 	int n;
 
-	if (argc != 3 || strlen(argv[1]) > 3000)
+	n = racer_dir_start(argc, argv);
+	if (n < 0)
 		return 2;
-	n = atoi(argv[2]);
-	if (racer_start())
-		return 1;
 	for (int i = 0; i < n; i++) {
-		int fd, rc;
+		int rc;
 
 		snprintf(path, sizeof(path), "%s/f_%04d", argv[1], i);
-		fd = open(path, O_CREAT | O_WRONLY, 0600);
-		if (fd < 0)
+		if (racer_touch(path))
 			return 1;
-		close(fd);
 		times[0].tv_sec = 1000;
 		times[0].tv_nsec = 0;
 		times[1].tv_sec = 1000;

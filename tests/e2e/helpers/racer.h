@@ -6,8 +6,12 @@
 #ifndef KN_E2E_RACER_H
 #define KN_E2E_RACER_H
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static void racer_rewrite(void);
 
@@ -34,6 +38,26 @@ static void *racer_main(void *arg)
 static int racer_start(void)
 {
 	return pthread_create(&racer_thread, NULL, racer_main, NULL);
+}
+
+/* The file helpers' start: arguments DIR N (DIR under 3000 bytes), the
+ * racing thread started. N, or -1. */
+static inline int racer_dir_start(int argc, char **argv)
+{
+	if (argc != 3 || strlen(argv[1]) > 3000 || racer_start())
+		return -1;
+	return atoi(argv[2]);
+}
+
+/* An empty file at path (made or kept). 0, or -1. */
+static inline int racer_touch(const char *path)
+{
+	int fd = open(path, O_CREAT | O_WRONLY, 0600);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
 }
 
 /* Round i: its delay (odd rounds spread, even ones doubling up to 2^max_shift). */
