@@ -993,20 +993,16 @@ SOCKW_EXIT(splice)
  * configuration forms), write_close's tracking; at_entry: a write to an
  * inet socket is kept for send_data (buf: the write's buffer or iovec;
  * in: the fd sendfile or splice reads). */
-static __always_inline int rw_enter(long fd, int write, u32 sc, int at_entry, u64 buf, long in)
+static __always_inline int rw_file(struct file *f, long fd, int write, u32 sc, int at_entry, u64 buf, long in)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct rw_key k = {};
 	struct inode *inode;
 	struct kn_sys *e;
-	struct file *f;
 	u8 one = 1;
 	u32 type;
 
-	if (kn_is_self(id >> 32))
-		return 0;
-	f = fd_file(fd);
-	if (!f)
+	if (kn_is_self(id >> 32) || !f)
 		return 0;
 	inode = BPF_CORE_READ(f, f_inode);
 	if ((BPF_CORE_READ(inode, i_mode) & KN_S_IFMT) != KN_S_IFREG) {
@@ -1044,6 +1040,13 @@ static __always_inline int rw_enter(long fd, int write, u32 sc, int at_entry, u6
 	if (kn_enabled(type))
 		sys_emit(e);
 	return 0;
+}
+
+static __always_inline int rw_enter(long fd, int write, u32 sc, int at_entry, u64 buf, long in)
+{
+	if (kn_is_self(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	return rw_file(fd_file(fd), fd, write, sc, at_entry, buf, in);
 }
 
 /* The fd as the kernel takes it: an unsigned int (a 32-bit caller's

@@ -329,4 +329,62 @@ int kn_io_uring_submit_sqe(u64 *ctx)
 	return 0;
 }
 
+/*
+ * io_uring operations that open, read or write files, at their completion
+ * (no syscall shows them): an open's file_create (and process_memory), a
+ * transfer's read, write and their configuration forms, as the syscalls'.
+ * Where the request carries its cqe (5.19+), the tracepoint's second
+ * argument is the request; before, nothing is reported here.
+ */
+#define KN_IORING_OP_READV 1
+#define KN_IORING_OP_WRITEV 2
+#define KN_IORING_OP_READ_FIXED 4
+#define KN_IORING_OP_WRITE_FIXED 5
+#define KN_IORING_OP_OPENAT 18
+#define KN_IORING_OP_READ 22
+#define KN_IORING_OP_WRITE 23
+#define KN_IORING_OP_OPENAT2 28
+
+SEC("tp_btf/io_uring_complete")
+int kn_io_uring_complete(u64 *ctx)
+{
+	struct io_kiocb *req = NULL;
+	struct kn_args a = {};
+	struct kn_sys *e;
+	struct file *f;
+	int res, write;
+	u8 op;
+
+	if (!bpf_core_field_exists(req->cqe) || kn_is_self(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	req = (struct io_kiocb *)KN_CTX_LOAD(ctx, 8);
+	if (!req)
+		return 0;
+	op = BPF_CORE_READ(req, opcode);
+	res = BPF_CORE_READ(req, cqe.res);
+	a.sc = KN_SC_IO_URING;
+	if (op == KN_IORING_OP_OPENAT || op == KN_IORING_OP_OPENAT2) {
+		/* the new fd (a direct descriptor's open gives 0: no file of
+		 * its own there, and one it made is no fd's) */
+		f = res >= 0 ? fd_file(res) : NULL;
+		if (!f)
+			return 0;
+		if ((BPF_CORE_READ(f, f_mode) & FMODE_CREATED) && kn_enabled(KN_FILE_CREATE)) {
+			e = sys_begin(KN_FILE_CREATE, &a, res);
+			if (!e)
+				return 0;
+			sys_put_file(e, &e->str[0], f);
+			e->extra[0] = file_mode(f);
+			sys_emit(e);
+		} else if (kn_enabled(KN_PROCESS_MEMORY)) {
+			proc_mem_open(&a, res, f);
+		}
+		return 0;
+	}
+	write = op == KN_IORING_OP_WRITE || op == KN_IORING_OP_WRITEV || op == KN_IORING_OP_WRITE_FIXED;
+	if (res > 0 && (write || op == KN_IORING_OP_READ || op == KN_IORING_OP_READV || op == KN_IORING_OP_READ_FIXED))
+		rw_file(BPF_CORE_READ(req, file), -1, write, KN_SC_IO_URING, 0, 0, -1);
+	return 0;
+}
+
 #endif

@@ -156,6 +156,7 @@ enum kn_sc {
 	KN_SC_IOCTL,
 	KN_SC_PROCESS_VM_READV,
 	KN_SC_PROCESS_VM_WRITEV,
+	KN_SC_IO_URING, /* an io_uring operation, at its completion */
 	KN_SC_MAX,
 };
 

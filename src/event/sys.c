@@ -96,6 +96,7 @@ static const char *sc_names[KN_SC_MAX] = {
 	[KN_SC_IOCTL] = "ioctl",
 	[KN_SC_PROCESS_VM_READV] = "process_vm_readv",
 	[KN_SC_PROCESS_VM_WRITEV] = "process_vm_writev",
+	[KN_SC_IO_URING] = "io_uring",
 	[KN_SC_PTRACE] = "ptrace",
 	[KN_SC_MEMFD_CREATE] = "memfd_create",
 };

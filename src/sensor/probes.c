@@ -154,6 +154,11 @@ static const struct probe_rule rules[] = {
 	{"memfd_create", T(KN_MEMFD_CREATE), false},
 	{"kn_io_uring_submit_req", T(KN_IO_URING_SQE), false},
 	{"kn_io_uring_submit_sqe", T(KN_IO_URING_SQE), false},
+	/* io_uring opens and transfers, at their completion */
+	{"kn_io_uring_complete",
+	 T(KN_FILE_CREATE) | T(KN_PROCESS_MEMORY) | T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) |
+		 T(KN_WRITE_CLOSE),
+	 false},
 	/* the object tier: paths the kernel resolved, where fentry works */
 	{"kn_obj_unlink", T(KN_FILE_UNLINK), false},
 	{"kn_obj_rename", T(KN_FILE_RENAME), false},

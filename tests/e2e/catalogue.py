@@ -1448,6 +1448,32 @@ class Catalogue:
         check_equal(e["info"]["event"]["id"], 100, "event id")
         check_equal(e["data"]["op"], {"code": 23, "name": "IORING_OP_WRITE"}, "op")
 
+    def test_io_uring_files(self, s):
+        """A file created, written and another read through io_uring alone
+        (IORING_OP_OPENAT, _WRITE, _READ): file_create, write and
+        read_config as for the syscalls, seen at the operations' completion
+        (where the request carries its result: 5.19 and later)."""
+        rel = tuple(int(x) for x in os.uname().release.split(".")[:2])
+        if rel < (5, 19):
+            raise Skip("io_uring completions carry their request from 5.19 (here %s)" % os.uname().release)
+        helper = self.suite.build_helper("uring_open")
+        new = self.path("uring_new")
+        r = subprocess.run([helper, new, "/etc/hostname"], timeout=10)
+        if r.returncode == 77:
+            raise Skip("the kernel refuses io_uring")
+        check_equal(r.returncode, 0, "uring_open exit")
+
+        def of_helper(name, path):
+            return lambda e: name_is(e, name) and e["data"]["exe"]["path"] == helper and e["data"]["path"] == path
+        e = s.wait_for(of_helper("file_create", new), "file_create by IORING_OP_OPENAT")
+        check_equal(e["info"]["event"]["id"], 88, "event id")
+        e = s.wait_for(of_helper("read_config", "/etc/hostname"), "read_config by IORING_OP_READ")
+        check_equal(e["info"]["event"]["id"], 82, "event id")
+        if self.all_events:
+            s.wait_for(of_helper("write", new), "write by IORING_OP_WRITE")
+        else:
+            self.assert_off(s, [of_helper("write", new)], "write events (off by default)")
+
     def test_ia32_syscalls(self, s):
         """int $0x80 from a 64-bit process: the per-syscall tracepoints never
         see it; the events must come all the same, with the same fields."""
@@ -1525,5 +1551,5 @@ TESTS = [
     "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_send_data_by_write", "test_dns_query",
     "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_prctl", "test_kill",
-    "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_process_memory", "test_memfd_create", "test_io_uring", "test_ia32_syscalls",
+    "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_process_memory", "test_memfd_create", "test_io_uring", "test_io_uring_files", "test_ia32_syscalls",
 ]
