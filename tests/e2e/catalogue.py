@@ -1379,8 +1379,8 @@ class Catalogue:
         check_equal(r.wait(20), 0, "kill and ptrace in the namespace")
 
     def test_process_memory(self, s):
-        """Another process's memory: /proc/PID/mem opened for reading,
-        /proc/PID/task/TID/mem for reading and writing, process_vm_readv
+        """Another process's memory: /proc/PID/mem read, /proc/PID/task/TID/mem
+        written (the same bytes), process_vm_readv
         that reads 16 bytes, process_vm_writev refused (no such address):
         the target task as the kernel has it, the access, the outcome."""
         sleeper = copy_exe(os.path.realpath(shutil.which("sleep")), self.path("pm_sleep"))
@@ -1391,10 +1391,16 @@ class Catalogue:
                        e["info"]["task"]["tgid"] == child.pid, "execve of the target")
             with open("/proc/%d/maps" % child.pid) as f:
                 addr = int(f.readline().split("-")[0], 16)
-            with open("/proc/%d/mem" % child.pid, "rb"):
-                pass
+            # a reader, then a writer (the same bytes put back)
+            with open("/proc/%d/mem" % child.pid, "rb") as f:
+                f.seek(addr)
+                mem = f.read(16)
+            check_equal(len(mem), 16, "bytes read through /proc/PID/mem")
             fd = os.open("/proc/%d/task/%d/mem" % (child.pid, child.pid), os.O_RDWR)
-            os.close(fd)
+            try:
+                check_equal(os.pwrite(fd, mem, addr), 16, "bytes written through /proc/PID/task/TID/mem")
+            finally:
+                os.close(fd)
 
             class iovec(ctypes.Structure):
                 _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
