@@ -272,10 +272,11 @@ static __always_inline int link_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT_NAMED(link, KN_SC_LINK, 2, KN_FILE_LINK, link_exit, -1, 0, -1, 1)
-SYS_EXIT_NAMED(linkat, KN_SC_LINKAT, 5, KN_FILE_LINK, link_exit, 0, 1, 2, 3)
-SYS_EXIT_NAMED(symlink, KN_SC_SYMLINK, 2, KN_FILE_LINK, link_exit, -1, 0, -1, 1)
-SYS_EXIT_NAMED(symlinkat, KN_SC_SYMLINKAT, 3, KN_FILE_LINK, link_exit, -1, 0, 1, 2)
+SYS_FAMILY(link, link_exit)
+SYS_EXIT_FAM_NAMED(link, KN_SC_LINK, 2, KN_FILE_LINK, KN_FAM_LINK, -1, 0, -1, 1)
+SYS_EXIT_FAM_NAMED(linkat, KN_SC_LINKAT, 5, KN_FILE_LINK, KN_FAM_LINK, 0, 1, 2, 3)
+SYS_EXIT_FAM_NAMED(symlink, KN_SC_SYMLINK, 2, KN_FILE_LINK, KN_FAM_LINK, -1, 0, -1, 1)
+SYS_EXIT_FAM_NAMED(symlinkat, KN_SC_SYMLINKAT, 3, KN_FILE_LINK, KN_FAM_LINK, -1, 0, 1, 2)
 
 /* ---- file_times ----------------------------------------------------- */
 
@@ -405,8 +406,9 @@ static __always_inline int times_keep(u32 sc, long dfd, u64 name, u64 times)
 		return times_keep(sc, (at) ? (long)(int)ctx->args[0] : KN_AT_FDCWD, ctx->args[(at) ? 1 : 0], \
 				  ctx->args[(at) ? 2 : 1]);                                            \
 	}                                                                                             \
-	SYS_EXIT_(name, sc, nargs, KN_FILE_TIMES, times_exit, 1)
+	SYS_EXIT_FAM_(name, sc, nargs, KN_FILE_TIMES, KN_FAM_TIMES, 1)
 
+SYS_FAMILY(times, times_exit)
 TIMES_EXIT(utime, KN_SC_UTIME, 2, 0)
 TIMES_EXIT(utimes, KN_SC_UTIMES, 2, 0)
 TIMES_EXIT(futimesat, KN_SC_FUTIMESAT, 3, 1)
@@ -563,18 +565,19 @@ static __always_inline int attr_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT_NAMED(chmod, KN_SC_CHMOD, 2, KN_CHMOD, attr_exit, -1, 0, -1, -1)
-SYS_EXIT(fchmod, KN_SC_FCHMOD, 2, KN_CHMOD, attr_exit)
-SYS_EXIT_NAMED(fchmodat, KN_SC_FCHMODAT, 3, KN_CHMOD, attr_exit, 0, 1, -1, -1)
-SYS_EXIT_NAMED(fchmodat2, KN_SC_FCHMODAT2, 4, KN_CHMOD, attr_exit, 0, 1, -1, -1)
-SYS_EXIT_NAMED(chown, KN_SC_CHOWN, 3, KN_CHOWN, attr_exit, -1, 0, -1, -1)
-SYS_EXIT_NAMED(lchown, KN_SC_LCHOWN, 3, KN_CHOWN, attr_exit, -1, 0, -1, -1)
-SYS_EXIT(fchown, KN_SC_FCHOWN, 3, KN_CHOWN, attr_exit)
-SYS_EXIT_NAMED(fchownat, KN_SC_FCHOWNAT, 5, KN_CHOWN, attr_exit, 0, 1, -1, -1)
-SYS_EXIT_NAMED(setxattr, KN_SC_SETXATTR, 5, KN_SETXATTR, attr_exit, -1, 0, -1, 1)
-SYS_EXIT_NAMED(lsetxattr, KN_SC_LSETXATTR, 5, KN_SETXATTR, attr_exit, -1, 0, -1, 1)
-SYS_EXIT_NAMED(fsetxattr, KN_SC_FSETXATTR, 5, KN_SETXATTR, attr_exit, -1, -1, -1, 1)
-SYS_EXIT_NAMED(setxattrat, KN_SC_SETXATTRAT, 5, KN_SETXATTR, attr_exit, 0, 1, -1, 3)
+SYS_FAMILY(attr, attr_exit)
+SYS_EXIT_FAM_NAMED(chmod, KN_SC_CHMOD, 2, KN_CHMOD, KN_FAM_ATTR, -1, 0, -1, -1)
+SYS_EXIT_FAM(fchmod, KN_SC_FCHMOD, 2, KN_CHMOD, KN_FAM_ATTR)
+SYS_EXIT_FAM_NAMED(fchmodat, KN_SC_FCHMODAT, 3, KN_CHMOD, KN_FAM_ATTR, 0, 1, -1, -1)
+SYS_EXIT_FAM_NAMED(fchmodat2, KN_SC_FCHMODAT2, 4, KN_CHMOD, KN_FAM_ATTR, 0, 1, -1, -1)
+SYS_EXIT_FAM_NAMED(chown, KN_SC_CHOWN, 3, KN_CHOWN, KN_FAM_ATTR, -1, 0, -1, -1)
+SYS_EXIT_FAM_NAMED(lchown, KN_SC_LCHOWN, 3, KN_CHOWN, KN_FAM_ATTR, -1, 0, -1, -1)
+SYS_EXIT_FAM(fchown, KN_SC_FCHOWN, 3, KN_CHOWN, KN_FAM_ATTR)
+SYS_EXIT_FAM_NAMED(fchownat, KN_SC_FCHOWNAT, 5, KN_CHOWN, KN_FAM_ATTR, 0, 1, -1, -1)
+SYS_EXIT_FAM_NAMED(setxattr, KN_SC_SETXATTR, 5, KN_SETXATTR, KN_FAM_ATTR, -1, 0, -1, 1)
+SYS_EXIT_FAM_NAMED(lsetxattr, KN_SC_LSETXATTR, 5, KN_SETXATTR, KN_FAM_ATTR, -1, 0, -1, 1)
+SYS_EXIT_FAM_NAMED(fsetxattr, KN_SC_FSETXATTR, 5, KN_SETXATTR, KN_FAM_ATTR, -1, -1, -1, 1)
+SYS_EXIT_FAM_NAMED(setxattrat, KN_SC_SETXATTRAT, 5, KN_SETXATTR, KN_FAM_ATTR, 0, 1, -1, 3)
 
 /* ---- mount ---------------------------------------------------------- */
 
@@ -799,91 +802,37 @@ __noinline int wc_close_scan(u32 lo, u32 hi, u32 cloexec)
 
 /*
  * Watched paths: what makes a read or write read_config or write_config.
- * Patterns (struct kn_watch_pat, set by userland: src/sensor/watch.c): a literal head; for a
- * wildcard one, then any one path component and a literal tail. A part
- * ending in '/' matches what is under it, else the path must end there.
- * Plus exact paths (kn_watch_exact): the files symbolic links of watched
- * directories point to (/etc/os-release is /usr/lib/os-release).
+ * One longest-prefix lookup of the path the kernel resolved (its first
+ * KN_WATCH_KEY - 1 bytes and its NUL) in kn_watch, which userland fills
+ * (src/sensor/watch.c): directories as prefixes ("/etc/"), files whole
+ * with their NUL, wildcard patterns expanded to the directories they name.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, KN_WATCH_MAX);
-	__type(key, u32);
-	__type(value, struct kn_watch_pat);
-} kn_watch SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, char[KN_WATCH_KEY]);
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct kn_watch_key);
 	__type(value, u8);
-} kn_watch_exact SEC(".maps");
+} kn_watch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
-	__type(value, char[KN_WATCH_KEY]);
-} kn_watch_key SEC(".maps");
-
-const volatile u32 kn_watch_n = 0;
-
-/* Whether the path at offset o of this CPU's scratch record matches pattern
- * i. Global: verified once. */
-__noinline int kn_watch_match(u32 o, u32 i)
-{
-	char *s = kn_scratch_get();
-	struct kn_watch_pat *w = bpf_map_lookup_elem(&kn_watch, &i);
-	u32 k, p;
-
-	if (!s || !w || w->head_len > KN_WATCH_PART || w->tail_len > KN_WATCH_PART)
-		return 0;
-	for (k = 0; k < KN_WATCH_PART; k++) {
-		if (k >= w->head_len)
-			break;
-		if (s[(o + k) & KN_SCRATCH_OFF_MASK] != w->head[k])
-			return 0;
-	}
-	p = o + w->head_len;
-	if (w->wild) {
-		/* one component, not empty */
-		for (k = 0; k < KN_WATCH_NAME; k++) {
-			char c = s[(p + k) & KN_SCRATCH_OFF_MASK];
-
-			if (c == '/' || !c)
-				break;
-		}
-		if (!k || s[(p + k) & KN_SCRATCH_OFF_MASK] != '/')
-			return 0;
-		p += k + 1;
-		for (k = 0; k < KN_WATCH_PART; k++) {
-			if (k >= w->tail_len)
-				break;
-			if (s[(p + k) & KN_SCRATCH_OFF_MASK] != w->tail[k])
-				return 0;
-		}
-		p += w->tail_len;
-	}
-	return w->prefix || !s[p & KN_SCRATCH_OFF_MASK];
-}
+	__type(value, struct kn_watch_key);
+} kn_watch_buf SEC(".maps");
 
 static __always_inline int is_config_path(struct kn_sys *e)
 {
 	u32 o = e->str[0].off & KN_SCRATCH_OFF_MASK, zero = 0;
-	char *key;
+	struct kn_watch_key *key = bpf_map_lookup_elem(&kn_watch_buf, &zero);
 
-	for (u32 i = 0; i < KN_WATCH_MAX; i++) {
-		if (i >= kn_watch_n)
-			break;
-		if (kn_watch_match(o, i))
-			return 1;
-	}
-	key = bpf_map_lookup_elem(&kn_watch_key, &zero);
-	if (!key || e->str[0].len >= KN_WATCH_KEY)
+	if (!key)
 		return 0;
-	__builtin_memset(key, 0, KN_WATCH_KEY);
-	bpf_probe_read_kernel_str(key, KN_WATCH_KEY, (char *)e + o);
-	return bpf_map_lookup_elem(&kn_watch_exact, key) != NULL;
+	__builtin_memset(key, 0, sizeof(*key));
+	key->prefixlen = KN_WATCH_KEY * 8;
+	bpf_probe_read_kernel_str(key->data, KN_WATCH_KEY, (char *)e + o);
+	return bpf_map_lookup_elem(&kn_watch, key) != NULL;
 }
 
 /* ---- send_data by write, writev, sendfile, splice ------------------ */

@@ -729,6 +729,92 @@ static __always_inline int sys_done(int rc, int named)
 
 #define SYS_EXIT(name, sc, nargs, type, handler) SYS_EXIT_(name, sc, nargs, type, handler, 0)
 
+/*
+ * Families: syscalls whose exits share a handler big enough that verifying
+ * it once per syscall costs seconds of start on older kernels. Each exit
+ * program keeps the call's arguments and result in this CPU's kn_call slot
+ * and tail-calls its family's program (kn_family, set by userland), which
+ * runs the handler: one verification. The tail call runs at once, on the
+ * same CPU: nothing else uses the slot between.
+ */
+struct kn_call {
+	struct kn_args a;
+	long ret;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct kn_call);
+} kn_call SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, KN_FAM_MAX);
+	__type(key, u32);
+	__type(value, u32);
+} kn_family SEC(".maps");
+
+static __always_inline int sys_exit_fam(struct trace_event_raw_sys_exit *ctx, u32 sc, u32 fam, int named)
+{
+	struct kn_call *c;
+	u32 zero = 0;
+
+	if (kn_is_self(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	c = bpf_map_lookup_elem(&kn_call, &zero);
+	if (!c || sys_args(&c->a, sc))
+		return sys_done(0, named);
+	c->ret = ctx->ret;
+	bpf_tail_call(ctx, &kn_family, fam);
+	/* no family program: nothing reported, the names dropped */
+	return sys_done(0, named);
+}
+
+#define SYS_EXIT_FAM_(name, sc, nargs, type, fam, named)            \
+	SEC("tp/syscalls/sys_enter_" #name)                         \
+	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx)  \
+	{                                                           \
+		return sys_stash(ctx, sc, nargs, type);             \
+	}                                                           \
+	SEC("tp/syscalls/sys_exit_" #name)                          \
+	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)    \
+	{                                                           \
+		return sys_exit_fam(ctx, sc, fam, named);           \
+	}
+
+#define SYS_EXIT_FAM(name, sc, nargs, type, fam) SYS_EXIT_FAM_(name, sc, nargs, type, fam, 0)
+
+#define SYS_EXIT_FAM_NAMED(name, sc, nargs, type, fam, d0, n0, d1, n1)                                \
+	SEC("tp/syscalls/sys_enter_" #name)                                                           \
+	int kn_name_##name(struct trace_event_raw_sys_enter *ctx)                                     \
+	{                                                                                             \
+		return sys_names_keep(sc, KN_DFD(ctx, d0), KN_UARG(ctx, n0), KN_DFD(ctx, d1),          \
+				      KN_UARG(ctx, n1));                                              \
+	}                                                                                             \
+	SYS_EXIT_FAM_(name, sc, nargs, type, fam, 1)
+
+/* A family's program: handler(struct kn_args *, long ret) for the call in
+ * kn_call; its names dropped after. A syscall exit tracepoint program by
+ * type (its section names one every kernel has), never attached: only
+ * tail-called. */
+#define SYS_FAMILY(fam, handler)                                               \
+	SEC("tp/syscalls/sys_exit_close")                                      \
+	int kn_fam_##fam(struct trace_event_raw_sys_exit *ctx)                 \
+	{                                                                      \
+		struct kn_call *c;                                             \
+		struct kn_args a;                                              \
+		u32 zero = 0;                                                  \
+                                                                               \
+		c = bpf_map_lookup_elem(&kn_call, &zero);                      \
+		if (c) {                                                       \
+			__builtin_memcpy(&a, &c->a, sizeof(a));                \
+			handler(&a, c->ret);                                   \
+		}                                                              \
+		return sys_done(0, 1);                                         \
+	}
+
 /* A syscall that takes names (arguments n0, n1: indexes, -1 for none,
  * relative to the dirfds at d0, d1, -1 for the cwd): they are read at its
  * entry too (kn_name_<name>). */

@@ -160,22 +160,25 @@ enum kn_sc {
 	KN_SC_MAX,
 };
 
-/* A watched path pattern (read_config, write_config): a literal head; for
- * a wildcard pattern (a "*" component: home directories' .ssh), then any one path component
- * and a literal tail. A last part ending in '/' matches what is under it,
- * else the path must end there. */
-#define KN_WATCH_MAX 16
-#define KN_WATCH_PART 32 /* bytes of a head or tail */
-#define KN_WATCH_NAME 64 /* bytes of the component a wildcard matches */
-#define KN_WATCH_KEY 128 /* bytes of an exact watched path, with its NUL */
+/* A watched path (read_config, write_config), a key of the kernel side's
+ * longest-prefix map: a directory as a prefix of prefixlen bits ("/etc/"),
+ * a file whole with its NUL. Paths are looked up by their first
+ * KN_WATCH_KEY - 1 bytes. */
+#define KN_WATCH_KEY 128
 
-struct kn_watch_pat {
-	char head[KN_WATCH_PART];
-	char tail[KN_WATCH_PART];
-	u32 head_len;
-	u32 tail_len;
-	u32 wild;
-	u32 prefix;
+struct kn_watch_key {
+	u32 prefixlen; /* bits */
+	char data[KN_WATCH_KEY];
+};
+
+/* Families of syscall exits whose handler is one program (kn_fam_<name>,
+ * verified once), tail-called by each syscall's exit program: the index
+ * in kn_family, set by userland. */
+enum kn_family {
+	KN_FAM_LINK = 0, /* kn_fam_link: link, linkat, symlink, symlinkat */
+	KN_FAM_TIMES, /* kn_fam_times: utime, utimes, futimesat, utimensat */
+	KN_FAM_ATTR, /* kn_fam_attr: the chmod, chown and setxattr calls */
+	KN_FAM_MAX,
 };
 
 /* Flags of a variable-length item. */

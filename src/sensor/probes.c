@@ -154,6 +154,10 @@ static const struct probe_rule rules[] = {
 	{"memfd_create", T(KN_MEMFD_CREATE), false},
 	{"kn_io_uring_submit_req", T(KN_IO_URING_SQE), false},
 	{"kn_io_uring_submit_sqe", T(KN_IO_URING_SQE), false},
+	/* the handlers of families of syscall exits, tail-called by them */
+	{"kn_fam_link", T(KN_FILE_LINK), false},
+	{"kn_fam_times", T(KN_FILE_TIMES), false},
+	{"kn_fam_attr", T(KN_CHMOD) | T(KN_CHOWN) | T(KN_SETXATTR), false},
 	/* io_uring opens and transfers, at their completion */
 	{"kn_io_uring_complete",
 	 T(KN_FILE_CREATE) | T(KN_PROCESS_MEMORY) | T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) |
@@ -214,6 +218,13 @@ static bool is_ia32_family(const char *name)
 	return is_ia32(name) && strcmp(name, "kn_ia32_exit") && strcmp(name, "kn_ia32_enter_close");
 }
 
+/* A program only tail-called, never attached: a 32-bit family, or the
+ * handler of a family of syscall exits (kn_fam_*). */
+static bool is_family(const char *name)
+{
+	return is_ia32_family(name) || !strncmp(name, "kn_fam_", 7);
+}
+
 /* An object-tier program: it makes an event's paths the kernel's; without
  * it the event is the same, its names read from the caller. */
 static bool is_object(const char *name)
@@ -228,7 +239,8 @@ static bool is_aux(const char *name)
 {
 	if (is_object(name))
 		return true;
-	return is_stash(name) || is_ia32(name) || !strncmp(name, "kn_name_", 8) || !strncmp(name, "kn_target_", 10) ||
+	return is_stash(name) || is_ia32(name) || !strncmp(name, "kn_fam_", 7) || !strncmp(name, "kn_name_", 8) ||
+	       !strncmp(name, "kn_target_", 10) ||
 	       !strncmp(name, "kn_peer_", 8);
 }
 
@@ -641,6 +653,32 @@ static bool ia32_wanted(struct probes *p)
 	return g && g->state == PROBE_ATTACHED;
 }
 
+/* The family programs of syscall exits into kn_family (sys.h): an exit
+ * whose family is not there reports nothing. */
+static int family_install(struct probes *p)
+{
+	static const char *const fams[KN_FAM_MAX] = {
+		[KN_FAM_LINK] = "kn_fam_link",
+		[KN_FAM_TIMES] = "kn_fam_times",
+		[KN_FAM_ATTR] = "kn_fam_attr",
+	};
+	struct bpf_map *m = probes_map(p, "kn_family");
+
+	if (!m)
+		return -ENOENT;
+	for (uint32_t i = 0; i < KN_FAM_MAX; i++) {
+		struct probe *g = probe_by_name(p, fams[i]);
+		int fd;
+
+		if (!g || g->state != PROBE_ATTACHED)
+			continue;
+		fd = bpf_program__fd(bpf_object__find_program_by_name(p->obj, fams[i]));
+		if (fd < 0 || bpf_map__update_elem(m, &i, sizeof(i), &fd, sizeof(fd), BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 /* The 32-bit numbers of the syscalls whose 64-bit programs are loaded
  * (their events on, their hooks there) into kn_ia32_sc: kn_ia32_exit runs
  * their handlers; the others cost it one look-up. */
@@ -684,46 +722,40 @@ static int ia32_install(struct probes *p)
 	return 0;
 }
 
-/* The watched path patterns, compiled: how many (at most KN_WATCH_MAX). */
-static uint32_t watch_patterns(struct kn_watch_pat *pats)
+static void watch_add(const char *path, bool prefix, void *ctx)
 {
-	uint32_t n = 0;
+	struct bpf_map *m = ctx;
+	struct kn_watch_key key;
+	uint8_t one = 1;
+
+	memset(&key, 0, sizeof(key));
+	snprintf(key.data, sizeof(key.data), "%s", path);
+	/* a directory: what starts with it; a file: it whole, with its NUL */
+	key.prefixlen = (uint32_t)(strlen(key.data) + (prefix ? 0 : 1)) * 8;
+	if (bpf_map__update_elem(m, &key, sizeof(key), &one, sizeof(one), BPF_ANY))
+		fprintf(stderr, "kunai: watching %s failed: %s\n", path, strerror(errno));
+}
+
+/* The watched paths into the kernel side's map (read_config,
+ * write_config): the default patterns, expanded now. */
+static int watch_install(struct probes *p)
+{
+	struct watch_pat pats[32];
+	struct bpf_map *m = probes_map(p, "kn_watch");
+	int n = 0, skipped;
 	char err[128];
 
-	for (int i = 0; watch_default[i] && n < KN_WATCH_MAX; i++) {
+	if (!m)
+		return -ENOENT;
+	for (int i = 0; watch_default[i] && n < (int)(sizeof(pats) / sizeof(pats[0])); i++) {
 		if (watch_compile(watch_default[i], &pats[n], err, sizeof(err)) == 0)
 			n++;
 		else
 			fprintf(stderr, "kunai: watched path %s left out: %s\n", watch_default[i], err);
 	}
-	return n;
-}
-
-static void watch_add_exact(const char *path, void *ctx)
-{
-	struct bpf_map *m = ctx;
-	char key[KN_WATCH_KEY] = {0};
-	uint8_t one = 1;
-
-	snprintf(key, sizeof(key), "%s", path);
-	bpf_map__update_elem(m, key, sizeof(key), &one, sizeof(one), BPF_ANY);
-}
-
-/* The watched paths into the kernel side's maps: the patterns, and the
- * files the watched directories' symbolic links point to. */
-static int watch_install(struct probes *p)
-{
-	struct kn_watch_pat pats[KN_WATCH_MAX];
-	struct bpf_map *m = probes_map(p, "kn_watch"), *x = probes_map(p, "kn_watch_exact");
-	uint32_t n = watch_patterns(pats);
-
-	if (!m || !x)
-		return -ENOENT;
-	for (uint32_t i = 0; i < n; i++) {
-		if (bpf_map__update_elem(m, &i, sizeof(i), &pats[i], sizeof(pats[i]), BPF_ANY))
-			return -errno;
-	}
-	watch_link_targets(pats, (int)n, watch_add_exact, x);
+	watch_paths(pats, n, watch_add, m, &skipped);
+	if (skipped)
+		fprintf(stderr, "kunai: notice: %d watched paths of %d bytes or more left out\n", skipped, KN_WATCH_KEY);
 	return 0;
 }
 
@@ -737,12 +769,6 @@ static int probes_configure(struct probes *p, const struct probes_opts *o, int n
 	err = err ?: rodata_set(p->obj, "kn_enabled_mask", &mask, sizeof(mask));
 	err = err ?: rodata_set(p->obj, "kn_send_min", &o->send_min, sizeof(o->send_min));
 	err = err ?: rodata_set(p->obj, "kn_uring_shape", &p->feat.uring_shape, sizeof(int));
-	{
-		struct kn_watch_pat pats[KN_WATCH_MAX];
-		uint32_t n = watch_patterns(pats);
-
-		err = err ?: rodata_set(p->obj, "kn_watch_n", &n, sizeof(n));
-	}
 	{
 		uint8_t btf = p->feat.current_task_btf, regs = p->feat.task_pt_regs;
 
@@ -951,6 +977,11 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 		fprintf(stderr, "kunai: setting up the 32-bit syscall probes failed: %s\n", strerror(-err));
 		return -1;
 	}
+	err = family_install(p);
+	if (err) {
+		fprintf(stderr, "kunai: setting up the syscall families failed: %s\n", strerror(-err));
+		return -1;
+	}
 	err = watch_install(p);
 	if (err) {
 		fprintf(stderr, "kunai: setting up the watched paths failed: %s\n", strerror(-err));
@@ -963,8 +994,7 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 			struct probe *g = i < p->nprogs ? &p->progs[i++] : NULL, *sib;
 			struct bpf_link *l;
 
-			if (!g || g->state != PROBE_ATTACHED || is_stash(g->name) != (pass == 0) ||
-			    is_ia32_family(g->name))
+			if (!g || g->state != PROBE_ATTACHED || is_stash(g->name) != (pass == 0) || is_family(g->name))
 				continue;
 			sib = probe_sibling(p, g);
 			if (pass == 1 && sib && sib->state == PROBE_NO_ATTACH) {

@@ -28,7 +28,7 @@ const char *const watch_default[] = {
 	NULL,
 };
 
-int watch_compile(const char *pattern, struct kn_watch_pat *out, char *err, size_t errlen)
+int watch_compile(const char *pattern, struct watch_pat *out, char *err, size_t errlen)
 {
 	const char *star = strchr(pattern, '*');
 	size_t n = strlen(pattern);
@@ -38,56 +38,53 @@ int watch_compile(const char *pattern, struct kn_watch_pat *out, char *err, size
 		snprintf(err, errlen, "not an absolute path");
 		return -1;
 	}
-	if (star && (strchr(star + 1, '*') || star[-1] != '/' || star[1] != '/')) {
-		snprintf(err, errlen, "'*' must be a whole path component, once");
+	if (star && (strchr(star + 1, '*') || star[-1] != '/' || star[1] != '/' || !star[2])) {
+		snprintf(err, errlen, "'*' must be a whole path component, once, not the last");
 		return -1;
 	}
 	if (star) {
 		size_t h = (size_t)(star - pattern), t = n - h - 2;
 
-		if (h >= KN_WATCH_PART || t >= KN_WATCH_PART || !t) {
-			snprintf(err, errlen, "the parts around '*' must be 1 to %d bytes", KN_WATCH_PART - 1);
+		if (h >= WATCH_PART || t >= WATCH_PART) {
+			snprintf(err, errlen, "the parts around '*' must be under %d bytes", WATCH_PART);
 			return -1;
 		}
 		memcpy(out->head, pattern, h);
 		memcpy(out->tail, star + 2, t);
-		out->head_len = (uint32_t)h;
-		out->tail_len = (uint32_t)t;
-		out->wild = 1;
+		out->wild = true;
 	} else {
-		if (n >= KN_WATCH_PART) {
-			snprintf(err, errlen, "longer than %d bytes", KN_WATCH_PART - 1);
+		if (n >= WATCH_PART) {
+			snprintf(err, errlen, "longer than %d bytes", WATCH_PART - 1);
 			return -1;
 		}
 		memcpy(out->head, pattern, n);
-		out->head_len = (uint32_t)n;
 	}
 	out->prefix = pattern[n - 1] == '/';
 	return 0;
 }
 
-bool watch_match(const struct kn_watch_pat *w, const char *path)
+bool watch_match(const struct watch_pat *w, const char *path)
 {
+	size_t h = strlen(w->head), t = strlen(w->tail), k;
 	const char *p = path;
-	size_t k;
 
-	if (strncmp(p, w->head, w->head_len))
+	if (strncmp(p, w->head, h))
 		return false;
-	p += w->head_len;
+	p += h;
 	if (w->wild) {
-		for (k = 0; k < KN_WATCH_NAME && p[k] && p[k] != '/'; k++)
+		for (k = 0; p[k] && p[k] != '/'; k++)
 			;
 		if (!k || p[k] != '/')
 			return false;
 		p += k + 1;
-		if (strncmp(p, w->tail, w->tail_len))
+		if (strncmp(p, w->tail, t))
 			return false;
-		p += w->tail_len;
+		p += t;
 	}
 	return w->prefix || !*p;
 }
 
-static bool matched(const struct kn_watch_pat *pats, int n, const char *path)
+static bool matched(const struct watch_pat *pats, int n, const char *path)
 {
 	for (int i = 0; i < n; i++) {
 		if (watch_match(&pats[i], path))
@@ -96,37 +93,80 @@ static bool matched(const struct kn_watch_pat *pats, int n, const char *path)
 	return false;
 }
 
-int watch_link_targets(const struct kn_watch_pat *pats, int n, void (*add)(const char *path, void *ctx), void *ctx)
-{
-	int found = 0;
+struct adder {
+	void (*add)(const char *path, bool prefix, void *ctx);
+	void *ctx;
+	int added, *skipped;
+};
 
+static void put(struct adder *a, const char *path, bool prefix)
+{
+	if (strlen(path) >= KN_WATCH_KEY) {
+		(*a->skipped)++;
+		return;
+	}
+	a->add(path, prefix, a->ctx);
+	a->added++;
+}
+
+/* The regular files that symbolic links directly in dir point to. */
+static void link_targets(const struct watch_pat *pats, int n, const char *dir, struct adder *a)
+{
+	char link[PATH_MAX], real[PATH_MAX];
+	struct dirent *d;
+	struct stat st;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return;
+	while ((d = readdir(dp))) {
+		if (d->d_type != DT_LNK && d->d_type != DT_UNKNOWN)
+			continue;
+		if (snprintf(link, sizeof(link), "%s%s", dir, d->d_name) >= (int)sizeof(link))
+			continue;
+		if (lstat(link, &st) || !S_ISLNK(st.st_mode) || !realpath(link, real))
+			continue;
+		if (stat(real, &st) || !S_ISREG(st.st_mode) || matched(pats, n, real))
+			continue;
+		put(a, real, false);
+	}
+	closedir(dp);
+}
+
+int watch_paths(const struct watch_pat *pats, int n, void (*add)(const char *path, bool prefix, void *ctx), void *ctx,
+		int *skipped)
+{
+	struct adder a = {add, ctx, 0, skipped};
+	char path[PATH_MAX];
+
+	*skipped = 0;
 	for (int i = 0; i < n; i++) {
-		char dir[KN_WATCH_PART + 1], link[PATH_MAX], real[PATH_MAX];
 		struct dirent *d;
 		struct stat st;
 		DIR *dp;
 
-		if (pats[i].wild || !pats[i].prefix)
+		if (!pats[i].wild) {
+			put(&a, pats[i].head, pats[i].prefix);
+			if (pats[i].prefix)
+				link_targets(pats, n, pats[i].head, &a);
 			continue;
-		memcpy(dir, pats[i].head, pats[i].head_len);
-		dir[pats[i].head_len] = 0;
-		dp = opendir(dir);
+		}
+		/* each directory the '*' stands for now (not a link to one) */
+		dp = opendir(pats[i].head);
 		if (!dp)
 			continue;
 		while ((d = readdir(dp))) {
-			if (d->d_type != DT_LNK && d->d_type != DT_UNKNOWN)
+			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
 				continue;
-			if (snprintf(link, sizeof(link), "%s%s", dir, d->d_name) >= (int)sizeof(link))
+			if (snprintf(path, sizeof(path), "%s%s", pats[i].head, d->d_name) >= (int)sizeof(path) ||
+			    lstat(path, &st) || !S_ISDIR(st.st_mode))
 				continue;
-			if (lstat(link, &st) || !S_ISLNK(st.st_mode) || !realpath(link, real))
+			if (snprintf(path, sizeof(path), "%s%s/%s", pats[i].head, d->d_name, pats[i].tail) >=
+			    (int)sizeof(path))
 				continue;
-			if (stat(real, &st) || !S_ISREG(st.st_mode) || strlen(real) >= KN_WATCH_KEY ||
-			    matched(pats, n, real))
-				continue;
-			add(real, ctx);
-			found++;
+			put(&a, path, pats[i].prefix);
 		}
 		closedir(dp);
 	}
-	return found;
+	return a.added;
 }

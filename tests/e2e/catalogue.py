@@ -21,6 +21,10 @@ import time
 from kunai_e2e import EVENT_TIMEOUT, Skip, check_equal, copy_exe, file_object, name_is
 
 libc = ctypes.CDLL(None, use_errno=True)
+
+# A home directory that exists before the sensors start (run.py makes and
+# removes it): the sensor watches the homes there at its start.
+E2E_HOME = "/home/kn-e2e-%d" % os.getpid()
 libc.mmap.restype = ctypes.c_void_p
 libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
 libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
@@ -706,18 +710,18 @@ class Catalogue:
 
     def test_watched_paths(self, s):
         """read_config and write_config beyond /etc: a home's .ssh and shell
-        files, /root, /var/log, and the file a symbolic link of /etc points
-        to (/etc/os-release); not a file deeper in a home, nor a plain one."""
+        files (a home that existed when the sensor started), /root,
+        /var/log, and the file a symbolic link of /etc points to
+        (/etc/os-release); not a file deeper in a home, nor a plain one."""
         cat = copy_exe(CAT, self.path("watch_cat"))
         if not os.path.islink("/etc/os-release"):
             raise AssertionError("/etc/os-release is a symbolic link on Debian; here it is not")
         target = os.path.realpath("/etc/os-release")
-        home = "/home/kn-e2e-%d" % os.getpid()
-        made = []
+        home = E2E_HOME
+        made = [home + "/.ssh", home + "/deeper", home + "/.bashrc", home + "/notes.txt"]
         try:
             os.makedirs(home + "/.ssh")
             os.makedirs(home + "/deeper")
-            made.append(home)
             for f in (".bashrc", "deeper/.bashrc", "notes.txt"):
                 with open(os.path.join(home, f), "w") as fh:
                     fh.write("x\n")

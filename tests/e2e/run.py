@@ -848,6 +848,8 @@ def main():
                      "test_excluded_not_attached"]:
             if want(name):
                 r.run(name, getattr(suite, name))
+        # A home directory that exists before the sensors start.
+        os.makedirs(catalogue.E2E_HOME, exist_ok=True)
         # A process that exists before the sensor starts.
         pre_sh = copy_exe(SH, suite.path("pre_sh"))
         after = copy_exe(TRUE, suite.path("after_true"))
@@ -913,6 +915,7 @@ def main():
         for x in suites:
             x.cleanup()
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(catalogue.E2E_HOME, ignore_errors=True)
         # a sensor that was killed leaves the tracefs it mounted
         if not tracefs_before and os.path.exists("/sys/kernel/tracing/events"):
             subprocess.run(["umount", "/sys/kernel/tracing"], timeout=30)

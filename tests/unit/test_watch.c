@@ -1,5 +1,5 @@
-/* Watched path patterns: compiling and matching (as the kernel side does),
- * and the files symbolic links of a watched directory point to. */
+/* Watched path patterns: compiling, matching, and the paths the kernel
+ * side's map gets (wildcards expanded, symbolic links' targets). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,15 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "sensor/watch.h"
 
-static struct kn_watch_pat compiled(const char *pattern)
+static struct watch_pat compiled(const char *pattern)
 {
-	struct kn_watch_pat w;
+	struct watch_pat w;
 	char err[128];
 
 	assert_int_equal(watch_compile(pattern, &w, err, sizeof(err)), 0);
@@ -24,7 +25,7 @@ static struct kn_watch_pat compiled(const char *pattern)
 
 static void test_prefix_and_exact(void **state)
 {
-	struct kn_watch_pat etc = compiled("/etc/"), log = compiled("/var/log/auth.log");
+	struct watch_pat etc = compiled("/etc/"), log = compiled("/var/log/auth.log");
 
 	assert_true(watch_match(&etc, "/etc/passwd"));
 	assert_true(watch_match(&etc, "/etc/ssh/sshd_config"));
@@ -36,7 +37,7 @@ static void test_prefix_and_exact(void **state)
 
 static void test_wildcard_component(void **state)
 {
-	struct kn_watch_pat ssh = compiled("/home/*/.ssh/"), rc = compiled("/home/*/.bashrc");
+	struct watch_pat ssh = compiled("/home/*/.ssh/"), rc = compiled("/home/*/.bashrc");
 
 	assert_true(watch_match(&ssh, "/home/alice/.ssh/authorized_keys"));
 	assert_false(watch_match(&ssh, "/home/.ssh/authorized_keys")); /* the component is not empty */
@@ -48,54 +49,92 @@ static void test_wildcard_component(void **state)
 
 static void test_refused(void **state)
 {
-	struct kn_watch_pat w;
+	struct watch_pat w;
 	char err[128];
 
 	assert_int_equal(watch_compile("etc/", &w, err, sizeof(err)), -1);
 	assert_string_equal(err, "not an absolute path");
 	assert_int_equal(watch_compile("/home/*/*/x", &w, err, sizeof(err)), -1);
 	assert_int_equal(watch_compile("/home/a*/x", &w, err, sizeof(err)), -1);
-	assert_int_equal(watch_compile("/home/*/", &w, err, sizeof(err)), -1); /* no tail */
-	assert_int_equal(watch_compile("/a/very/long/directory/name/past/the/cap/", &w, err, sizeof(err)), -1);
+	assert_int_equal(watch_compile("/home/*/", &w, err, sizeof(err)), -1); /* nothing after it */
 }
 
 static void test_defaults_compile(void **state)
 {
-	int n = 0;
-
-	for (; watch_default[n]; n++)
+	for (int n = 0; watch_default[n]; n++)
 		compiled(watch_default[n]);
-	assert_true(n > 0 && n <= KN_WATCH_MAX);
 }
 
-static void add(const char *path, void *ctx)
-{
-	char *got = ctx;
+struct got {
+	char paths[8][256];
+	bool prefix[8];
+	int n;
+};
 
-	snprintf(got, 4096, "%s", path);
+static void add(const char *path, bool prefix, void *ctx)
+{
+	struct got *g = ctx;
+
+	assert_true(g->n < 8);
+	snprintf(g->paths[g->n], sizeof(g->paths[0]), "%s", path);
+	g->prefix[g->n++] = prefix;
 }
 
-static void test_link_targets(void **state)
+/* A "home" with two users (and a file, which names no one), a watched
+ * directory with a symbolic link out of it: each user's .ssh/ and .bashrc,
+ * the directory, and the link's target. */
+static void test_paths(void **state)
 {
-	char dir[] = "/tmp/kn-watch-XXXXXX", pat[64], link[128], file[128], got[4096] = "";
-	struct kn_watch_pat w;
-	char err[128];
+	char home[] = "/tmp/kn-watch-XXXXXX", etc[] = "/tmp/kn-watch-etc-XXXXXX", buf[512], file[128];
+	struct watch_pat pats[3];
+	struct got g = {0};
+	int skipped;
 	FILE *f;
 
-	assert_non_null(mkdtemp(dir));
-	snprintf(pat, sizeof(pat), "%s/", dir);
-	assert_int_equal(watch_compile(pat, &w, err, sizeof(err)), 0);
+	assert_non_null(mkdtemp(home));
+	assert_non_null(mkdtemp(etc));
+	snprintf(buf, sizeof(buf), "%s/alice", home);
+	assert_int_equal(mkdir(buf, 0700), 0);
+	snprintf(buf, sizeof(buf), "%s/notes", home);
+	f = fopen(buf, "w");
+	assert_non_null(f);
+	fclose(f);
 	snprintf(file, sizeof(file), "/tmp/kn-watch-target-%d", (int)getpid());
 	f = fopen(file, "w");
 	assert_non_null(f);
 	fclose(f);
-	snprintf(link, sizeof(link), "%s/release", dir);
-	assert_int_equal(symlink(file, link), 0);
-	assert_int_equal(watch_link_targets(&w, 1, add, got), 1);
-	assert_string_equal(got, file);
-	unlink(link);
+	snprintf(buf, sizeof(buf), "%s/release", etc);
+	assert_int_equal(symlink(file, buf), 0);
+
+	snprintf(buf, sizeof(buf), "%s/*/.ssh/", home);
+	pats[0] = compiled(buf);
+	snprintf(buf, sizeof(buf), "%s/*/.bashrc", home);
+	pats[1] = compiled(buf);
+	snprintf(buf, sizeof(buf), "%s/", etc);
+	pats[2] = compiled(buf);
+	assert_int_equal(watch_paths(pats, 3, add, &g, &skipped), 4);
+	assert_int_equal(skipped, 0);
+	snprintf(buf, sizeof(buf), "%s/alice/.ssh/", home);
+	assert_string_equal(g.paths[0], buf);
+	assert_true(g.prefix[0]);
+	snprintf(buf, sizeof(buf), "%s/alice/.bashrc", home);
+	assert_string_equal(g.paths[1], buf);
+	assert_false(g.prefix[1]);
+	snprintf(buf, sizeof(buf), "%s/", etc);
+	assert_string_equal(g.paths[2], buf);
+	assert_true(g.prefix[2]);
+	assert_string_equal(g.paths[3], file);
+	assert_false(g.prefix[3]);
+
+	snprintf(buf, sizeof(buf), "%s/release", etc);
+	unlink(buf);
+	snprintf(buf, sizeof(buf), "%s/notes", home);
+	unlink(buf);
+	snprintf(buf, sizeof(buf), "%s/alice", home);
+	rmdir(buf);
+	rmdir(home);
+	rmdir(etc);
 	unlink(file);
-	rmdir(dir);
 }
 
 int main(void)
@@ -103,7 +142,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefix_and_exact), cmocka_unit_test(test_wildcard_component),
 		cmocka_unit_test(test_refused),		 cmocka_unit_test(test_defaults_compile),
-		cmocka_unit_test(test_link_targets),
+		cmocka_unit_test(test_paths),
 	};
 
 	return cmocka_run_group_tests_name("watch", tests, NULL, NULL);
