@@ -912,8 +912,9 @@ static __always_inline int sockw_keep(struct file *f, long fd, u32 sc, u64 buf, 
 	return 0;
 }
 
-/* At its exit: the write's send_data, with what it sent. */
-static __always_inline int sockw_exit(long ret)
+/* At the exit of syscall sc: the write's send_data, with what it sent. A
+ * write kept for another syscall (whose exit was not seen) is dropped. */
+static __always_inline int sockw_exit(long ret, u32 sc)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_args *k = bpf_map_lookup_elem(&kn_sockw, &id);
@@ -923,20 +924,22 @@ static __always_inline int sockw_exit(long ret)
 		return 0;
 	__builtin_memcpy(&a, k, sizeof(a));
 	bpf_map_delete_elem(&kn_sockw, &id);
+	if (a.sc != sc)
+		return 0;
 	return sockw_emit(a.sc, (long)a.args[0], a.args[1], (long)a.args[2], ret);
 }
 
-#define SOCKW_EXIT(name)                                          \
+#define SOCKW_EXIT(name, sc)                                      \
 	SEC("tp/syscalls/sys_exit_" #name)                        \
 	int kn_sent_##name(struct trace_event_raw_sys_exit *ctx) \
 	{                                                         \
-		return sockw_exit(ctx->ret);                      \
+		return sockw_exit(ctx->ret, sc);                  \
 	}
 
-SOCKW_EXIT(write)
-SOCKW_EXIT(writev)
-SOCKW_EXIT(sendfile64)
-SOCKW_EXIT(splice)
+SOCKW_EXIT(write, KN_SC_WRITE)
+SOCKW_EXIT(writev, KN_SC_WRITEV)
+SOCKW_EXIT(sendfile64, KN_SC_SENDFILE)
+SOCKW_EXIT(splice, KN_SC_SPLICE)
 
 /* The first read or write of a file by a process (read, write and their
  * configuration forms), write_close's tracking; at_entry: a write to an

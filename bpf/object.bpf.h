@@ -167,13 +167,20 @@ int BPF_PROG(kn_obj_utimes, const struct path *path, struct timespec64 *times)
 		if (!nm)
 			return 0;
 	}
-	nm->len[1] = 1;
-	if (times && !bpf_probe_read_kernel(nm->s[1], 32, plain(times)))
-		nm->len[1] = 33;
-	nm->resolved |= 1U << 8;
 	/* utimensat(fd, NULL, ...) takes the fd's file: its exit reads it */
 	if (nm->len[0] || nm->sc == 0)
 		obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), nm->sc, nm->sc, nm->sc);
+	/* the kernel's times (none: now); unread, the exit checks the
+	 * caller's as without this hook */
+	if (times) {
+		u64 t[4];
+
+		if (bpf_probe_read_kernel(t, sizeof(t), plain(times)))
+			return 0;
+		__builtin_memcpy(nm->s[1], t, sizeof(t));
+	}
+	nm->len[1] = times ? 33 : 1;
+	nm->resolved |= 1U << 8;
 	return 0;
 }
 

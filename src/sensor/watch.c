@@ -133,6 +133,23 @@ static void link_targets(const struct watch_pat *pats, int n, const char *dir, s
 	closedir(dp);
 }
 
+/* p as the kernel resolves it: its directory part through realpath, a
+ * trailing '/' kept; p itself when that fails (a path not there now). */
+static const char *canonical(const char *p, char *out, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(p, '/');
+	size_t dl = (size_t)(slash - p);
+
+	if (dl >= sizeof(dir))
+		return p;
+	memcpy(dir, p, dl);
+	dir[dl] = 0;
+	if (!realpath(dl ? dir : "/", real) || snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", slash + 1) >= (int)len)
+		return p;
+	return out;
+}
+
 int watch_paths(const struct watch_pat *pats, int n, void (*add)(const char *path, bool prefix, void *ctx), void *ctx,
 		int *skipped)
 {
@@ -146,23 +163,26 @@ int watch_paths(const struct watch_pat *pats, int n, void (*add)(const char *pat
 		DIR *dp;
 
 		if (!pats[i].wild) {
-			put(&a, pats[i].head, pats[i].prefix);
+			/* as the kernel resolves it (/home may be a link) */
+			put(&a, canonical(pats[i].head, path, sizeof(path)), pats[i].prefix);
 			if (pats[i].prefix)
 				link_targets(pats, n, pats[i].head, &a);
 			continue;
 		}
-		/* each directory the '*' stands for now (not a link to one) */
+		/* each directory the '*' stands for now (a link to one too, by
+		 * the directory it names) */
 		dp = opendir(pats[i].head);
 		if (!dp)
 			continue;
 		while ((d = readdir(dp))) {
+			char real[PATH_MAX];
+
 			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
 				continue;
 			if (snprintf(path, sizeof(path), "%s%s", pats[i].head, d->d_name) >= (int)sizeof(path) ||
-			    lstat(path, &st) || !S_ISDIR(st.st_mode))
+			    stat(path, &st) || !S_ISDIR(st.st_mode) || !realpath(path, real))
 				continue;
-			if (snprintf(path, sizeof(path), "%s%s/%s", pats[i].head, d->d_name, pats[i].tail) >=
-			    (int)sizeof(path))
+			if (snprintf(path, sizeof(path), "%s/%s", real, pats[i].tail) >= (int)sizeof(path))
 				continue;
 			put(&a, path, pats[i].prefix);
 		}

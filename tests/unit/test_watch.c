@@ -137,12 +137,42 @@ static void test_paths(void **state)
 	unlink(file);
 }
 
+/* A watched directory reached through a symbolic link (/home -> /var/home):
+ * watched by the directory the kernel resolves paths to. */
+static void test_linked_dirs(void **state)
+{
+	char real[] = "/tmp/kn-watch-real-XXXXXX", lnk[128], buf[512], want[512];
+	struct watch_pat pats[2];
+	struct got g = {0};
+	int skipped;
+
+	assert_non_null(mkdtemp(real));
+	snprintf(lnk, sizeof(lnk), "/tmp/kn-watch-link-%d", (int)getpid());
+	assert_int_equal(symlink(real, lnk), 0);
+	snprintf(buf, sizeof(buf), "%s/bob", real);
+	assert_int_equal(mkdir(buf, 0700), 0);
+	snprintf(buf, sizeof(buf), "%s/*/.ssh/", lnk);
+	pats[0] = compiled(buf);
+	snprintf(buf, sizeof(buf), "%s/", lnk);
+	pats[1] = compiled(buf);
+	assert_int_equal(watch_paths(pats, 2, add, &g, &skipped), 2);
+	snprintf(want, sizeof(want), "%s/bob/.ssh/", real);
+	assert_string_equal(g.paths[0], want);
+	snprintf(want, sizeof(want), "%s/", real);
+	assert_string_equal(g.paths[1], want);
+	assert_true(g.prefix[0] && g.prefix[1]);
+	snprintf(buf, sizeof(buf), "%s/bob", real);
+	rmdir(buf);
+	rmdir(real);
+	unlink(lnk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefix_and_exact), cmocka_unit_test(test_wildcard_component),
 		cmocka_unit_test(test_refused),		 cmocka_unit_test(test_defaults_compile),
-		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_paths),		 cmocka_unit_test(test_linked_dirs),
 	};
 
 	return cmocka_run_group_tests_name("watch", tests, NULL, NULL);
