@@ -709,12 +709,15 @@ static __always_inline int sys_done(int rc, int named)
  * event of type): handler(struct kn_args *, long ret); and the entry that
  * stashes its arguments where the exit cannot read them. Its 32-bit form:
  * kn_ia32_exit (ia32.bpf.h) runs the same handler. */
-#define SYS_EXIT_(name, sc, nargs, type, handler, named)            \
+#define SYS_STASH(name, sc, nargs, type)                            \
 	SEC("tp/syscalls/sys_enter_" #name)                         \
 	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx)  \
 	{                                                           \
 		return sys_stash(ctx, sc, nargs, type);             \
-	}                                                           \
+	}
+
+#define SYS_EXIT_(name, sc, nargs, type, handler, named)            \
+	SYS_STASH(name, sc, nargs, type)                            \
 	SEC("tp/syscalls/sys_exit_" #name)                          \
 	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)    \
 	{                                                           \
@@ -773,11 +776,7 @@ static __always_inline int sys_exit_fam(struct trace_event_raw_sys_exit *ctx, u3
 }
 
 #define SYS_EXIT_FAM_(name, sc, nargs, type, fam, named)            \
-	SEC("tp/syscalls/sys_enter_" #name)                         \
-	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx)  \
-	{                                                           \
-		return sys_stash(ctx, sc, nargs, type);             \
-	}                                                           \
+	SYS_STASH(name, sc, nargs, type)                            \
 	SEC("tp/syscalls/sys_exit_" #name)                          \
 	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)    \
 	{                                                           \
@@ -786,13 +785,8 @@ static __always_inline int sys_exit_fam(struct trace_event_raw_sys_exit *ctx, u3
 
 #define SYS_EXIT_FAM(name, sc, nargs, type, fam) SYS_EXIT_FAM_(name, sc, nargs, type, fam, 0)
 
-#define SYS_EXIT_FAM_NAMED(name, sc, nargs, type, fam, d0, n0, d1, n1)                                \
-	SEC("tp/syscalls/sys_enter_" #name)                                                           \
-	int kn_name_##name(struct trace_event_raw_sys_enter *ctx)                                     \
-	{                                                                                             \
-		return sys_names_keep(sc, KN_DFD(ctx, d0), KN_UARG(ctx, n0), KN_DFD(ctx, d1),          \
-				      KN_UARG(ctx, n1));                                              \
-	}                                                                                             \
+#define SYS_EXIT_FAM_NAMED(name, sc, nargs, type, fam, d0, n0, d1, n1) \
+	SYS_NAMES(name, sc, d0, n0, d1, n1)                             \
 	SYS_EXIT_FAM_(name, sc, nargs, type, fam, 1)
 
 /* A family's program: handler(struct kn_args *, long ret) for the call in
@@ -818,13 +812,16 @@ static __always_inline int sys_exit_fam(struct trace_event_raw_sys_exit *ctx, u3
 /* A syscall that takes names (arguments n0, n1: indexes, -1 for none,
  * relative to the dirfds at d0, d1, -1 for the cwd): they are read at its
  * entry too (kn_name_<name>). */
-#define SYS_EXIT_NAMED(name, sc, nargs, type, handler, d0, n0, d1, n1)                                \
+#define SYS_NAMES(name, sc, d0, n0, d1, n1)                                                     \
 	SEC("tp/syscalls/sys_enter_" #name)                                                           \
 	int kn_name_##name(struct trace_event_raw_sys_enter *ctx)                                     \
 	{                                                                                             \
 		return sys_names_keep(sc, KN_DFD(ctx, d0), KN_UARG(ctx, n0), KN_DFD(ctx, d1),          \
 				      KN_UARG(ctx, n1));                                              \
-	}                                                                                             \
+	}
+
+#define SYS_EXIT_NAMED(name, sc, nargs, type, handler, d0, n0, d1, n1) \
+	SYS_NAMES(name, sc, d0, n0, d1, n1)                            \
 	SYS_EXIT_(name, sc, nargs, type, handler, 1)
 
 #endif
