@@ -31,7 +31,9 @@
 
 #if defined(__TARGET_ARCH_x86)
 
-#define KN_IA32_NR_MAX 512
+/* 32-bit syscall numbers, then socketcall's calls from
+ * KN_IA32_SOCKETCALL on (userland's table, src/sensor/ia32.c) */
+#define KN_IA32_NR_MAX (KN_IA32_SOCKETCALL + 21)
 
 struct kn_ia32_sc {
 	u32 sc; /* KN_SC_*, 0 when not watched */
@@ -69,6 +71,56 @@ struct {
 	__type(value, u32);
 } kn_ia32_family SEC(".maps");
 
+/* socketcall (102), the multiplexer 32-bit programs of old use for every
+ * socket call: ebx is the call, ecx points at its arguments (32-bit
+ * words), which the kernel copied at the call's entry and which are read
+ * here at its exit, exactly as many as the kernel read (more could fault
+ * past the end of a mapping and hide the call). A watched call goes on as
+ * its direct 32-bit syscall does; arguments that cannot be read any more
+ * are a counted loss. */
+#define KN_IA32_NR_SOCKETCALL 102
+#define KN_SYS_CONNECT 3
+#define KN_SYS_ACCEPT 5
+#define KN_SYS_SEND 9
+#define KN_SYS_RECV 10
+#define KN_SYS_SENDTO 11
+#define KN_SYS_RECVFROM 12
+#define KN_SYS_ACCEPT4 18
+
+static __always_inline void socketcall_exit(struct bpf_raw_tracepoint_args *ctx, struct pt_regs *regs, u64 id)
+{
+	u32 call = (u32)BPF_CORE_READ(regs, bx), zero = 0, nr, argv[6] = {};
+	const void *uargs = (const void *)(u64)(u32)BPF_CORE_READ(regs, cx);
+	struct kn_ia32_call *c;
+	struct kn_ia32_sc *w;
+	long err;
+
+	switch (call) {
+	case KN_SYS_CONNECT:
+	case KN_SYS_ACCEPT: err = bpf_probe_read_user(argv, 3 * sizeof(u32), uargs); break;
+	case KN_SYS_SEND:
+	case KN_SYS_RECV:
+	case KN_SYS_ACCEPT4: err = bpf_probe_read_user(argv, 4 * sizeof(u32), uargs); break;
+	case KN_SYS_SENDTO:
+	case KN_SYS_RECVFROM: err = bpf_probe_read_user(argv, 6 * sizeof(u32), uargs); break;
+	default: return;
+	}
+	nr = KN_IA32_SOCKETCALL + call;
+	w = bpf_map_lookup_elem(&kn_ia32_sc, &nr);
+	c = bpf_map_lookup_elem(&kn_ia32_call, &zero);
+	if (!w || !w->sc || !c || kn_is_self(id >> 32))
+		return;
+	if (err) {
+		kn_loss_count(w->type);
+		return;
+	}
+	c->a.sc = w->sc;
+	for (int i = 0; i < 6; i++)
+		c->a.args[i] = argv[i];
+	c->ret = (long)ctx->args[1];
+	bpf_tail_call(ctx, &kn_ia32_family, w->sc);
+}
+
 /* At the exit of every syscall (a raw tracepoint: no trace record is
  * built, the cheapest hook there is). The arguments are still in the saved
  * registers, the 32-bit way: ebx, ecx, edx, esi, edi. */
@@ -88,7 +140,9 @@ int kn_ia32_exit(struct bpf_raw_tracepoint_args *ctx)
 	id = bpf_get_current_pid_tgid();
 	w = bpf_map_lookup_elem(&kn_ia32_sc, &nr);
 	c = bpf_map_lookup_elem(&kn_ia32_call, &zero);
-	if (w && w->sc && c && !kn_is_self(id >> 32)) {
+	if (nr == KN_IA32_NR_SOCKETCALL) {
+		socketcall_exit(ctx, regs, id);
+	} else if (w && w->sc && c && !kn_is_self(id >> 32)) {
 		c->a.sc = w->sc;
 		c->a.args[0] = (u32)BPF_CORE_READ(regs, bx);
 		c->a.args[1] = (u32)BPF_CORE_READ(regs, cx);

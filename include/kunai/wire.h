@@ -160,6 +160,11 @@ enum kn_sc {
 	KN_SC_MAX,
 };
 
+/* The 32-bit socketcall's calls (SYS_CONNECT...) have the numbers
+ * KN_IA32_SOCKETCALL + call in the 32-bit syscall table of the probes:
+ * past the syscalls'. */
+#define KN_IA32_SOCKETCALL 512
+
 /* A watched path (read_config, write_config), a key of the kernel side's
  * longest-prefix map: a directory as a prefix of prefixlen bits ("/etc/"),
  * a file whole with its NUL. Paths are looked up by their first

@@ -3,10 +3,12 @@
 #include "kunai/wire.h"
 
 /* Numbers from the kernel's arch/x86/entry/syscalls/syscall_32.tbl.
- * Left out: the socketcall multiplexer (102), old_mmap (90), and the calls
- * whose 32-bit structures differ (sendmsg, recvmsg, recvmmsg, setsockopt's
- * sock_fprog; readv's iovec is not read). close (6) is seen at its entry:
- * kn_ia32_enter_close. */
+ * The socketcall multiplexer (102) is read by kn_ia32_exit: its calls are
+ * at KN_IA32_SOCKETCALL + call (the call numbers of linux/net.h).
+ * Left out: old_mmap (90), and the calls whose 32-bit structures differ
+ * (sendmsg, recvmsg, recvmmsg, setsockopt's sock_fprog, and socketcall's
+ * forms of them; readv's iovec is not read). close (6) is seen at its
+ * entry: kn_ia32_enter_close. */
 static const struct ia32_syscall table[] = {
 	{3, "read", KN_SC_READ, "rw", 0},
 	{4, "write", KN_SC_WRITE, "rw", 0},
@@ -84,6 +86,13 @@ static const struct ia32_syscall table[] = {
 	{437, "openat2", KN_SC_OPENAT2, "open", 0},
 	{452, "fchmodat2", KN_SC_FCHMODAT2, "attr", 0},
 	{463, "setxattrat", KN_SC_SETXATTRAT, "attr", 0},
+	{KN_IA32_SOCKETCALL + 3, "connect", KN_SC_CONNECT, "conn", 0}, /* SYS_CONNECT */
+	{KN_IA32_SOCKETCALL + 5, "accept", KN_SC_ACCEPT, "conn", 0}, /* SYS_ACCEPT */
+	{KN_IA32_SOCKETCALL + 9, "sendto", KN_SC_SENDTO, "msg", 0}, /* SYS_SEND: no address */
+	{KN_IA32_SOCKETCALL + 10, "recvfrom", KN_SC_RECVFROM, "msg", 0}, /* SYS_RECV: no address */
+	{KN_IA32_SOCKETCALL + 11, "sendto", KN_SC_SENDTO, "msg", 0}, /* SYS_SENDTO */
+	{KN_IA32_SOCKETCALL + 12, "recvfrom", KN_SC_RECVFROM, "msg", 0}, /* SYS_RECVFROM */
+	{KN_IA32_SOCKETCALL + 18, "accept4", KN_SC_ACCEPT4, "conn", 0}, /* SYS_ACCEPT4 */
 };
 
 const struct ia32_syscall *ia32_syscalls(size_t *n)

@@ -1553,6 +1553,35 @@ class Catalogue:
             self.assert_off(s, [of_helper("write", path=f), of_helper("write_close", path=f)],
                             "write and write_close events (off by default)")
 
+    def test_ia32_socketcall(self, s):
+        """The 32-bit socketcall multiplexer (int $0x80, 102): connect,
+        accept, accept4, send and sendto through it give the events their
+        direct calls give, with each call's argument words at the very end
+        of a mapping."""
+        if os.uname().machine != "x86_64":
+            raise Skip("32-bit syscalls are x86-64's")
+        helper = self.suite.build_helper("socketcall")
+        r = subprocess.run([helper], timeout=10, capture_output=True, text=True)
+        check_equal(r.returncode, 0, "socketcall helper exit")
+        lport, cport, c2port, rport, uport = (int(x) for x in r.stdout.split())
+
+        def of_helper(name, src, dst):
+            return lambda e: (name_is(e, name) and e["data"]["exe"]["path"] == helper and
+                              e["data"]["src"]["port"] == src and e["data"]["dst"]["port"] == dst)
+        e = s.wait_for(of_helper("connect", cport, lport), "connect through socketcall")
+        d = e["data"]
+        check_equal((d["socket"], d["dst"]["ip"], d["connected"], d.get("dst_unconfirmed")),
+                    ({"domain": "AF_INET", "type": "SOCK_STREAM", "proto": "TCP"}, "127.0.0.1", True, None),
+                    "connect socket, dst ip, connected")
+        e = s.wait_for(of_helper("accept", cport, lport), "accept through socketcall")
+        check_equal(e["data"]["community_id"], d["community_id"], "accept's flow is the connect's")
+        s.wait_for(of_helper("accept", c2port, lport), "accept4 through socketcall")
+        e = s.wait_for(of_helper("send_data", cport, lport), "send_data by socketcall's send")
+        check_equal((e["data"]["data_size"], e["data"]["dst"]["ip"]), (1000, "127.0.0.1"), "send size, dst ip")
+        assert e["data"]["data_entropy"] > 7, e["data"]["data_entropy"]
+        e = s.wait_for(of_helper("send_data", uport, rport), "send_data by socketcall's sendto")
+        check_equal((e["data"]["data_size"], e["data"]["socket"]["type"]), (1000, "SOCK_DGRAM"), "sendto size, type")
+
 
 TESTS = [
     "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close",
@@ -1562,4 +1591,5 @@ TESTS = [
     "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_send_data_by_write", "test_dns_query",
     "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_prctl", "test_kill",
     "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_process_memory", "test_memfd_create", "test_io_uring", "test_io_uring_files", "test_ia32_syscalls",
+    "test_ia32_socketcall",
 ]

@@ -685,7 +685,7 @@ class Suite:
         check_equal(lines[0], "kunai 0.1.0 check: what this kernel lets the sensor see", "first line")
         head = {l.split()[0]: l.split(None, 1)[1] for l in lines[2:9] if l.strip()}
         check_equal(sorted(head), ["btf", "helpers", "io_uring", "kernel", "lsm", "object", "probes"], "report lines")
-        # the object tier: paths from the kernel's hooks where fentry works
+        # the object tier: paths, targets, peers from the kernel's hooks where fentry works
         obj = head["object"].startswith("yes")
         assert obj or head["object"].startswith("no: "), head["object"]
         if self.require_object_tier:
