@@ -260,6 +260,7 @@ void files_poll(struct files *f, bool expire, files_emit_fn emit, void *ctx)
 	}
 	if (!expire)
 		return;
+	hasher_tick(&f->hasher);
 	now = mono_ns();
 	for (unsigned i = 0; i < f->npending;) {
 		struct pending_event *p = f->pending[i];

@@ -1,10 +1,12 @@
 #include "enrich/hasher.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -115,7 +117,7 @@ static void job_run(struct hasher *h, struct hash_job *job)
 	const char *why = NULL;
 	struct file_key k;
 	bool hit;
-	int fd = fileopen_req(job->req, &h->self, &why);
+	int fd = h->open(job->req, &h->self, &why);
 
 	memset(&job->info, 0, sizeof(job->info));
 	if (fd < 0 || file_key_of(fd, &k)) {
@@ -138,11 +140,27 @@ static void job_run(struct hasher *h, struct hash_job *job)
 	close(fd);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+struct worker_arg {
+	struct hasher *h;
+	struct hasher_thread *me;
+};
+
 static void *worker(void *arg)
 {
-	struct hasher *h = arg;
+	struct worker_arg wa = *(struct worker_arg *)arg;
+	struct hasher *h = wa.h;
+	struct hasher_thread *me = wa.me;
 	uint64_t one = 1;
 
+	free(arg);
 	pthread_mutex_lock(&h->mu);
 	for (;;) {
 		struct hash_job job;
@@ -155,11 +173,13 @@ static void *worker(void *arg)
 		h->todo_head = (h->todo_head + 1) % HASHER_QUEUE;
 		h->todo_len--;
 		h->busy++;
+		me->job_ns = mono_ns();
 		pthread_mutex_unlock(&h->mu);
 		job_run(h, &job);
 		free(job.req);
 		job.req = NULL;
 		pthread_mutex_lock(&h->mu);
+		me->job_ns = 0;
 		h->busy--;
 		/* done has room: a job only enters todo when todo + busy + done
 		 * leave a place for its result */
@@ -169,15 +189,109 @@ static void *worker(void *arg)
 			/* the counter cannot overflow in practice; the loop
 			 * also drains done on its timer */
 		}
+		if (me->left)
+			break; /* replaced while it was stuck */
 	}
+	me->exited = true;
+	pthread_cond_broadcast(&h->exit_cv);
 	pthread_mutex_unlock(&h->mu);
 	return NULL;
 }
 
+/* Under the lock: one more serving thread, in a free slot. */
+static int spawn(struct hasher *h)
+{
+	struct worker_arg *wa;
+
+	for (int i = 0; i < HASHER_THREADS_MAX; i++) {
+		struct hasher_thread *t = &h->th[i];
+
+		if (t->live)
+			continue;
+		wa = malloc(sizeof(*wa));
+		if (!wa)
+			return -ENOMEM;
+		wa->h = h;
+		wa->me = t;
+		memset(t, 0, sizeof(*t));
+		if (pthread_create(&t->th, NULL, worker, wa)) {
+			free(wa);
+			return -EAGAIN;
+		}
+		t->live = true;
+		h->serving++;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+/* Under the lock: join the threads that exited; the number still live. */
+static unsigned reap(struct hasher *h)
+{
+	unsigned live = 0;
+
+	for (int i = 0; i < HASHER_THREADS_MAX; i++) {
+		struct hasher_thread *t = &h->th[i];
+
+		if (t->live && t->exited) {
+			/* it set exited under the lock, which it no longer
+			 * holds: the join is at once */
+			pthread_join(t->th, NULL);
+			if (!t->left)
+				h->serving--;
+			memset(t, 0, sizeof(*t));
+		} else if (t->live) {
+			live++;
+		}
+	}
+	return live;
+}
+
+void hasher_tick(struct hasher *h)
+{
+	uint64_t now = mono_ns();
+
+	if (!h->cache)
+		return;
+	pthread_mutex_lock(&h->mu);
+	reap(h);
+	for (int i = 0; i < HASHER_THREADS_MAX; i++) {
+		struct hasher_thread *t = &h->th[i];
+
+		if (t->live && !t->left && t->job_ns && now - t->job_ns > h->stuck_ns) {
+			t->left = true;
+			h->serving--;
+			h->stuck++;
+		}
+	}
+	while (h->serving < HASHER_THREADS) {
+		int err = spawn(h);
+
+		if (err) {
+			if (!h->at_cap)
+				fprintf(stderr,
+					"kunai: warning: %u file opens or reads have not returned (a file system "
+					"that does not answer?); files are hashed by the %u threads left: %s\n",
+					HASHER_THREADS_MAX - h->serving, h->serving,
+					err == -ENOSPC ? "no more threads" : strerror(-err));
+			h->at_cap = true;
+			break;
+		}
+	}
+	if (h->serving >= HASHER_THREADS)
+		h->at_cap = false;
+	pthread_mutex_unlock(&h->mu);
+}
+
 int hasher_start(struct hasher *h, uint64_t max_size)
 {
+	pthread_condattr_t ca;
+
 	memset(h, 0, sizeof(*h));
 	h->max_size = max_size;
+	h->open = fileopen_req;
+	h->stuck_ns = HASHER_STUCK_NS;
+	h->stop_ns = HASHER_STOP_NS;
 	fileopen_self(&h->self);
 	h->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	h->cache = calloc(HASHER_CACHE, sizeof(*h->cache));
@@ -185,27 +299,51 @@ int hasher_start(struct hasher *h, uint64_t max_size)
 		return -ENOMEM;
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, NULL);
-	for (; h->nthreads < HASHER_THREADS; h->nthreads++) {
-		if (pthread_create(&h->th[h->nthreads], NULL, worker, h))
-			break;
-	}
-	return h->nthreads ? 0 : -EAGAIN;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->exit_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_mutex_lock(&h->mu);
+	while (h->serving < HASHER_THREADS && !spawn(h))
+		;
+	pthread_mutex_unlock(&h->mu);
+	return h->serving ? 0 : -EAGAIN;
 }
 
 void hasher_stop(struct hasher *h)
 {
+	uint64_t end;
+	unsigned live;
+
 	if (!h->cache)
 		return;
+	end = mono_ns() + h->stop_ns;
 	pthread_mutex_lock(&h->mu);
 	h->stop = true;
 	pthread_cond_broadcast(&h->cv);
+	while ((live = reap(h)) && mono_ns() < end) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 50 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&h->exit_cv, &h->mu, &ts);
+	}
 	pthread_mutex_unlock(&h->mu);
-	for (int i = 0; i < h->nthreads; i++)
-		pthread_join(h->th[i], NULL);
+	if (live) {
+		/* threads in an open or read that does not return: left to it,
+		 * with what they use (the process exits next) */
+		fprintf(stderr, "kunai: %u file opens or reads had not returned at the stop: not waited for\n", live);
+		return;
+	}
 	for (unsigned i = 0; i < h->todo_len; i++)
 		free(h->todo[(h->todo_head + i) % HASHER_QUEUE].req);
 	pthread_mutex_destroy(&h->mu);
 	pthread_cond_destroy(&h->cv);
+	pthread_cond_destroy(&h->exit_cv);
 	close(h->efd);
 	free(h->cache);
 	h->cache = NULL;

@@ -4,7 +4,11 @@
  * pool of threads, which open it, look its identity up in a cache of results
  * and hash it on a miss; results come back through a queue and an eventfd
  * the loop polls. The job queue and the cache are bounded; nothing here ever
- * blocks the loop (an open that hangs holds one thread).
+ * blocks the loop. An open that hangs (a FUSE or network file system that
+ * does not answer) holds its thread: after HASHER_STUCK_NS that thread is
+ * left to it and another takes its place, up to HASHER_THREADS_MAX threads
+ * in all, so a file system that never answers cannot stop the hashing of
+ * every other file; a stop does not wait for them either.
  */
 #ifndef KN_HASHER_H
 #define KN_HASHER_H
@@ -16,7 +20,10 @@
 #include "enrich/fileopen.h"
 #include "util/hash.h"
 
-#define HASHER_THREADS 2
+#define HASHER_THREADS 2 /* threads serving the queue */
+#define HASHER_THREADS_MAX 32 /* with those left in a job that hangs */
+#define HASHER_STUCK_NS (3ULL * 1000000000ULL)
+#define HASHER_STOP_NS (2ULL * 1000000000ULL) /* a stop waits at most this */
 #define HASHER_QUEUE 1024
 #define HASHER_CACHE 4096
 
@@ -39,11 +46,22 @@ struct hash_job {
 	struct file_info info; /* the result */
 };
 
+struct hasher_thread {
+	pthread_t th;
+	uint64_t job_ns; /* CLOCK_MONOTONIC start of its job; 0: waiting */
+	bool live; /* created, not joined */
+	bool left; /* stuck in its job: replaced, exits when the job ends */
+	bool exited; /* returned (to be joined) */
+};
+
 struct hasher {
-	pthread_t th[HASHER_THREADS];
-	int nthreads;
+	struct hasher_thread th[HASHER_THREADS_MAX];
+	unsigned serving; /* live threads not left behind */
+	uint64_t stuck; /* jobs that outlasted HASHER_STUCK_NS */
+	bool at_cap; /* a stuck thread could not be replaced (said once) */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	pthread_cond_t exit_cv; /* a thread exited (CLOCK_MONOTONIC) */
 	struct hash_job todo[HASHER_QUEUE];
 	unsigned todo_head, todo_len;
 	struct hash_job done[HASHER_QUEUE];
@@ -53,6 +71,9 @@ struct hasher {
 	bool stop;
 	uint64_t max_size; /* larger files are not hashed */
 	struct fileopen_self self; /* the sensor's view */
+	/* fileopen_req, HASHER_STUCK_NS, HASHER_STOP_NS (tests change them) */
+	int (*open)(const struct file_req *r, const struct fileopen_self *me, const char **why);
+	uint64_t stuck_ns, stop_ns;
 	struct cache_entry {
 		struct file_key key;
 		struct file_info info;
@@ -62,8 +83,13 @@ struct hasher {
 };
 
 int hasher_start(struct hasher *h, uint64_t max_size);
-/* Stop the threads (in-flight jobs finish); results not taken are dropped. */
+/* Stop the threads: jobs in flight have HASHER_STOP_NS to finish; threads
+ * still in one then are left to it (with the hasher's memory: the process
+ * is about to exit). Results not taken are dropped. */
 void hasher_stop(struct hasher *h);
+/* Now and then (the loop's timer): threads stuck in a job are replaced,
+ * those that exited joined. */
+void hasher_tick(struct hasher *h);
 /* Identity of an open file. */
 int file_key_of(int fd, struct file_key *k);
 /* Queue a copy of r. -1 when the queue is full (or no memory). */

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -256,6 +257,83 @@ static void test_disabled_passes_through(void **state)
 	strbuf_free(&line);
 }
 
+/* Opens of the files named "hang*" block until the test writes a byte
+ * per open to this pipe (a FUSE file system that does not answer). */
+static int hang_pipe[2];
+
+static int open_or_hang(const struct file_req *r, const struct fileopen_self *me, const char **why)
+{
+	char c;
+
+	if (!strstr(r->path, "/hang"))
+		return fileopen_req(r, me, why);
+	if (read(hang_pipe[0], &c, 1) != 1)
+		return -1;
+	*why = "released";
+	return -1;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Three opens that hang hold more than the threads there are: they are
+ * left to themselves, new threads hash the next file at once, and the stop
+ * does not wait for them. */
+static struct files hung; /* reachable after the stop: the threads left use it */
+
+static void test_hung_opens(void **state)
+{
+	struct req_set e;
+	struct strbuf line;
+	struct sink k = {0};
+	char path[256];
+	uint64_t t0;
+
+	assert_int_equal(pipe(hang_pipe), 0);
+	strbuf_init(&line);
+	assert_int_equal(files_init(&hung, true, 1 << 20), 0);
+	hung.hasher.open = open_or_hang;
+	hung.hasher.stuck_ns = 100 * 1000000ULL;
+	hung.hasher.stop_ns = 300 * 1000000ULL;
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/hang%d", dir, i);
+		encoded(&e, &line, path);
+		files_submit(&hung, &line, e.reqs, e.n, collect, &k);
+	}
+	make_file("after_hang", "abc", path);
+	encoded(&e, &line, path);
+	files_submit(&hung, &line, e.reqs, e.n, collect, &k);
+	t0 = now_ms();
+	while (k.n < 1 && now_ms() - t0 < 4000) {
+		usleep(20 * 1000);
+		files_poll(&hung, true, collect, &k); /* the loop's timer */
+	}
+	assert_int_equal(k.n, 1);
+	assert_string_equal(k.lines[0], "{\"exe\":{\"path\":\"p\"," ABC_HASHES "},\"x\":1}");
+	assert_true(now_ms() - t0 < 2000);
+	/* (the file may have been hashed before the third open was found stuck) */
+	while (hung.hasher.stuck < 3 && now_ms() - t0 < 4000) {
+		usleep(20 * 1000);
+		files_poll(&hung, true, collect, &k);
+	}
+	assert_int_equal(hung.hasher.stuck, 3);
+	assert_int_equal(hung.hasher.serving, HASHER_THREADS);
+	t0 = now_ms();
+	files_free(&hung);
+	assert_true(now_ms() - t0 < 1000);
+	/* the threads left behind end when their opens do */
+	assert_int_equal(write(hang_pipe[1], "xxx", 3), 3);
+	usleep(100 * 1000);
+	close(hang_pipe[0]);
+	close(hang_pipe[1]);
+	strbuf_free(&line);
+}
+
 static int setup(void **state)
 {
 	return mkdtemp(dir) ? 0 : -1;
@@ -277,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_not_there_or_not_regular),
 		cmocka_unit_test(test_task_view),
 		cmocka_unit_test(test_disabled_passes_through),
+		cmocka_unit_test(test_hung_opens),
 	};
 
 	return cmocka_run_group_tests_name("files", tests, setup, teardown);
