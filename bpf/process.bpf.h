@@ -109,6 +109,12 @@ int BPF_PROG(kn_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 	return 0;
 }
 
+/* The flags the child's own state shows at the fork tracepoint
+ * (clone_flags_observed; not CLONE_VFORK: vfork_done is set after it). */
+#define KN_CLONE_OBSERVED                                                                                     \
+	(CLONE_THREAD | CLONE_PARENT | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |                   \
+	 CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWPID)
+
 static __always_inline u64 clone_flags_observed(struct task_struct *parent, struct task_struct *child)
 {
 	struct nsproxy *pn = BPF_CORE_READ(parent, nsproxy), *cn = BPF_CORE_READ(child, nsproxy);
@@ -143,7 +149,10 @@ static __always_inline u64 clone_flags_observed(struct task_struct *parent, stru
 		if (BPF_CORE_READ(cn, cgroup_ns) != BPF_CORE_READ(pn, cgroup_ns))
 			flags |= CLONE_NEWCGROUP;
 	}
-	if (task_pid_ns_inum(child) != task_pid_ns_inum(parent))
+	/* (the namespace the parent's children get: not its own after an
+	 * unshare(CLONE_NEWPID)) */
+	if (task_pid_ns_inum(child) !=
+	    (pn ? BPF_CORE_READ(pn, pid_ns_for_children, ns.inum) : task_pid_ns_inum(parent)))
 		flags |= CLONE_NEWPID;
 	return flags;
 }
@@ -152,7 +161,9 @@ static __always_inline u64 clone_flags_observed(struct task_struct *parent, stru
 #define KN_CSIGNAL 0xff
 
 /* The flags of the clone syscall the parent is in, as the kernel took them
- * (the exit signal apart); -1 when the fork comes from no such syscall (a
+ * (the exit signal apart): 0; 1 when they were read from the caller's
+ * memory (clone3's struct), which another thread may have rewritten since
+ * the kernel copied it; -1 when the fork comes from no such syscall (a
  * kernel thread, an io_uring worker) or they cannot be had. Read from the
  * parent's syscall registers, or where the kernel lacks bpf_task_pt_regs,
  * from the arguments its kn_stash_<clone> program kept. */
@@ -195,8 +206,8 @@ static __always_inline int clone_flags_real(u64 *flags)
 	case KN_SC_CLONE: *flags = (u32)a0 & ~KN_CSIGNAL; return 0;
 	case KN_SC_FORK: *flags = 0; return 0;
 	case KN_SC_VFORK: *flags = CLONE_VFORK | CLONE_VM; return 0;
-	case KN_SC_CLONE3: /* struct clone_args: flags first */
-		return a0 && !bpf_probe_read_user(flags, sizeof(*flags), (void *)a0) ? 0 : -1;
+	case KN_SC_CLONE3: /* struct clone_args: flags first, in the caller's memory */
+		return a0 && !bpf_probe_read_user(flags, sizeof(*flags), (void *)a0) ? 1 : -1;
 	default: return -1;
 	}
 }
@@ -223,9 +234,13 @@ int BPF_PROG(kn_sched_fork, struct task_struct *parent, struct task_struct *chil
 		return 0;
 	header_fill(&e.hdr, KN_CLONE, child);
 	e.hdr.size = sizeof(e);
-	/* what the kernel was asked for; else what the child shows */
-	if (clone_flags_real(&e.flags))
-		e.flags = clone_flags_observed(parent, child);
+	/* what the kernel was asked for; else what the child shows, which
+	 * also overrides flags read from the caller's memory where it can */
+	switch (clone_flags_real(&e.flags)) {
+	case 0: break;
+	case 1: e.flags = (e.flags & ~KN_CLONE_OBSERVED) | clone_flags_observed(parent, child); break;
+	default: e.flags = clone_flags_observed(parent, child);
+	}
 	kn_emit(&e, sizeof(e), KN_CLONE);
 	return 0;
 }

@@ -480,6 +480,25 @@ class Catalogue:
             n, sum(1 for v in mtime.values() if v == "2000"),
             sum(1 for e in events if e["data"].get("times_unconfirmed"))))
 
+    def test_clone3_racing_flags(self, s):
+        """A thread rewrites clone3's flags (0 to CLONE_FILES) while the call
+        runs: the clone event gives what the kernel took, as each child
+        shows it (its fd table shared or not), never the rewritten flags."""
+        n = 300
+        helper, got = self.run_racer("race_clone3", "race_forks", n)
+        shared = {int(v.split(":")[0]): v.split(":")[1] == "1" for v in got.values()}
+
+        def of_helper(e):
+            return name_is(e, "clone") and e["info"]["task"]["tgid"] in shared
+        events = s.wait_count(of_helper, n, "clone events of the racing helper's children")
+        check_equal(sorted(e["info"]["task"]["tgid"] for e in events), sorted(shared), "one clone event per child")
+        clone_files = 0x400
+        wrong = [(e["info"]["task"]["tgid"], e["data"]["flags"]) for e in events
+                 if bool(int(e["data"]["flags"], 16) & clone_files) != shared[e["info"]["task"]["tgid"]]]
+        check_equal(wrong, [], "clone events whose CLONE_FILES is not the kernel's")
+        check_equal({e["data"]["exe"]["path"] for e in events}, {helper}, "exe of the children")
+        print("  %d clone3 calls, %d took the rewritten CLONE_FILES" % (n, sum(shared.values())))
+
     def test_file_flags(self, s):
         """chattr +i, +a (refused on ext4), -i +a (FS_IOC_SETFLAGS) and FS_IOC_FSSETXATTR:
         what was set and cleared, read from the inode before and after; a
@@ -1585,7 +1604,7 @@ class Catalogue:
 
 TESTS = [
     "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close",
-    "test_file_truncate", "test_file_link", "test_file_times", "test_file_times_racing", "test_file_flags", "test_copy_transfers", "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
+    "test_file_truncate", "test_file_link", "test_file_times", "test_file_times_racing", "test_clone3_racing_flags", "test_file_flags", "test_copy_transfers", "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
     "test_read_config", "test_watched_paths",
     "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_send_data_by_write", "test_dns_query",
