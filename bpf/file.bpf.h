@@ -583,12 +583,26 @@ SYS_EXIT_FAM_NAMED(setxattrat, KN_SC_SETXATTRAT, 5, KN_SETXATTR, KN_FAM_ATTR, 0,
 
 static __always_inline int mount_exit(struct kn_args *st, long ret)
 {
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_names *nm;
 	struct kn_sys *e;
 
 	e = sys_begin(KN_MOUNT, st, ret);
 	if (!e)
 		return 0;
 	sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[1]); /* target */
+	/* source and fs type: the kernel's copies where the object tier
+	 * gave them, else the caller's memory now */
+	nm = bpf_map_lookup_elem(&kn_names, &id);
+	if (nm && (nm->sc == e->sc || (nm->sc == 0 && in_ia32_syscall())) && (nm->resolved & KN_NAMES_MOUNT_STRS)) {
+		if (nm->len[1])
+			sys_put_str(e, &e->str[2], nm->s[1], 0);
+		if (nm->base[1])
+			sys_put_str(e, &e->str[3], nm->s[1] + KN_MOUNT_STR, 0);
+		e->extra[0] = st->args[3]; /* flags */
+		sys_emit(e);
+		return 0;
+	}
 	if (st->args[0])
 		sys_put_str(e, &e->str[2], (const char *)st->args[0], 1); /* source */
 	if (st->args[2])

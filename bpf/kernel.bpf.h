@@ -19,21 +19,70 @@
  * kernel without modules. */
 extern const void modules __ksym __weak;
 
+/* The names entry of the module load this thread is in: made at the
+ * syscall's entry (slot 0: the parameters as the caller gave them), or
+ * here for a 32-bit call (sc 0); slot 1 gets the module's name. */
+static __always_inline struct kn_names *module_names(u64 id)
+{
+	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
+
+	if (nm && (nm->sc == KN_SC_INIT_MODULE || nm->sc == KN_SC_FINIT_MODULE || (nm->sc == 0 && in_ia32_syscall())))
+		return nm;
+	if (!in_ia32_syscall())
+		return NULL;
+	nm = kn_scratch_get();
+	if (!nm)
+		return NULL;
+	nm->sc = 0;
+	nm->len[0] = nm->len[1] = 0;
+	nm->resolved = 0;
+	nm->base[0] = nm->base[1] = 0;
+	if (bpf_map_update_elem(&kn_names, &id, nm, BPF_ANY)) {
+		kn_count(KN_COUNT_NAMES_NOT_KEPT);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&kn_names, &id);
+}
+
+/* The module a load made, as the kernel has it: its name (the module list's
+ * head at the exit may be another load's). Absent on a kernel without
+ * modules. */
+SEC("tp_btf/module_load")
+int BPF_PROG(kn_target_module, struct module *mod)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_names *nm;
+	long r;
+
+	if (kn_is_self(id >> 32))
+		return 0;
+	nm = module_names(id);
+	if (!nm)
+		return 0;
+	r = bpf_probe_read_kernel_str(nm->s[1], sizeof(mod->name), mod->name);
+	nm->len[1] = r > 0 ? r : 0;
+	return 0;
+}
+
 static __always_inline int module_exit(struct kn_args *st, long ret)
 {
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
 	struct kn_sys *e;
 
+	if (nm && nm->sc != st->sc && !(nm->sc == 0 && in_ia32_syscall()))
+		nm = NULL;
 	e = sys_begin(KN_INIT_MODULE, st, ret);
 	if (!e)
 		return 0;
-	/* str[0]: parameters, str[1]: the module file, str[2]: the name */
-	if (st->sc == KN_SC_INIT_MODULE) {
-		sys_put_str(e, &e->str[0], (const char *)st->args[2], 1);
-	} else {
-		sys_put_str(e, &e->str[0], (const char *)st->args[1], 1);
+	/* str[0]: parameters (the kernel's copy on the object tier, else the
+	 * entry's, checked), str[1]: the module file, str[2]: the name */
+	sys_put_slot(e, &e->str[0], (const char *)st->args[st->sc == KN_SC_INIT_MODULE ? 2 : 1], 0);
+	if (st->sc == KN_SC_FINIT_MODULE)
 		sys_put_file(e, &e->str[1], fd_file((long)st->args[0]));
-	}
-	if (ret == 0 && &modules) {
+	if (nm && nm->len[1]) {
+		sys_put_str(e, &e->str[2], nm->s[1], 0);
+	} else if (ret == 0 && &modules) {
 		struct list_head *first = NULL;
 
 		bpf_probe_read_kernel(&first, sizeof(first), &modules);
@@ -48,8 +97,8 @@ static __always_inline int module_exit(struct kn_args *st, long ret)
 	return 0;
 }
 
-SYS_EXIT(init_module, KN_SC_INIT_MODULE, 3, KN_INIT_MODULE, module_exit)
-SYS_EXIT(finit_module, KN_SC_FINIT_MODULE, 3, KN_INIT_MODULE, module_exit)
+SYS_EXIT_NAMED(init_module, KN_SC_INIT_MODULE, 3, KN_INIT_MODULE, module_exit, -1, 2, -1, -1)
+SYS_EXIT_NAMED(finit_module, KN_SC_FINIT_MODULE, 3, KN_INIT_MODULE, module_exit, -1, 1, -1, -1)
 
 /* ---- bpf_prog_load -------------------------------------------------- */
 

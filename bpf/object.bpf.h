@@ -21,6 +21,7 @@
 #include "lib/maps.h"
 #include "lib/path.h"
 #include "lib/sys.h"
+#include "kernel.bpf.h"
 
 /* A hook argument as a plain value (the verifier types it as a kernel
  * object, which a global function such as the path walker does not take). */
@@ -118,9 +119,22 @@ int BPF_PROG(kn_obj_mknod, const struct path *dir, struct dentry *dentry)
 	return obj_name(0, plain(dentry), BPF_CORE_READ(dir, mnt), KN_SC_MKNOD, KN_SC_MKNODAT, KN_SC_MKNODAT);
 }
 
+/* mount: the target, and the kernel's copies of the source and the file
+ * system type (names slot 1: the source in its first half, the type in
+ * its second; KN_NAMES_MOUNT_STRS, their lengths in len[1] and base[1]). */
 SEC("fentry/security_sb_mount")
-int BPF_PROG(kn_obj_mount, const char *dev_name, const struct path *path)
+int BPF_PROG(kn_obj_mount, const char *dev_name, const struct path *path, const char *type)
 {
+	struct kn_names *nm = obj_names(KN_SC_MOUNT, KN_SC_MOUNT, KN_SC_MOUNT);
+	long n;
+
+	if (nm) {
+		n = dev_name ? bpf_probe_read_kernel_str(nm->s[1], KN_MOUNT_STR, plain(dev_name)) : 0;
+		nm->len[1] = n > 0 ? n : 0;
+		n = type ? bpf_probe_read_kernel_str(nm->s[1] + KN_MOUNT_STR, KN_MOUNT_STR, plain(type)) : 0;
+		nm->base[1] = n > 0 ? n : 0;
+		nm->resolved |= KN_NAMES_MOUNT_STRS;
+	}
 	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_MOUNT, KN_SC_MOUNT,
 			KN_SC_MOUNT);
 }
@@ -153,6 +167,26 @@ int BPF_PROG(kn_obj_symlink, const struct path *dir, struct dentry *dentry, cons
 	if (n > 0)
 		obj_resolved(nm, 0, n - 1, n == KN_PATH_MAX ? KN_TRUNCATED : 0);
 	return obj_name(1, plain(dentry), BPF_CORE_READ(dir, mnt), KN_SC_SYMLINK, KN_SC_SYMLINKAT, KN_SC_SYMLINKAT);
+}
+
+/* A module's parameters: the kernel's copy (the first string a module
+ * load copies from its caller; parsing later cuts it up). */
+SEC("fexit/strndup_user")
+int BPF_PROG(kn_obj_modargs, const char *s, long n, char *ret)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
+	long r;
+
+	/* (a 32-bit load has no entry here: its parameters are read at its
+	 * exit, unconfirmed) */
+	if (!nm || (nm->sc != KN_SC_INIT_MODULE && nm->sc != KN_SC_FINIT_MODULE) || (nm->resolved & 1) || !ret ||
+	    (unsigned long)ret >= (unsigned long)-4095)
+		return 0;
+	r = bpf_probe_read_kernel_str(nm->s[0], KN_PATH_MAX, plain(ret));
+	if (r > 0)
+		obj_resolved(nm, 0, r - 1, r == KN_PATH_MAX ? KN_TRUNCATED : 0);
+	return 0;
 }
 
 /* utime, utimes, futimesat and utimensat: the file, and the times as the

@@ -373,6 +373,11 @@ static __always_inline void sys_put_str(struct kn_sys *e, struct kn_str *s, cons
  * (KN_NAME_UNCONFIRMED), as is a name that was not read at entry. By thread;
  * taken at the exit, dropped at thread exit. Allocated per use.
  */
+/* mount's source and type as the kernel copied them (object tier): in
+ * names slot 1, KN_MOUNT_STR bytes each */
+#define KN_NAMES_MOUNT_STRS (1U << 16)
+#define KN_MOUNT_STR (KN_PATH_MAX / 2)
+
 struct kn_names {
 	u32 sc;
 	u32 len[2]; /* bytes with the NUL; 0: not read */

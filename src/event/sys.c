@@ -820,6 +820,9 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		else
 			json_null(j, "module_name");
 		json_strn(j, "args", it.s, it.len);
+		/* the caller's memory changed since the entry's copy */
+		if (x->str[0].flags & KN_NAME_UNCONFIRMED)
+			json_bool(j, "args_unconfirmed", true);
 		if (it2.len)
 			write_file(j, "file", it2.s, it2.len, it2.flags);
 		json_bool(j, "loaded", x->ret == 0);

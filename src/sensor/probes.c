@@ -148,6 +148,8 @@ static const struct probe_rule rules[] = {
 	{"rt_tgsigqueueinfo", T(KN_KILL), false},
 	/* the task a signal went to, whatever pid or pidfd named it */
 	{"kn_target_signal", T(KN_KILL), false},
+	/* the module a load made: its name, the kernel's copy of its parameters */
+	{"kn_target_module", T(KN_INIT_MODULE), false},
 	{"ptrace", T(KN_PTRACE), false},
 	{"process_vm_readv", T(KN_PROCESS_MEMORY), false},
 	{"process_vm_writev", T(KN_PROCESS_MEMORY), false},
@@ -170,6 +172,7 @@ static const struct probe_rule rules[] = {
 	{"kn_obj_chown", T(KN_CHOWN), false},
 	{"kn_obj_mknod", T(KN_FILE_CREATE), false},
 	{"kn_obj_mount", T(KN_MOUNT), false},
+	{"kn_obj_modargs", T(KN_INIT_MODULE), false},
 	{"kn_obj_truncate", T(KN_FILE_TRUNCATE), false},
 	{"kn_obj_link", T(KN_FILE_LINK), false},
 	{"kn_obj_symlink", T(KN_FILE_LINK), false},

@@ -862,6 +862,33 @@ class Catalogue:
         finally:
             subprocess.run(["umount", target], timeout=10)
 
+    def test_mount_racing_type(self, s):
+        """A thread rewrites the file system type ("tmpfs" to "ramfs") while
+        mount runs: on the object tier the event gives the type the kernel
+        mounted (its own copy), never the rewritten one."""
+        n = 100
+        try:
+            helper, got = self.run_racer("race_mount", "race_mounts", n)
+        finally:
+            with open("/proc/self/mounts") as m:
+                left = [l.split()[1] for l in m if "/race_mounts/" in l]
+            for p in left:
+                subprocess.run(["umount", p], timeout=10)
+        check_equal(left, [], "mounts the helper left")
+
+        def of_helper(e):
+            return name_is(e, "mount") and e["data"]["exe"]["path"] == helper
+        events = s.wait_count(of_helper, n, "mount events of the racing helper")
+        check_equal(sorted(e["data"]["path"] for e in events), sorted(got), "one mount event per call")
+        wrong = [(e["data"]["path"], e["data"]["type"], got[e["data"]["path"]]) for e in events
+                 if e["data"]["type"] != got[e["data"]["path"]]]
+        print("  %d mounts, %d of ramfs, %d events with another type than the kernel's" % (
+            n, sum(1 for v in got.values() if v == "ramfs"), len(wrong)))
+        if not self.suite.require_object_tier:
+            raise Skip("no object tier required here: the type is the caller's memory at the exit")
+        check_equal(wrong, [], "mount events whose type is not the one the kernel mounted")
+        check_equal({e["data"]["dev_name"] for e in events}, {"kn_race"}, "source")
+
     # ---- network -----------------------------------------------------------
 
     def test_connect_accept(self, s):
@@ -1211,7 +1238,11 @@ class Catalogue:
 
     def test_init_module(self, s):
         """Both module syscalls, made here with a known image and arguments:
-        finit_module (a file) and init_module (an image in memory)."""
+        finit_module (a file) and init_module (an image in memory). A
+        thread rewrites the parameters once the module exists (the kernel
+        has its copy then): on the object tier the event gives the
+        kernel's copy; elsewhere the entry's copy, or says it is
+        unconfirmed; never the rewrite as confirmed parameters."""
         if not os.path.exists("/proc/modules"):
             # The kernel has no modules: the sensor must have said so.
             assert "init_module events cannot happen on this kernel" in s.stderr(), s.stderr()
@@ -1232,21 +1263,43 @@ class Catalogue:
         with open(ko, "wb") as f:
             f.write(image)
         for syscall in ("finit_module", "init_module"):
-            args = b"numdummies=0"
-            if syscall == "finit_module":
-                fd = os.open(ko, os.O_RDONLY)
-                rc = libc.syscall(SYS_FINIT_MODULE, fd, args, 0)
-                os.close(fd)
-            else:
-                buf = ctypes.create_string_buffer(image, len(image))
-                rc = libc.syscall(SYS_INIT_MODULE, buf, ctypes.c_ulong(len(image)), args)
+            args = ctypes.create_string_buffer(b"numdummies=0")
+            done = threading.Event()
+
+            def rewrite():
+                while not done.is_set():
+                    if os.path.isdir("/sys/module/dummy"):
+                        args.value = b"numdummies=7"
+                        return
+            t = threading.Thread(target=rewrite)
+            t.start()
+            try:
+                if syscall == "finit_module":
+                    fd = os.open(ko, os.O_RDONLY)
+                    rc = libc.syscall(SYS_FINIT_MODULE, fd, args, 0)
+                    os.close(fd)
+                else:
+                    buf = ctypes.create_string_buffer(image, len(image))
+                    rc = libc.syscall(SYS_INIT_MODULE, buf, ctypes.c_ulong(len(image)), args)
+                # what the kernel took: numdummies=N makes N interfaces
+                took = "numdummies=%d" % len([n for n in os.listdir("/sys/class/net") if n.startswith("dummy")])
+            finally:
+                done.set()
+                t.join()
             check_equal(rc, 0, "%s of dummy (errno %d)" % (syscall, ctypes.get_errno()))
             try:
                 e = s.wait_for(mine("init_module", syscall=syscall), syscall)
                 d = e["data"]
                 check_equal(e["info"]["event"]["id"], 20, "event id")
-                check_equal((d["module_name"], d["loaded"], d["args"]), ("dummy", True, "numdummies=0"),
-                            "module_name, loaded, args")
+                check_equal((d["module_name"], d["loaded"]), ("dummy", True), "module_name, loaded")
+                # the kernel's copy on the object tier; else the entry's,
+                # said unconfirmed when the caller's memory changed since
+                print("  %s: the kernel took %s, the event gives %s%s" % (
+                    syscall, took, d["args"], " (unconfirmed)" if d.get("args_unconfirmed") else ""))
+                if self.suite.require_object_tier:
+                    check_equal((d["args"], d.get("args_unconfirmed")), (took, None), "args on the object tier")
+                elif not d.get("args_unconfirmed"):
+                    check_equal(d["args"], took, "args said confirmed")
                 if syscall == "finit_module":
                     check_equal(d["file"]["path"], ko, "module file")
             finally:
@@ -1606,7 +1659,7 @@ TESTS = [
     "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close",
     "test_file_truncate", "test_file_link", "test_file_times", "test_file_times_racing", "test_clone3_racing_flags", "test_file_flags", "test_copy_transfers", "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
     "test_read_config", "test_watched_paths",
-    "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_connect_accept",
+    "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_mount_racing_type", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_send_data_by_write", "test_dns_query",
     "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_prctl", "test_kill",
     "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_process_memory", "test_memfd_create", "test_io_uring", "test_io_uring_files", "test_ia32_syscalls",
