@@ -866,6 +866,8 @@ class Catalogue:
         """A thread rewrites the file system type ("tmpfs" to "ramfs") while
         mount runs: on the object tier the event gives the type the kernel
         mounted (its own copy), never the rewritten one."""
+        if not self.suite.require_object_tier:
+            raise Skip("no object tier required here: the type is the caller's memory at the exit")
         n = 100
         try:
             helper, got = self.run_racer("race_mount", "race_mounts", n)
@@ -882,10 +884,7 @@ class Catalogue:
         check_equal(sorted(e["data"]["path"] for e in events), sorted(got), "one mount event per call")
         wrong = [(e["data"]["path"], e["data"]["type"], got[e["data"]["path"]]) for e in events
                  if e["data"]["type"] != got[e["data"]["path"]]]
-        print("  %d mounts, %d of ramfs, %d events with another type than the kernel's" % (
-            n, sum(1 for v in got.values() if v == "ramfs"), len(wrong)))
-        if not self.suite.require_object_tier:
-            raise Skip("no object tier required here: the type is the caller's memory at the exit")
+        print("  %d mounts, %d of ramfs" % (n, sum(1 for v in got.values() if v == "ramfs")))
         check_equal(wrong, [], "mount events whose type is not the one the kernel mounted")
         check_equal({e["data"]["dev_name"] for e in events}, {"kn_race"}, "source")
 
