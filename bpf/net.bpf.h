@@ -171,6 +171,51 @@ SYS_EXIT(accept4, KN_SC_ACCEPT4, 4, KN_ACCEPT, accept_exit)
 
 /* ---- send_data ------------------------------------------------------ */
 
+/* A message header's peer address and first buffer, as the caller's ABI
+ * lays them out (a 32-bit call's: 32-bit words). 0, or -1 when the header
+ * cannot be read. */
+struct kn_msg {
+	u64 name, iov_base, iov_len;
+	int namelen;
+};
+
+static __always_inline int msg_read(const void *umsg, struct kn_msg *m)
+{
+	if (in_ia32_syscall()) {
+		struct {
+			u32 name;
+			s32 namelen;
+			u32 iov, iovlen, control, controllen, flags;
+		} c = {};
+		struct {
+			u32 base, len;
+		} v = {};
+
+		if (bpf_probe_read_user(&c, sizeof(c), umsg))
+			return -1;
+		m->name = c.name;
+		m->namelen = c.namelen;
+		if (c.iovlen && !bpf_probe_read_user(&v, sizeof(v), (const void *)(u64)c.iov)) {
+			m->iov_base = v.base;
+			m->iov_len = v.len;
+		}
+		return 0;
+	} else {
+		struct user_msghdr u = {};
+		struct iovec iov = {};
+
+		if (bpf_probe_read_user(&u, sizeof(u), umsg))
+			return -1;
+		m->name = (u64)u.msg_name;
+		m->namelen = u.msg_namelen;
+		if (u.msg_iovlen && !bpf_probe_read_user(&iov, sizeof(iov), u.msg_iov)) {
+			m->iov_base = (u64)iov.iov_base;
+			m->iov_len = iov.iov_len;
+		}
+		return 0;
+	}
+}
+
 static __always_inline int send_exit(struct kn_args *st, long ret)
 {
 	struct kn_addr kaddr = {};
@@ -188,15 +233,14 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 		buf = (const void *)st->args[1];
 		uaddr = (const void *)st->args[4];
 	} else {
-		struct user_msghdr m = {};
-		struct iovec iov = {};
+		struct kn_msg m = {};
 
-		bpf_probe_read_user(&m, sizeof(m), (void *)st->args[1]);
-		uaddr = m.msg_name;
-		if (m.msg_iovlen && !bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov)) {
-			buf = iov.iov_base;
-			if ((u64)ret > iov.iov_len)
-				ret = iov.iov_len; /* the first buffer only */
+		msg_read((const void *)st->args[1], &m);
+		uaddr = (const void *)m.name;
+		if (m.iov_base) {
+			buf = (const void *)m.iov_base;
+			if ((u64)ret > m.iov_len)
+				ret = m.iov_len; /* the first buffer only */
 		}
 	}
 	e = sys_begin(KN_SEND_DATA, st, ret);
@@ -263,16 +307,13 @@ static __always_inline int dns_emit(struct kn_args *st, struct sock *sk, const v
 
 static __always_inline int dns_from_msghdr(struct kn_args *st, struct sock *sk, const void *umsg, long len)
 {
-	struct user_msghdr m = {};
-	struct iovec iov = {};
+	struct kn_msg m = {};
 
-	if (bpf_probe_read_user(&m, sizeof(m), umsg) || !m.msg_iovlen)
+	if (msg_read(umsg, &m) || !m.iov_base)
 		return 0;
-	if (bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
-		return 0;
-	if ((u64)len > iov.iov_len)
-		len = iov.iov_len;
-	return dns_emit(st, sk, iov.iov_base, len, m.msg_name);
+	if ((u64)len > m.iov_len)
+		len = m.iov_len;
+	return dns_emit(st, sk, (const void *)m.iov_base, len, (const void *)m.name);
 }
 
 #define KN_MMSG_MAX 4

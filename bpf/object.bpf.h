@@ -41,18 +41,8 @@ static __always_inline struct kn_names *obj_names(u32 sc1, u32 sc2, u32 sc3)
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
 
-	if (!nm && in_ia32_syscall()) {
-		struct kn_names *t = kn_scratch_get();
-
-		if (!t)
-			return NULL;
-		t->sc = 0;
-		t->len[0] = t->len[1] = 0;
-		t->resolved = 0;
-		t->base[0] = t->base[1] = 0;
-		bpf_map_update_elem(&kn_names, &id, t, BPF_ANY);
-		nm = bpf_map_lookup_elem(&kn_names, &id);
-	}
+	if (!nm && in_ia32_syscall())
+		nm = names_start_ia32(id);
 	/* sc 0: started here for a 32-bit call (by this hook or another) */
 	if (!nm || (nm->sc != sc1 && nm->sc != sc2 && nm->sc != sc3 && !(nm->sc == 0 && in_ia32_syscall())))
 		return NULL;
@@ -167,6 +157,37 @@ int BPF_PROG(kn_obj_symlink, const struct path *dir, struct dentry *dentry, cons
 	if (n > 0)
 		obj_resolved(nm, 0, n - 1, n == KN_PATH_MAX ? KN_TRUNCATED : 0);
 	return obj_name(1, plain(dentry), BPF_CORE_READ(dir, mnt), KN_SC_SYMLINK, KN_SC_SYMLINKAT, KN_SC_SYMLINKAT);
+}
+
+/* The kernels that put an idmapping first in security_inode_setxattr:
+ * 5.12 to 6.2 (a user namespace, which vfsmount had then), 6.3 on (a
+ * struct mnt_idmap). */
+struct vfsmount___userns {
+	struct user_namespace *mnt_userns;
+} __attribute__((preserve_access_index));
+
+/* setxattr: the kernel's copy of the attribute's name (names slot 1). The
+ * hook has the dentry alone, without its mount: the path stays the
+ * entry's, checked. */
+SEC("fentry/security_inode_setxattr")
+int kn_obj_setxattr(u64 *ctx)
+{
+	struct kn_names *nm = obj_names(KN_SC_SETXATTR, KN_SC_LSETXATTR, KN_SC_FSETXATTR);
+	const char *name;
+	long n;
+
+	if (!nm)
+		nm = obj_names(KN_SC_SETXATTRAT, KN_SC_SETXATTRAT, KN_SC_SETXATTRAT);
+	if (!nm)
+		return 0;
+	if (bpf_core_type_exists(struct mnt_idmap) || bpf_core_field_exists(struct vfsmount___userns, mnt_userns))
+		name = (const char *)ctx[2];
+	else
+		name = (const char *)ctx[1];
+	n = bpf_probe_read_kernel_str(nm->s[1], KN_PATH_MAX, name);
+	if (n > 0)
+		obj_resolved(nm, 1, n - 1, n == KN_PATH_MAX ? KN_TRUNCATED : 0);
+	return 0;
 }
 
 /* A module's parameters: the kernel's copy (the first string a module
