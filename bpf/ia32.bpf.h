@@ -31,23 +31,6 @@
 
 #if defined(__TARGET_ARCH_x86)
 
-/* 32-bit syscall numbers, then socketcall's calls from
- * KN_IA32_SOCKETCALL on (userland's table, src/sensor/ia32.c) */
-#define KN_IA32_NR_MAX (KN_IA32_SOCKETCALL + 21)
-
-struct kn_ia32_sc {
-	u32 sc; /* KN_SC_*, 0 when not watched */
-	u32 type; /* the event type it serves first */
-	u32 uid16; /* chown16 and kin: 16-bit ids, 0xffff for "unchanged" */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, KN_IA32_NR_MAX);
-	__type(key, u32);
-	__type(value, struct kn_ia32_sc);
-} kn_ia32_sc SEC(".maps");
-
 /* The arguments and result of the 32-bit call that is returning, for the
  * family program kn_ia32_exit tail-calls (same CPU, no sleep between: one
  * slot per CPU). */
@@ -79,6 +62,7 @@ struct {
  * its direct 32-bit syscall does; arguments that cannot be read any more
  * are a counted loss. */
 #define KN_IA32_NR_SOCKETCALL 102
+#define KN_EFAULT 14
 #define KN_SYS_CONNECT 3
 #define KN_SYS_ACCEPT 5
 #define KN_SYS_SEND 9
@@ -115,10 +99,13 @@ static __always_inline void socketcall_exit(struct bpf_raw_tracepoint_args *ctx,
 	if (!w || !w->sc || !c || kn_is_self(id >> 32))
 		return;
 	if (err) {
-		kn_loss_count(w->type);
+		/* (the kernel could not read them either: no call, no loss) */
+		if ((long)ctx->args[1] != -KN_EFAULT)
+			kn_loss_count(w->type);
 		return;
 	}
 	c->a.sc = w->sc;
+	c->a.flags = KN_ARGS_FROM_USER;
 	for (int i = 0; i < 6; i++)
 		c->a.args[i] = argv[i];
 	c->ret = (long)ctx->args[1];
@@ -154,6 +141,7 @@ int kn_ia32_exit(struct bpf_raw_tracepoint_args *ctx)
 		c->a.args[3] = (u32)BPF_CORE_READ(regs, si);
 		c->a.args[4] = (u32)BPF_CORE_READ(regs, di);
 		c->a.args[5] = 0;
+		c->a.flags = 0;
 		if (w->uid16) {
 			/* as the kernel widens them (low2highuid) */
 			c->a.args[1] = (u16)c->a.args[1] == 0xffff ? 0xffffffff : (u16)c->a.args[1];

@@ -60,21 +60,27 @@ static __always_inline int connect_claim(u64 sk, u64 ktime)
 static __always_inline int connect_exit(struct kn_args *st, long ret)
 {
 	struct kn_addr kaddr = {};
-	int kept = peer_take(&kaddr); /* the kernel's copy, or the entry's */
+	u64 ksk;
+	int kept = peer_take(&kaddr, &ksk); /* the kernel's copy, or the entry's */
 	struct kn_sys *e;
 	struct sock *sk;
 
-	sk = file_sock(fd_file((long)st->args[0]));
+	/* the socket the kernel connected (object tier), else the fd's */
+	sk = ksk ? (struct sock *)ksk : file_sock(fd_file((long)st->args[0]));
 	if (!is_inet(sk))
 		return 0;
 	e = sys_begin(KN_CONNECT, st, ret);
 	if (!e)
 		return 0;
 	sock_fill(&e->sock, sk);
+	/* an fd read from the caller's memory (socketcall): which socket it
+	 * names is unconfirmed without the kernel's */
+	if ((st->flags & KN_ARGS_FROM_USER) && !ksk)
+		e->extra[2] = 1;
 	/* the socket's peer where the kernel set it (connected, or in
 	 * progress); else the address asked for (peer_given) */
 	if ((ret != 0 && ret != -KN_EINPROGRESS) || !e->sock.dst.port)
-		e->extra[2] = peer_given(&e->sock.dst, &kaddr, kept, (void *)st->args[1]);
+		e->extra[2] |= peer_given(&e->sock.dst, &kaddr, kept, (void *)st->args[1]);
 	if (ret == -KN_EINPROGRESS && e->sock.type == KN_SOCK_STREAM) {
 		u64 key = (u64)sk;
 		u16 state;
@@ -113,7 +119,7 @@ SEC("tp/syscalls/sys_enter_connect")
 int kn_peer_connect(struct trace_event_raw_sys_enter *ctx)
 {
 	if (!kn_is_self(bpf_get_current_pid_tgid() >> 32))
-		peer_keep((const void *)ctx->args[1], (int)ctx->args[2], 1);
+		peer_keep((const void *)ctx->args[1], (int)ctx->args[2], 1, 0);
 	return 0;
 }
 
@@ -219,14 +225,16 @@ static __always_inline int msg_read(const void *umsg, struct kn_msg *m)
 static __always_inline int send_exit(struct kn_args *st, long ret)
 {
 	struct kn_addr kaddr = {};
-	int kept = peer_take(&kaddr); /* the kernel's copy, or the entry's */
+	u64 ksk;
+	int kept = peer_take(&kaddr, &ksk); /* the kernel's copy, or the entry's */
 	struct kn_sys *e;
 	struct sock *sk;
 	const void *buf = NULL, *uaddr = NULL;
 
 	if (ret < 0 || (u64)ret < kn_send_min)
 		return 0;
-	sk = file_sock(fd_file((long)st->args[0]));
+	/* the socket the kernel sent on (object tier), else the fd's */
+	sk = ksk ? (struct sock *)ksk : file_sock(fd_file((long)st->args[0]));
 	if (!is_inet(sk))
 		return 0;
 	if (st->sc == KN_SC_SENDTO) {
@@ -249,6 +257,8 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 	sock_fill(&e->sock, sk);
 	if (!e->sock.dst.port && (kept || uaddr))
 		e->extra[2] = peer_given(&e->sock.dst, &kaddr, kept, uaddr);
+	if ((st->flags & KN_ARGS_FROM_USER) && !ksk)
+		e->extra[2] = 1; /* socketcall's fd: see connect_exit */
 	if (buf)
 		sys_put_data(e, buf, ret, 1);
 	sys_emit(e);
@@ -262,7 +272,7 @@ SEC("tp/syscalls/sys_enter_sendto")
 int kn_peer_sendto(struct trace_event_raw_sys_enter *ctx)
 {
 	if (ctx->args[4] && !kn_is_self(bpf_get_current_pid_tgid() >> 32))
-		peer_keep((const void *)ctx->args[4], (int)ctx->args[5], 1);
+		peer_keep((const void *)ctx->args[4], (int)ctx->args[5], 1, 0);
 	return 0;
 }
 
@@ -274,7 +284,7 @@ int kn_peer_sendmsg(struct trace_event_raw_sys_enter *ctx)
 	if (kn_is_self(bpf_get_current_pid_tgid() >> 32) ||
 	    bpf_probe_read_user(&m, sizeof(m), (const void *)ctx->args[1]) || !m.msg_name)
 		return 0;
-	peer_keep(m.msg_name, m.msg_namelen, 1);
+	peer_keep(m.msg_name, m.msg_namelen, 1, 0);
 	return 0;
 }
 

@@ -41,8 +41,15 @@ static __always_inline struct kn_names *obj_names(u32 sc1, u32 sc2, u32 sc3)
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
 
-	if (!nm && in_ia32_syscall())
+	/* (a 32-bit call's own hook only: these hooks also run inside other
+	 * calls, an overlayfs copy-up in a rename say) */
+	if (!nm && in_ia32_syscall()) {
+		u32 sc = kn_ia32_current_sc();
+
+		if (!sc || (sc != sc1 && sc != sc2 && sc != sc3))
+			return NULL;
 		nm = names_start_ia32(id);
+	}
 	/* sc 0: started here for a 32-bit call (by this hook or another) */
 	if (!nm || (nm->sc != sc1 && nm->sc != sc2 && nm->sc != sc3 && !(nm->sc == 0 && in_ia32_syscall())))
 		return NULL;
@@ -121,8 +128,12 @@ int BPF_PROG(kn_obj_mount, const char *dev_name, const struct path *path, const 
 	if (nm) {
 		n = dev_name ? bpf_probe_read_kernel_str(nm->s[1], KN_MOUNT_STR, plain(dev_name)) : 0;
 		nm->len[1] = n > 0 ? n : 0;
+		if (n == KN_MOUNT_STR)
+			nm->resolved |= KN_NAMES_MOUNT_SRC_CUT;
 		n = type ? bpf_probe_read_kernel_str(nm->s[1] + KN_MOUNT_STR, KN_MOUNT_STR, plain(type)) : 0;
 		nm->base[1] = n > 0 ? n : 0;
+		if (n == KN_MOUNT_STR)
+			nm->resolved |= KN_NAMES_MOUNT_TYPE_CUT;
 		nm->resolved |= KN_NAMES_MOUNT_STRS;
 	}
 	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_MOUNT, KN_SC_MOUNT,
@@ -174,16 +185,23 @@ int kn_obj_setxattr(u64 *ctx)
 {
 	struct kn_names *nm = obj_names(KN_SC_SETXATTR, KN_SC_LSETXATTR, KN_SC_FSETXATTR);
 	const char *name;
+	u64 a1, a2;
 	long n;
 
 	if (!nm)
 		nm = obj_names(KN_SC_SETXATTRAT, KN_SC_SETXATTRAT, KN_SC_SETXATTRAT);
 	if (!nm)
 		return 0;
+	/* both read at fixed offsets (the kernel refuses a context read at an
+	 * offset computed at run time), one kept */
+	a1 = ctx[1];
+	a2 = ctx[2];
+	barrier_var(a1);
+	barrier_var(a2);
 	if (bpf_core_type_exists(struct mnt_idmap) || bpf_core_field_exists(struct vfsmount___userns, mnt_userns))
-		name = (const char *)ctx[2];
+		name = (const char *)a2;
 	else
-		name = (const char *)ctx[1];
+		name = (const char *)a1;
 	n = bpf_probe_read_kernel_str(nm->s[1], KN_PATH_MAX, name);
 	if (n > 0)
 		obj_resolved(nm, 1, n - 1, n == KN_PATH_MAX ? KN_TRUNCATED : 0);
@@ -269,7 +287,7 @@ SEC("fentry/security_socket_connect")
 int BPF_PROG(kn_obj_connect, struct socket *sock, struct sockaddr *address, int addrlen)
 {
 	if (kn_current_call() == KN_SC_CONNECT)
-		peer_keep(plain(address), addrlen, 0);
+		peer_keep(plain(address), addrlen, 0, (u64)BPF_CORE_READ(sock, sk));
 	return 0;
 }
 
@@ -279,7 +297,7 @@ int BPF_PROG(kn_obj_sendmsg, struct socket *sock, struct msghdr *msg)
 	u32 sc = kn_current_call();
 
 	if (sc == KN_SC_SENDTO || sc == KN_SC_SENDMSG)
-		peer_keep(BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen), 0);
+		peer_keep(BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen), 0, (u64)BPF_CORE_READ(sock, sk));
 	return 0;
 }
 

@@ -28,15 +28,20 @@ int files_init(struct files *f, bool enabled, uint64_t max_size)
 	if (!enabled)
 		return 0;
 	f->kcache = calloc(FILES_KCACHE, sizeof(*f->kcache));
-	if (!f->kcache)
+	f->hasher = calloc(1, sizeof(*f->hasher));
+	if (!f->kcache || !f->hasher)
 		return -ENOMEM;
-	return hasher_start(&f->hasher, max_size);
+	return hasher_start(f->hasher, max_size);
 }
 
 void files_free(struct files *f)
 {
-	if (f->enabled)
-		hasher_stop(&f->hasher);
+	/* (a hasher with threads left in a hung open stays allocated: they
+	 * use it till they return) */
+	if (f->hasher && !hasher_stop(f->hasher)) {
+		free(f->hasher);
+		f->hasher = NULL;
+	}
 	free(f->kcache);
 	f->kcache = NULL;
 	for (unsigned i = 0; i < f->npending; i++) {
@@ -51,7 +56,7 @@ void files_free(struct files *f)
 
 int files_fd(const struct files *f)
 {
-	return f->enabled ? f->hasher.efd : -1;
+	return f->enabled ? f->hasher->efd : -1;
 }
 
 /* Digests by what the kernel said of a file (checked requests only): its
@@ -185,7 +190,7 @@ void files_submit(struct files *f, struct strbuf *line, const struct file_req *r
 			continue;
 		}
 		if (f->npending >= FILES_PENDING_MAX || f->pending_bytes + line->len > FILES_PENDING_BYTES ||
-		    hasher_submit(&f->hasher, &reqs[i], (f->next_id << 1) | (uint64_t)i)) {
+		    hasher_submit(f->hasher, &reqs[i], (f->next_id << 1) | (uint64_t)i)) {
 			slots[i].info.error = "too many files waiting to be hashed";
 			slots[i].done = true;
 			f->overflow++;
@@ -235,9 +240,9 @@ void files_poll(struct files *f, bool expire, files_emit_fn emit, void *ctx)
 
 	if (!f->enabled)
 		return;
-	if (read(f->hasher.efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+	if (read(f->hasher->efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		return;
-	while (hasher_take(&f->hasher, &job)) {
+	while (hasher_take(f->hasher, &job)) {
 		uint64_t id = job.tag >> 1;
 		int s = (int)(job.tag & 1);
 
@@ -260,7 +265,7 @@ void files_poll(struct files *f, bool expire, files_emit_fn emit, void *ctx)
 	}
 	if (!expire)
 		return;
-	hasher_tick(&f->hasher);
+	hasher_tick(f->hasher);
 	now = mono_ns();
 	for (unsigned i = 0; i < f->npending;) {
 		struct pending_event *p = f->pending[i];
@@ -285,7 +290,7 @@ void files_flush(struct files *f, int timeout_ms, files_emit_fn emit, void *ctx)
 	uint64_t end = mono_ns() + (uint64_t)timeout_ms * 1000000ULL;
 
 	while (f->enabled && f->npending && mono_ns() < end) {
-		struct pollfd p = {f->hasher.efd, POLLIN, 0};
+		struct pollfd p = {f->hasher->efd, POLLIN, 0};
 
 		poll(&p, 1, 50);
 		files_poll(f, false, emit, ctx);

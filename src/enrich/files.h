@@ -47,7 +47,7 @@ struct pending_event {
 
 struct files {
 	bool enabled;
-	struct hasher hasher;
+	struct hasher *hasher; /* (on the heap: see files_free) */
 	struct pending_event *pending[FILES_PENDING_MAX];
 	unsigned npending;
 	size_t pending_bytes;

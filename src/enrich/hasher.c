@@ -37,6 +37,10 @@ static void hex(const unsigned char *d, unsigned n, char *out)
 	out[2 * n] = 0;
 }
 
+/* Set when a hasher stops: a file being hashed then is given up between
+ * two reads (the stop does not wait for it, nor does the exit after). */
+static volatile int hashing_stopped;
+
 void file_hash_fd(int fd, uint64_t max_size, struct file_info *out)
 {
 	const EVP_MD *mds[4] = {EVP_md5(), EVP_sha1(), EVP_sha256(), EVP_sha512()};
@@ -77,6 +81,10 @@ void file_hash_fd(int fd, uint64_t max_size, struct file_info *out)
 		}
 		if (n == 0)
 			break;
+		if (hashing_stopped) {
+			out->error = "not hashed: the sensor stopped";
+			goto done;
+		}
 		total += (uint64_t)n;
 		if (total > max_size) {
 			out->error = "too big to hash";
@@ -249,16 +257,17 @@ static unsigned reap(struct hasher *h)
 
 void hasher_tick(struct hasher *h)
 {
-	uint64_t now = mono_ns();
+	uint64_t now;
 
 	if (!h->cache)
 		return;
 	pthread_mutex_lock(&h->mu);
+	now = mono_ns(); /* (after the lock: no job starts after it then) */
 	reap(h);
 	for (int i = 0; i < HASHER_THREADS_MAX; i++) {
 		struct hasher_thread *t = &h->th[i];
 
-		if (t->live && !t->left && t->job_ns && now - t->job_ns > h->stuck_ns) {
+		if (t->live && !t->left && t->job_ns && t->job_ns < now && now - t->job_ns > h->stuck_ns) {
 			t->left = true;
 			h->serving--;
 			h->stuck++;
@@ -288,6 +297,7 @@ int hasher_start(struct hasher *h, uint64_t max_size)
 	pthread_condattr_t ca;
 
 	memset(h, 0, sizeof(*h));
+	hashing_stopped = 0;
 	h->max_size = max_size;
 	h->open = fileopen_req;
 	h->stuck_ns = HASHER_STUCK_NS;
@@ -310,14 +320,15 @@ int hasher_start(struct hasher *h, uint64_t max_size)
 	return h->serving ? 0 : -EAGAIN;
 }
 
-void hasher_stop(struct hasher *h)
+unsigned hasher_stop(struct hasher *h)
 {
 	uint64_t end;
 	unsigned live;
 
 	if (!h->cache)
-		return;
+		return 0;
 	end = mono_ns() + h->stop_ns;
+	hashing_stopped = 1;
 	pthread_mutex_lock(&h->mu);
 	h->stop = true;
 	pthread_cond_broadcast(&h->cv);
@@ -337,7 +348,7 @@ void hasher_stop(struct hasher *h)
 		/* threads in an open or read that does not return: left to it,
 		 * with what they use (the process exits next) */
 		fprintf(stderr, "kunai: %u file opens or reads had not returned at the stop: not waited for\n", live);
-		return;
+		return live;
 	}
 	for (unsigned i = 0; i < h->todo_len; i++)
 		free(h->todo[(h->todo_head + i) % HASHER_QUEUE].req);
@@ -347,6 +358,7 @@ void hasher_stop(struct hasher *h)
 	close(h->efd);
 	free(h->cache);
 	h->cache = NULL;
+	return 0;
 }
 
 static size_t cache_slot(const struct file_key *k)

@@ -84,9 +84,10 @@ struct hasher {
 
 int hasher_start(struct hasher *h, uint64_t max_size);
 /* Stop the threads: jobs in flight have HASHER_STOP_NS to finish; threads
- * still in one then are left to it (with the hasher's memory: the process
- * is about to exit). Results not taken are dropped. */
-void hasher_stop(struct hasher *h);
+ * still in one then are left to it, with the hasher: it must then stay
+ * allocated (the process is about to exit). Results not taken are
+ * dropped. The number of threads left. */
+unsigned hasher_stop(struct hasher *h);
 /* Now and then (the loop's timer): threads stuck in a job are replaced,
  * those that exited joined. */
 void hasher_tick(struct hasher *h);

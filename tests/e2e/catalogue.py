@@ -489,14 +489,14 @@ class Catalogue:
         shared = {int(v.split(":")[0]): v.split(":")[1] == "1" for v in got.values()}
 
         def of_helper(e):
-            return name_is(e, "clone") and e["info"]["task"]["tgid"] in shared
+            return (name_is(e, "clone") and e["info"]["task"]["tgid"] in shared and
+                    e["data"]["exe"]["path"] == helper)
         events = s.wait_count(of_helper, n, "clone events of the racing helper's children")
         check_equal(sorted(e["info"]["task"]["tgid"] for e in events), sorted(shared), "one clone event per child")
         clone_files = 0x400
         wrong = [(e["info"]["task"]["tgid"], e["data"]["flags"]) for e in events
                  if bool(int(e["data"]["flags"], 16) & clone_files) != shared[e["info"]["task"]["tgid"]]]
         check_equal(wrong, [], "clone events whose CLONE_FILES is not the kernel's")
-        check_equal({e["data"]["exe"]["path"] for e in events}, {helper}, "exe of the children")
         print("  %d clone3 calls, %d took the rewritten CLONE_FILES" % (n, sum(shared.values())))
 
     def test_file_flags(self, s):
@@ -848,9 +848,11 @@ class Catalogue:
             n, sum(1 for u in set_.values() if u.endswith("b")), unconfirmed))
         if self.suite.require_object_tier:
             # the kernel's copy of the name (security_inode_setxattr)
-            check_equal([e["data"] for e in events if e["data"]["path"] in set_ and
+            check_equal([(e["data"]["path"], e["data"]["name"], e["data"].get("name_unconfirmed"), set_[e["data"]["path"]])
+                         for e in events if e["data"]["path"] in set_ and
                          (e["data"].get("name_unconfirmed") or e["data"]["name"] != set_[e["data"]["path"]])], [],
-                        "setxattr events of set attributes without the kernel's name, on the object tier")
+                        "setxattr events of set attributes without the kernel's name (path, name, unconfirmed, "
+                        "set), on the object tier")
 
     def test_mount(self, s):
         target = self.path("mnt")
@@ -887,8 +889,9 @@ class Catalogue:
             return name_is(e, "mount") and e["data"]["exe"]["path"] == helper
         events = s.wait_count(of_helper, n, "mount events of the racing helper")
         check_equal(sorted(e["data"]["path"] for e in events), sorted(got), "one mount event per call")
+        # (a failed round, "e": the kernel may have copied a torn name)
         wrong = [(e["data"]["path"], e["data"]["type"], got[e["data"]["path"]]) for e in events
-                 if e["data"]["type"] != got[e["data"]["path"]]]
+                 if got[e["data"]["path"]] != "e" and e["data"]["type"] != got[e["data"]["path"]]]
         print("  %d mounts, %d of ramfs" % (n, sum(1 for v in got.values() if v == "ramfs")))
         check_equal(wrong, [], "mount events whose type is not the one the kernel mounted")
         check_equal({e["data"]["dev_name"] for e in events}, {"kn_race"}, "source")
@@ -1641,6 +1644,8 @@ class Catalogue:
         answers = [dns_response(0x3456, "i32.example.test", "10.7.8.9").hex(),
                    dns_response(0x3457, "sc.example.test", "10.7.8.10").hex()]
         r = subprocess.run([helper] + answers, timeout=10, capture_output=True, text=True)
+        if r.returncode == 77:
+            raise Skip("no 32-bit syscalls on this kernel")
         check_equal(r.returncode, 0, "socketcall helper exit")
         out = r.stdout.split()
         lport, cport, c2port, rport, uport, u2port, u3port = (int(x) for x in out[:7])
@@ -1648,16 +1653,21 @@ class Catalogue:
         def of_helper(name, src, dst):
             return lambda e: (name_is(e, name) and e["data"]["exe"]["path"] == helper and
                               e["data"]["src"]["port"] == src and e["data"]["dst"]["port"] == dst)
+        # the fd is one of socketcall's words, read from memory at the
+        # exit: the socket is the kernel's on the object tier, else
+        # unconfirmed
+        unconfirmed = None if self.suite.require_object_tier else True
         e = s.wait_for(of_helper("connect", cport, lport), "connect through socketcall")
         d = e["data"]
         check_equal((d["socket"], d["dst"]["ip"], d["connected"], d.get("dst_unconfirmed")),
-                    ({"domain": "AF_INET", "type": "SOCK_STREAM", "proto": "TCP"}, "127.0.0.1", True, None),
-                    "connect socket, dst ip, connected")
+                    ({"domain": "AF_INET", "type": "SOCK_STREAM", "proto": "TCP"}, "127.0.0.1", True, unconfirmed),
+                    "connect socket, dst ip, connected, dst_unconfirmed")
         e = s.wait_for(of_helper("accept", cport, lport), "accept through socketcall")
         check_equal(e["data"]["community_id"], d["community_id"], "accept's flow is the connect's")
         s.wait_for(of_helper("accept", c2port, lport), "accept4 through socketcall")
         e = s.wait_for(of_helper("send_data", cport, lport), "send_data by socketcall's send")
-        check_equal((e["data"]["data_size"], e["data"]["dst"]["ip"]), (1000, "127.0.0.1"), "send size, dst ip")
+        check_equal((e["data"]["data_size"], e["data"]["dst"]["ip"], e["data"].get("dst_unconfirmed")),
+                    (1000, "127.0.0.1", unconfirmed), "send size, dst ip, dst_unconfirmed")
         assert e["data"]["data_entropy"] > 7, e["data"]["data_entropy"]
         e = s.wait_for(of_helper("send_data", uport, rport), "send_data by socketcall's sendto")
         check_equal((e["data"]["data_size"], e["data"]["socket"]["type"]), (1000, "SOCK_DGRAM"), "sendto size, type")

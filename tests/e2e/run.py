@@ -743,7 +743,8 @@ class Suite:
         """In a PID namespace of its own, the check finds its actions by the
         ids the kernel gives them: the same summary as test_check's."""
         summary = getattr(self, "check_summary", None)
-        assert summary, "test_check did not pass before it"
+        if not summary:
+            raise Skip("test_check did not pass before it: its summary is what this compares")
         r = subprocess.run(["unshare", "--pid", "--fork", self.kunai, "check"], capture_output=True,
                            timeout=300)
         check_equal(r.returncode, 0, "exit code in a PID namespace:\n" + r.stdout.decode())

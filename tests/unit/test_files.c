@@ -284,7 +284,7 @@ static uint64_t now_ms(void)
 /* Three opens that hang hold more than the threads there are: they are
  * left to themselves, new threads hash the next file at once, and the stop
  * does not wait for them. */
-static struct files hung; /* reachable after the stop: the threads left use it */
+static struct files hung;
 
 static void test_hung_opens(void **state)
 {
@@ -297,9 +297,9 @@ static void test_hung_opens(void **state)
 	assert_int_equal(pipe(hang_pipe), 0);
 	strbuf_init(&line);
 	assert_int_equal(files_init(&hung, true, 1 << 20), 0);
-	hung.hasher.open = open_or_hang;
-	hung.hasher.stuck_ns = 100 * 1000000ULL;
-	hung.hasher.stop_ns = 300 * 1000000ULL;
+	hung.hasher->open = open_or_hang;
+	hung.hasher->stuck_ns = 100 * 1000000ULL;
+	hung.hasher->stop_ns = 300 * 1000000ULL;
 	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/hang%d", dir, i);
 		encoded(&e, &line, path);
@@ -317,12 +317,12 @@ static void test_hung_opens(void **state)
 	assert_string_equal(k.lines[0], "{\"exe\":{\"path\":\"p\"," ABC_HASHES "},\"x\":1}");
 	assert_true(now_ms() - t0 < 2000);
 	/* (the file may have been hashed before the third open was found stuck) */
-	while (hung.hasher.stuck < 3 && now_ms() - t0 < 4000) {
+	while (hung.hasher->stuck < 3 && now_ms() - t0 < 4000) {
 		usleep(20 * 1000);
 		files_poll(&hung, true, collect, &k);
 	}
-	assert_int_equal(hung.hasher.stuck, 3);
-	assert_int_equal(hung.hasher.serving, HASHER_THREADS);
+	assert_int_equal(hung.hasher->stuck, 3);
+	assert_int_equal(hung.hasher->serving, HASHER_THREADS);
 	t0 = now_ms();
 	files_free(&hung);
 	assert_true(now_ms() - t0 < 1000);
