@@ -595,16 +595,10 @@ static __always_inline int mount_exit(struct kn_args *st, long ret)
 	 * gave them, else the caller's memory now */
 	nm = bpf_map_lookup_elem(&kn_names, &id);
 	if (nm && (nm->sc == e->sc || (nm->sc == 0 && in_ia32_syscall())) && (nm->resolved & KN_NAMES_MOUNT_STRS)) {
-		if (nm->len[1]) {
+		if (nm->len[1])
 			sys_put_str(e, &e->str[2], nm->s[1], 0);
-			if (nm->resolved & KN_NAMES_MOUNT_SRC_CUT)
-				e->str[2].flags |= KN_TRUNCATED;
-		}
-		if (nm->base[1]) {
+		if (nm->base[1])
 			sys_put_str(e, &e->str[3], nm->s[1] + KN_MOUNT_STR, 0);
-			if (nm->resolved & KN_NAMES_MOUNT_TYPE_CUT)
-				e->str[3].flags |= KN_TRUNCATED;
-		}
 		e->extra[0] = st->args[3]; /* flags */
 		sys_emit(e);
 		return 0;

@@ -31,6 +31,23 @@
 
 #if defined(__TARGET_ARCH_x86)
 
+/* 32-bit syscall numbers, then socketcall's calls from
+ * KN_IA32_SOCKETCALL on (userland's table, src/sensor/ia32.c) */
+#define KN_IA32_NR_MAX (KN_IA32_SOCKETCALL + 21)
+
+struct kn_ia32_sc {
+	u32 sc; /* KN_SC_*, 0 when not watched */
+	u32 type; /* the event type it serves first */
+	u32 uid16; /* chown16 and kin: 16-bit ids, 0xffff for "unchanged" */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KN_IA32_NR_MAX);
+	__type(key, u32);
+	__type(value, struct kn_ia32_sc);
+} kn_ia32_sc SEC(".maps");
+
 /* The arguments and result of the 32-bit call that is returning, for the
  * family program kn_ia32_exit tail-calls (same CPU, no sleep between: one
  * slot per CPU). */
@@ -62,15 +79,12 @@ struct {
  * its direct 32-bit syscall does; arguments that cannot be read any more
  * are a counted loss. */
 #define KN_IA32_NR_SOCKETCALL 102
-#define KN_EFAULT 14
 #define KN_SYS_CONNECT 3
 #define KN_SYS_ACCEPT 5
 #define KN_SYS_SEND 9
 #define KN_SYS_RECV 10
 #define KN_SYS_SENDTO 11
 #define KN_SYS_RECVFROM 12
-#define KN_SYS_SENDMSG 16
-#define KN_SYS_RECVMSG 17
 #define KN_SYS_ACCEPT4 18
 
 static __always_inline void socketcall_exit(struct bpf_raw_tracepoint_args *ctx, struct pt_regs *regs, u64 id)
@@ -83,9 +97,7 @@ static __always_inline void socketcall_exit(struct bpf_raw_tracepoint_args *ctx,
 
 	switch (call) {
 	case KN_SYS_CONNECT:
-	case KN_SYS_ACCEPT:
-	case KN_SYS_SENDMSG:
-	case KN_SYS_RECVMSG: err = bpf_probe_read_user(argv, 3 * sizeof(u32), uargs); break;
+	case KN_SYS_ACCEPT: err = bpf_probe_read_user(argv, 3 * sizeof(u32), uargs); break;
 	case KN_SYS_SEND:
 	case KN_SYS_RECV:
 	case KN_SYS_ACCEPT4: err = bpf_probe_read_user(argv, 4 * sizeof(u32), uargs); break;
@@ -99,13 +111,10 @@ static __always_inline void socketcall_exit(struct bpf_raw_tracepoint_args *ctx,
 	if (!w || !w->sc || !c || kn_is_self(id >> 32))
 		return;
 	if (err) {
-		/* (the kernel could not read them either: no call, no loss) */
-		if ((long)ctx->args[1] != -KN_EFAULT)
-			kn_loss_count(w->type);
+		kn_loss_count(w->type);
 		return;
 	}
 	c->a.sc = w->sc;
-	c->a.flags = KN_ARGS_FROM_USER;
 	for (int i = 0; i < 6; i++)
 		c->a.args[i] = argv[i];
 	c->ret = (long)ctx->args[1];
@@ -141,7 +150,6 @@ int kn_ia32_exit(struct bpf_raw_tracepoint_args *ctx)
 		c->a.args[3] = (u32)BPF_CORE_READ(regs, si);
 		c->a.args[4] = (u32)BPF_CORE_READ(regs, di);
 		c->a.args[5] = 0;
-		c->a.flags = 0;
 		if (w->uid16) {
 			/* as the kernel widens them (low2highuid) */
 			c->a.args[1] = (u16)c->a.args[1] == 0xffff ? 0xffffffff : (u16)c->a.args[1];
@@ -230,18 +238,15 @@ IA32_FAMILY(conn, {
 		accept_exit(&a, ret);
 })
 
-/* sendto and sendmsg, and recvfrom's and recvmsg's DNS answers (32-bit
- * message headers: msg_read; recvmmsg left out for the verifier of older
- * kernels) */
+/* sendto, and recvfrom's DNS answers (recv_exit's other cases, which no
+ * 32-bit call reaches, left out for the verifier of older kernels) */
 IA32_FAMILY(msg, {
-	if (a.sc == KN_SC_SENDTO || a.sc == KN_SC_SENDMSG) {
+	if (a.sc == KN_SC_SENDTO) {
 		send_exit(&a, ret);
 	} else if (ret > 0) {
 		struct sock *sk = file_sock(fd_file(a.args[0]));
 
-		if (is_inet(sk) && a.sc == KN_SC_RECVMSG)
-			dns_from_msghdr(&a, sk, (const void *)a.args[1], ret);
-		else if (is_inet(sk))
+		if (is_inet(sk))
 			dns_emit(&a, sk, (const void *)a.args[1], ret, (const void *)a.args[4]);
 	}
 })

@@ -28,7 +28,20 @@ static __always_inline struct kn_names *module_names(u64 id)
 
 	if (nm && (nm->sc == KN_SC_INIT_MODULE || nm->sc == KN_SC_FINIT_MODULE || (nm->sc == 0 && in_ia32_syscall())))
 		return nm;
-	return in_ia32_syscall() ? names_start_ia32(id) : NULL;
+	if (!in_ia32_syscall())
+		return NULL;
+	nm = kn_scratch_get();
+	if (!nm)
+		return NULL;
+	nm->sc = 0;
+	nm->len[0] = nm->len[1] = 0;
+	nm->resolved = 0;
+	nm->base[0] = nm->base[1] = 0;
+	if (bpf_map_update_elem(&kn_names, &id, nm, BPF_ANY)) {
+		kn_count(KN_COUNT_NAMES_NOT_KEPT);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&kn_names, &id);
 }
 
 /* The module a load made, as the kernel has it: its name (the module list's

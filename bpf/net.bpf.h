@@ -60,27 +60,21 @@ static __always_inline int connect_claim(u64 sk, u64 ktime)
 static __always_inline int connect_exit(struct kn_args *st, long ret)
 {
 	struct kn_addr kaddr = {};
-	u64 ksk;
-	int kept = peer_take(&kaddr, &ksk); /* the kernel's copy, or the entry's */
+	int kept = peer_take(&kaddr); /* the kernel's copy, or the entry's */
 	struct kn_sys *e;
 	struct sock *sk;
 
-	/* the socket the kernel connected (object tier), else the fd's */
-	sk = ksk ? (struct sock *)ksk : file_sock(fd_file((long)st->args[0]));
+	sk = file_sock(fd_file((long)st->args[0]));
 	if (!is_inet(sk))
 		return 0;
 	e = sys_begin(KN_CONNECT, st, ret);
 	if (!e)
 		return 0;
 	sock_fill(&e->sock, sk);
-	/* an fd read from the caller's memory (socketcall): which socket it
-	 * names is unconfirmed without the kernel's */
-	if ((st->flags & KN_ARGS_FROM_USER) && !ksk)
-		e->extra[2] = 1;
 	/* the socket's peer where the kernel set it (connected, or in
 	 * progress); else the address asked for (peer_given) */
 	if ((ret != 0 && ret != -KN_EINPROGRESS) || !e->sock.dst.port)
-		e->extra[2] |= peer_given(&e->sock.dst, &kaddr, kept, (void *)st->args[1]);
+		e->extra[2] = peer_given(&e->sock.dst, &kaddr, kept, (void *)st->args[1]);
 	if (ret == -KN_EINPROGRESS && e->sock.type == KN_SOCK_STREAM) {
 		u64 key = (u64)sk;
 		u16 state;
@@ -119,7 +113,7 @@ SEC("tp/syscalls/sys_enter_connect")
 int kn_peer_connect(struct trace_event_raw_sys_enter *ctx)
 {
 	if (!kn_is_self(bpf_get_current_pid_tgid() >> 32))
-		peer_keep((const void *)ctx->args[1], (int)ctx->args[2], 1, 0);
+		peer_keep((const void *)ctx->args[1], (int)ctx->args[2], 1);
 	return 0;
 }
 
@@ -177,78 +171,32 @@ SYS_EXIT(accept4, KN_SC_ACCEPT4, 4, KN_ACCEPT, accept_exit)
 
 /* ---- send_data ------------------------------------------------------ */
 
-/* A message header's peer address and first buffer, as the caller's ABI
- * lays them out (a 32-bit call's: 32-bit words). 0, or -1 when the header
- * cannot be read. */
-struct kn_msg {
-	u64 name, iov_base, iov_len;
-	int namelen;
-};
-
-static __always_inline int msg_read(const void *umsg, struct kn_msg *m)
-{
-	if (in_ia32_syscall()) {
-		struct {
-			u32 name;
-			s32 namelen;
-			u32 iov, iovlen, control, controllen, flags;
-		} c = {};
-		struct {
-			u32 base, len;
-		} v = {};
-
-		if (bpf_probe_read_user(&c, sizeof(c), umsg))
-			return -1;
-		m->name = c.name;
-		m->namelen = c.namelen;
-		if (c.iovlen && !bpf_probe_read_user(&v, sizeof(v), (const void *)(u64)c.iov)) {
-			m->iov_base = v.base;
-			m->iov_len = v.len;
-		}
-		return 0;
-	} else {
-		struct user_msghdr u = {};
-		struct iovec iov = {};
-
-		if (bpf_probe_read_user(&u, sizeof(u), umsg))
-			return -1;
-		m->name = (u64)u.msg_name;
-		m->namelen = u.msg_namelen;
-		if (u.msg_iovlen && !bpf_probe_read_user(&iov, sizeof(iov), u.msg_iov)) {
-			m->iov_base = (u64)iov.iov_base;
-			m->iov_len = iov.iov_len;
-		}
-		return 0;
-	}
-}
-
 static __always_inline int send_exit(struct kn_args *st, long ret)
 {
 	struct kn_addr kaddr = {};
-	u64 ksk;
-	int kept = peer_take(&kaddr, &ksk); /* the kernel's copy, or the entry's */
+	int kept = peer_take(&kaddr); /* the kernel's copy, or the entry's */
 	struct kn_sys *e;
 	struct sock *sk;
 	const void *buf = NULL, *uaddr = NULL;
 
 	if (ret < 0 || (u64)ret < kn_send_min)
 		return 0;
-	/* the socket the kernel sent on (object tier), else the fd's */
-	sk = ksk ? (struct sock *)ksk : file_sock(fd_file((long)st->args[0]));
+	sk = file_sock(fd_file((long)st->args[0]));
 	if (!is_inet(sk))
 		return 0;
 	if (st->sc == KN_SC_SENDTO) {
 		buf = (const void *)st->args[1];
 		uaddr = (const void *)st->args[4];
 	} else {
-		struct kn_msg m = {};
+		struct user_msghdr m = {};
+		struct iovec iov = {};
 
-		msg_read((const void *)st->args[1], &m);
-		uaddr = (const void *)m.name;
-		if (m.iov_base) {
-			buf = (const void *)m.iov_base;
-			if ((u64)ret > m.iov_len)
-				ret = m.iov_len; /* the first buffer only */
+		bpf_probe_read_user(&m, sizeof(m), (void *)st->args[1]);
+		uaddr = m.msg_name;
+		if (m.msg_iovlen && !bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov)) {
+			buf = iov.iov_base;
+			if ((u64)ret > iov.iov_len)
+				ret = iov.iov_len; /* the first buffer only */
 		}
 	}
 	e = sys_begin(KN_SEND_DATA, st, ret);
@@ -257,8 +205,6 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 	sock_fill(&e->sock, sk);
 	if (!e->sock.dst.port && (kept || uaddr))
 		e->extra[2] = peer_given(&e->sock.dst, &kaddr, kept, uaddr);
-	if ((st->flags & KN_ARGS_FROM_USER) && !ksk)
-		e->extra[2] = 1; /* socketcall's fd: see connect_exit */
 	if (buf)
 		sys_put_data(e, buf, ret, 1);
 	sys_emit(e);
@@ -272,7 +218,7 @@ SEC("tp/syscalls/sys_enter_sendto")
 int kn_peer_sendto(struct trace_event_raw_sys_enter *ctx)
 {
 	if (ctx->args[4] && !kn_is_self(bpf_get_current_pid_tgid() >> 32))
-		peer_keep((const void *)ctx->args[4], (int)ctx->args[5], 1, 0);
+		peer_keep((const void *)ctx->args[4], (int)ctx->args[5], 1);
 	return 0;
 }
 
@@ -284,7 +230,7 @@ int kn_peer_sendmsg(struct trace_event_raw_sys_enter *ctx)
 	if (kn_is_self(bpf_get_current_pid_tgid() >> 32) ||
 	    bpf_probe_read_user(&m, sizeof(m), (const void *)ctx->args[1]) || !m.msg_name)
 		return 0;
-	peer_keep(m.msg_name, m.msg_namelen, 1, 0);
+	peer_keep(m.msg_name, m.msg_namelen, 1);
 	return 0;
 }
 
@@ -317,13 +263,16 @@ static __always_inline int dns_emit(struct kn_args *st, struct sock *sk, const v
 
 static __always_inline int dns_from_msghdr(struct kn_args *st, struct sock *sk, const void *umsg, long len)
 {
-	struct kn_msg m = {};
+	struct user_msghdr m = {};
+	struct iovec iov = {};
 
-	if (msg_read(umsg, &m) || !m.iov_base)
+	if (bpf_probe_read_user(&m, sizeof(m), umsg) || !m.msg_iovlen)
 		return 0;
-	if ((u64)len > m.iov_len)
-		len = m.iov_len;
-	return dns_emit(st, sk, (const void *)m.iov_base, len, (const void *)m.name);
+	if (bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
+		return 0;
+	if ((u64)len > iov.iov_len)
+		len = iov.iov_len;
+	return dns_emit(st, sk, iov.iov_base, len, m.msg_name);
 }
 
 #define KN_MMSG_MAX 4

@@ -41,14 +41,17 @@ static __always_inline struct kn_names *obj_names(u32 sc1, u32 sc2, u32 sc3)
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
 
-	/* (a 32-bit call's own hook only: these hooks also run inside other
-	 * calls, an overlayfs copy-up in a rename say) */
 	if (!nm && in_ia32_syscall()) {
-		u32 sc = kn_ia32_current_sc();
+		struct kn_names *t = kn_scratch_get();
 
-		if (!sc || (sc != sc1 && sc != sc2 && sc != sc3))
+		if (!t)
 			return NULL;
-		nm = names_start_ia32(id);
+		t->sc = 0;
+		t->len[0] = t->len[1] = 0;
+		t->resolved = 0;
+		t->base[0] = t->base[1] = 0;
+		bpf_map_update_elem(&kn_names, &id, t, BPF_ANY);
+		nm = bpf_map_lookup_elem(&kn_names, &id);
 	}
 	/* sc 0: started here for a 32-bit call (by this hook or another) */
 	if (!nm || (nm->sc != sc1 && nm->sc != sc2 && nm->sc != sc3 && !(nm->sc == 0 && in_ia32_syscall())))
@@ -128,12 +131,8 @@ int BPF_PROG(kn_obj_mount, const char *dev_name, const struct path *path, const 
 	if (nm) {
 		n = dev_name ? bpf_probe_read_kernel_str(nm->s[1], KN_MOUNT_STR, plain(dev_name)) : 0;
 		nm->len[1] = n > 0 ? n : 0;
-		if (n == KN_MOUNT_STR)
-			nm->resolved |= KN_NAMES_MOUNT_SRC_CUT;
 		n = type ? bpf_probe_read_kernel_str(nm->s[1] + KN_MOUNT_STR, KN_MOUNT_STR, plain(type)) : 0;
 		nm->base[1] = n > 0 ? n : 0;
-		if (n == KN_MOUNT_STR)
-			nm->resolved |= KN_NAMES_MOUNT_TYPE_CUT;
 		nm->resolved |= KN_NAMES_MOUNT_STRS;
 	}
 	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_MOUNT, KN_SC_MOUNT,
@@ -168,44 +167,6 @@ int BPF_PROG(kn_obj_symlink, const struct path *dir, struct dentry *dentry, cons
 	if (n > 0)
 		obj_resolved(nm, 0, n - 1, n == KN_PATH_MAX ? KN_TRUNCATED : 0);
 	return obj_name(1, plain(dentry), BPF_CORE_READ(dir, mnt), KN_SC_SYMLINK, KN_SC_SYMLINKAT, KN_SC_SYMLINKAT);
-}
-
-/* The kernels that put an idmapping first in security_inode_setxattr:
- * 5.12 to 6.2 (a user namespace, which vfsmount had then), 6.3 on (a
- * struct mnt_idmap). */
-struct vfsmount___userns {
-	struct user_namespace *mnt_userns;
-} __attribute__((preserve_access_index));
-
-/* setxattr: the kernel's copy of the attribute's name (names slot 1). The
- * hook has the dentry alone, without its mount: the path stays the
- * entry's, checked. */
-SEC("fentry/security_inode_setxattr")
-int kn_obj_setxattr(u64 *ctx)
-{
-	struct kn_names *nm = obj_names(KN_SC_SETXATTR, KN_SC_LSETXATTR, KN_SC_FSETXATTR);
-	const char *name;
-	u64 a1, a2;
-	long n;
-
-	if (!nm)
-		nm = obj_names(KN_SC_SETXATTRAT, KN_SC_SETXATTRAT, KN_SC_SETXATTRAT);
-	if (!nm)
-		return 0;
-	/* both read at fixed offsets (the kernel refuses a context read at an
-	 * offset computed at run time), one kept */
-	a1 = ctx[1];
-	a2 = ctx[2];
-	barrier_var(a1);
-	barrier_var(a2);
-	if (bpf_core_type_exists(struct mnt_idmap) || bpf_core_field_exists(struct vfsmount___userns, mnt_userns))
-		name = (const char *)a2;
-	else
-		name = (const char *)a1;
-	n = bpf_probe_read_kernel_str(nm->s[1], KN_PATH_MAX, name);
-	if (n > 0)
-		obj_resolved(nm, 1, n - 1, n == KN_PATH_MAX ? KN_TRUNCATED : 0);
-	return 0;
 }
 
 /* A module's parameters: the kernel's copy (the first string a module
@@ -287,7 +248,7 @@ SEC("fentry/security_socket_connect")
 int BPF_PROG(kn_obj_connect, struct socket *sock, struct sockaddr *address, int addrlen)
 {
 	if (kn_current_call() == KN_SC_CONNECT)
-		peer_keep(plain(address), addrlen, 0, (u64)BPF_CORE_READ(sock, sk));
+		peer_keep(plain(address), addrlen, 0);
 	return 0;
 }
 
@@ -297,7 +258,7 @@ int BPF_PROG(kn_obj_sendmsg, struct socket *sock, struct msghdr *msg)
 	u32 sc = kn_current_call();
 
 	if (sc == KN_SC_SENDTO || sc == KN_SC_SENDMSG)
-		peer_keep(BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen), 0, (u64)BPF_CORE_READ(sock, sk));
+		peer_keep(BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen), 0);
 	return 0;
 }
 

@@ -229,24 +229,18 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(kn_sched_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct kn_clone e = {};
-	u64 seen, mask;
-	int real;
 
 	if (kn_is_self(BPF_CORE_READ(parent, tgid)))
 		return 0;
 	header_fill(&e.hdr, KN_CLONE, child);
 	e.hdr.size = sizeof(e);
 	/* what the kernel was asked for; else what the child shows, which
-	 * also overrides flags read from the caller's memory where it can (one
-	 * inlined copy of each: the verifier walks this for every fork path) */
-	real = clone_flags_real(&e.flags);
-	seen = clone_flags_observed(parent, child);
-	/* (a thread's real parent says nothing of CLONE_PARENT: bit 16 to 15) */
-	mask = KN_CLONE_OBSERVED & ~((seen & CLONE_THREAD) >> 1);
-	if (real < 0)
-		e.flags = seen;
-	else if (real > 0)
-		e.flags = (e.flags & ~mask) | seen;
+	 * also overrides flags read from the caller's memory where it can */
+	switch (clone_flags_real(&e.flags)) {
+	case 0: break;
+	case 1: e.flags = (e.flags & ~KN_CLONE_OBSERVED) | clone_flags_observed(parent, child); break;
+	default: e.flags = clone_flags_observed(parent, child);
+	}
 	kn_emit(&e, sizeof(e), KN_CLONE);
 	return 0;
 }

@@ -44,12 +44,8 @@ struct {
 struct kn_args {
 	u64 args[6];
 	u32 sc;
-	u32 flags; /* KN_ARGS_* */
+	u32 _pad;
 };
-
-/* The arguments were read from the caller's memory (the 32-bit
- * socketcall's words), not from its registers. */
-#define KN_ARGS_FROM_USER 1
 
 /* Stashed arguments, by thread (pid_tgid). Taken by the syscall's exit,
  * dropped when the thread exits: nothing lingers. Sized (and allocated)

@@ -100,7 +100,6 @@ static __always_inline int sys_args(struct kn_args *a, u32 sc)
 		a->args[3] = KN_SYSARG(regs, 3);
 		a->args[4] = KN_SYSARG(regs, 4);
 		a->args[5] = 0; /* no syscall watched here needs its sixth */
-		a->flags = 0;
 		return 0;
 	}
 	return sys_args_stashed(a, sc);
@@ -134,15 +133,6 @@ static __always_inline u32 kn_current_call(void)
 			case 335: return KN_SC_RT_TGSIGQUEUEINFO;
 			case 362: return KN_SC_CONNECT;
 			case 369: return KN_SC_SENDTO;
-			case 370: return KN_SC_SENDMSG;
-			case 102: /* socketcall: the call, in a register */
-				switch ((u32)regs->bx) {
-				case 3: return KN_SC_CONNECT;
-				case 9:
-				case 11: return KN_SC_SENDTO;
-				case 16: return KN_SC_SENDMSG;
-				}
-				return 0;
 			case 347: return KN_SC_PROCESS_VM_READV;
 			case 348: return KN_SC_PROCESS_VM_WRITEV;
 			case 424: return KN_SC_PIDFD_SEND_SIGNAL;
@@ -213,8 +203,6 @@ static __always_inline u32 kn_current_call(void)
 struct kn_peer_obj {
 	struct sockaddr_in6 sa; /* (a sockaddr_in in its first bytes) */
 	u32 user; /* read from the caller at entry, not the kernel's copy */
-	u32 has_addr; /* 0: the call gave none (sk alone kept) */
-	u64 sk; /* the struct sock the kernel used (object tier), or 0 */
 };
 
 struct {
@@ -226,28 +214,24 @@ struct {
 } kn_peer SEC(".maps");
 
 /* The address at addr (len bytes; kernel memory, or the caller's when
- * user) is the running call's; sk: the socket the kernel used for it (the
- * object tier's hooks), 0 when not known. */
-static __always_inline void peer_keep(const void *addr, int len, int user, u64 sk)
+ * user) is the running call's. */
+static __always_inline void peer_keep(const void *addr, int len, int user)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_peer_obj o = {};
+	long err;
 
-	if (addr && len > 0) {
-		long err;
-
-		if (len > (int)sizeof(o.sa))
-			len = sizeof(o.sa);
-		if (user)
-			err = bpf_probe_read_user(&o.sa, len & 0x3f, addr);
-		else
-			err = bpf_probe_read_kernel(&o.sa, len & 0x3f, addr);
-		o.has_addr = !err;
-	}
-	if (!o.has_addr && !sk)
+	if (!addr || len <= 0)
+		return;
+	if (len > (int)sizeof(o.sa))
+		len = sizeof(o.sa);
+	if (user)
+		err = bpf_probe_read_user(&o.sa, len & 0x3f, addr);
+	else
+		err = bpf_probe_read_kernel(&o.sa, len & 0x3f, addr);
+	if (err)
 		return;
 	o.user = user;
-	o.sk = sk;
 	bpf_map_update_elem(&kn_peer, &id, &o, BPF_ANY);
 }
 
@@ -392,8 +376,6 @@ static __always_inline void sys_put_str(struct kn_sys *e, struct kn_str *s, cons
 /* mount's source and type as the kernel copied them (object tier): in
  * names slot 1, KN_MOUNT_STR bytes each */
 #define KN_NAMES_MOUNT_STRS (1U << 16)
-#define KN_NAMES_MOUNT_SRC_CUT (1U << 17) /* the source was cut */
-#define KN_NAMES_MOUNT_TYPE_CUT (1U << 18) /* the type was cut */
 #define KN_MOUNT_STR (KN_PATH_MAX / 2)
 
 struct kn_names {
@@ -415,65 +397,6 @@ struct {
 	__type(key, u64);
 	__type(value, struct kn_names);
 } kn_names SEC(".maps");
-
-#if defined(__TARGET_ARCH_x86)
-/* 32-bit syscall numbers, then socketcall's calls from
- * KN_IA32_SOCKETCALL on (userland's table, src/sensor/ia32.c) */
-#define KN_IA32_NR_MAX (KN_IA32_SOCKETCALL + 21)
-
-struct kn_ia32_sc {
-	u32 sc; /* KN_SC_*, 0 when not watched */
-	u32 type; /* the event type it serves first */
-	u32 uid16; /* chown16 and kin: 16-bit ids, 0xffff for "unchanged" */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, KN_IA32_NR_MAX);
-	__type(key, u32);
-	__type(value, struct kn_ia32_sc);
-} kn_ia32_sc SEC(".maps");
-
-/* The KN_SC_* of the 32-bit syscall the thread is in, as kn_ia32_sc has
- * it (the calls whose events are on), or 0 (not known without
- * bpf_task_pt_regs). */
-static __always_inline u32 kn_ia32_current_sc(void)
-{
-	struct kn_ia32_sc *w;
-	u32 nr;
-
-	if (!kn_have_task_pt_regs)
-		return 0;
-	nr = (u32)((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()))->orig_ax;
-	w = bpf_map_lookup_elem(&kn_ia32_sc, &nr);
-	return w ? w->sc : 0;
-}
-#else
-static __always_inline u32 kn_ia32_current_sc(void)
-{
-	return 0;
-}
-#endif
-
-/* A 32-bit call's names entry, started by a hook inside the call (a
- * 32-bit call has no entry program): sc 0, nothing kept yet; taken at its
- * exit. NULL (counted) when the map has no room. */
-static __always_inline struct kn_names *names_start_ia32(u64 id)
-{
-	struct kn_names *t = kn_scratch_get();
-
-	if (!t)
-		return NULL;
-	t->sc = 0;
-	t->len[0] = t->len[1] = 0;
-	t->resolved = 0;
-	t->base[0] = t->base[1] = 0;
-	if (bpf_map_update_elem(&kn_names, &id, t, BPF_ANY)) {
-		kn_count(KN_COUNT_NAMES_NOT_KEPT);
-		return NULL;
-	}
-	return bpf_map_lookup_elem(&kn_names, &id);
-}
 
 /* The directory a name given with dfd is relative to, as an identity. */
 static __always_inline u64 name_base(long dfd)
@@ -718,22 +641,17 @@ static __always_inline void addr_from_user(struct kn_addr *a, const void *uaddr)
 }
 
 /* The kept peer address of the running call into a: 1 the kernel's copy,
- * 2 read at the call's entry, 0 when none was kept; *sk the socket the
- * kernel used, 0 when not known. The entry goes. */
-static __always_inline int peer_take(struct kn_addr *a, u64 *sk)
+ * 2 read at the call's entry, 0 when none was kept; the entry goes. */
+static __always_inline int peer_take(struct kn_addr *a)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_peer_obj *o = bpf_map_lookup_elem(&kn_peer, &id);
-	int how = 0;
+	int how;
 
-	*sk = 0;
 	if (!o)
 		return 0;
-	*sk = o->sk;
-	if (o->has_addr) {
-		addr_from_sa(a, &o->sa);
-		how = o->user ? 2 : 1;
-	}
+	addr_from_sa(a, &o->sa);
+	how = o->user ? 2 : 1;
 	bpf_map_delete_elem(&kn_peer, &id);
 	return how;
 }

@@ -5,9 +5,8 @@
 /* Numbers from the kernel's arch/x86/entry/syscalls/syscall_32.tbl.
  * The socketcall multiplexer (102) is read by kn_ia32_exit: its calls are
  * at KN_IA32_SOCKETCALL + call (the call numbers of linux/net.h).
- * sendmsg and recvmsg read 32-bit message headers (msg_read).
  * Left out: old_mmap (90), and the calls whose 32-bit structures differ
- * otherwise (sendmmsg, recvmmsg, setsockopt's sock_fprog, and socketcall's
+ * (sendmsg, recvmsg, recvmmsg, setsockopt's sock_fprog, and socketcall's
  * forms of them; readv's iovec is not read). close (6) is seen at its
  * entry: kn_ia32_enter_close. */
 static const struct ia32_syscall table[] = {
@@ -77,9 +76,7 @@ static const struct ia32_syscall table[] = {
 	{362, "connect", KN_SC_CONNECT, "conn", 0},
 	{364, "accept4", KN_SC_ACCEPT4, "conn", 0},
 	{369, "sendto", KN_SC_SENDTO, "msg", 0},
-	{370, "sendmsg", KN_SC_SENDMSG, "msg", 0},
 	{371, "recvfrom", KN_SC_RECVFROM, "msg", 0},
-	{372, "recvmsg", KN_SC_RECVMSG, "msg", 0},
 	{377, "copy_file_range", KN_SC_COPY_FILE_RANGE, "rw", 0},
 	{378, "preadv2", KN_SC_PREADV2, "rw", 0},
 	{379, "pwritev2", KN_SC_PWRITEV2, "rw", 0},
@@ -95,8 +92,6 @@ static const struct ia32_syscall table[] = {
 	{KN_IA32_SOCKETCALL + 10, "recvfrom", KN_SC_RECVFROM, "msg", 0}, /* SYS_RECV: no address */
 	{KN_IA32_SOCKETCALL + 11, "sendto", KN_SC_SENDTO, "msg", 0}, /* SYS_SENDTO */
 	{KN_IA32_SOCKETCALL + 12, "recvfrom", KN_SC_RECVFROM, "msg", 0}, /* SYS_RECVFROM */
-	{KN_IA32_SOCKETCALL + 16, "sendmsg", KN_SC_SENDMSG, "msg", 0}, /* SYS_SENDMSG */
-	{KN_IA32_SOCKETCALL + 17, "recvmsg", KN_SC_RECVMSG, "msg", 0}, /* SYS_RECVMSG */
 	{KN_IA32_SOCKETCALL + 18, "accept4", KN_SC_ACCEPT4, "conn", 0}, /* SYS_ACCEPT4 */
 };
 

@@ -173,7 +173,6 @@ static const struct probe_rule rules[] = {
 	{"kn_obj_mknod", T(KN_FILE_CREATE), false},
 	{"kn_obj_mount", T(KN_MOUNT), false},
 	{"kn_obj_modargs", T(KN_INIT_MODULE), false},
-	{"kn_obj_setxattr", T(KN_SETXATTR), false},
 	{"kn_obj_truncate", T(KN_FILE_TRUNCATE), false},
 	{"kn_obj_link", T(KN_FILE_LINK), false},
 	{"kn_obj_symlink", T(KN_FILE_LINK), false},
