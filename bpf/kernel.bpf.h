@@ -30,18 +30,10 @@ static __always_inline struct kn_names *module_names(u64 id)
 		return nm;
 	if (!in_ia32_syscall())
 		return NULL;
-	nm = kn_scratch_get();
+	nm = names_start_ia32(id);
 	if (!nm)
-		return NULL;
-	nm->sc = 0;
-	nm->len[0] = nm->len[1] = 0;
-	nm->resolved = 0;
-	nm->base[0] = nm->base[1] = 0;
-	if (bpf_map_update_elem(&kn_names, &id, nm, BPF_ANY)) {
-		kn_count(KN_COUNT_NAMES_NOT_KEPT);
-		return NULL;
-	}
-	return bpf_map_lookup_elem(&kn_names, &id);
+		kn_count(KN_COUNT_NAMES_NOT_KEPT); /* no room */
+	return nm;
 }
 
 /* The module a load made, as the kernel has it: its name (the module list's

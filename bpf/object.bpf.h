@@ -41,18 +41,8 @@ static __always_inline struct kn_names *obj_names(u32 sc1, u32 sc2, u32 sc3)
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_names *nm = bpf_map_lookup_elem(&kn_names, &id);
 
-	if (!nm && in_ia32_syscall()) {
-		struct kn_names *t = kn_scratch_get();
-
-		if (!t)
-			return NULL;
-		t->sc = 0;
-		t->len[0] = t->len[1] = 0;
-		t->resolved = 0;
-		t->base[0] = t->base[1] = 0;
-		bpf_map_update_elem(&kn_names, &id, t, BPF_ANY);
-		nm = bpf_map_lookup_elem(&kn_names, &id);
-	}
+	if (!nm && in_ia32_syscall())
+		nm = names_start_ia32(id);
 	/* sc 0: started here for a 32-bit call (by this hook or another) */
 	if (!nm || (nm->sc != sc1 && nm->sc != sc2 && nm->sc != sc3 && !(nm->sc == 0 && in_ia32_syscall())))
 		return NULL;

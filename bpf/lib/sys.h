@@ -398,6 +398,24 @@ struct {
 	__type(value, struct kn_names);
 } kn_names SEC(".maps");
 
+/* A 32-bit call's names entry, started by a hook inside the call (a
+ * 32-bit call has no entry program): sc 0, nothing kept yet; taken at its
+ * exit. NULL when the map has no room. */
+static __always_inline struct kn_names *names_start_ia32(u64 id)
+{
+	struct kn_names *t = kn_scratch_get();
+
+	if (!t)
+		return NULL;
+	t->sc = 0;
+	t->len[0] = t->len[1] = 0;
+	t->resolved = 0;
+	t->base[0] = t->base[1] = 0;
+	if (bpf_map_update_elem(&kn_names, &id, t, BPF_ANY))
+		return NULL;
+	return bpf_map_lookup_elem(&kn_names, &id);
+}
+
 /* The directory a name given with dfd is relative to, as an identity. */
 static __always_inline u64 name_base(long dfd)
 {
