@@ -74,6 +74,7 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 	struct kn_sys *e;
 	struct file *f;
 	u64 flags;
+	u32 fl = 0;
 	int created;
 
 	if (ret < 0)
@@ -92,10 +93,12 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 	if (!(flags & (O_CREAT | O_TRUNC))) {
 		if (!kn_enabled(KN_PROCESS_MEMORY))
 			return 0;
-		f = fd_file(ret);
+		f = used_file(KN_USED_INSTALL, ret, &fl);
 		return f ? proc_mem_open(st, ret, f) : 0;
 	}
-	f = fd_file(ret);
+	/* the file the kernel opened (the object tier saw it installed; the
+	 * fd may hold another by now) */
+	f = used_file(KN_USED_INSTALL, ret, &fl);
 	if (!f)
 		return 0;
 	created = (BPF_CORE_READ(f, f_mode) & FMODE_CREATED) != 0;

@@ -70,8 +70,13 @@ static __always_inline int module_exit(struct kn_args *st, long ret)
 	/* str[0]: parameters (the kernel's copy on the object tier, else the
 	 * entry's, checked), str[1]: the module file, str[2]: the name */
 	sys_put_slot(e, &e->str[0], (const char *)st->args[st->sc == KN_SC_INIT_MODULE ? 2 : 1], 0);
-	if (st->sc == KN_SC_FINIT_MODULE)
-		sys_put_file(e, &e->str[1], fd_file((long)st->args[0]));
+	if (st->sc == KN_SC_FINIT_MODULE) {
+		/* the file the kernel read the module from */
+		u32 fl = 0;
+
+		sys_put_file(e, &e->str[1], used_file(KN_USED_MODULE, (long)st->args[0], &fl));
+		e->str[1].flags |= fl;
+	}
 	if (nm && nm->len[1]) {
 		sys_put_str(e, &e->str[2], nm->s[1], 0);
 	} else if (ret == 0 && &modules) {
@@ -92,6 +97,15 @@ static __always_inline int module_exit(struct kn_args *st, long ret)
 SYS_EXIT_NAMED(init_module, KN_SC_INIT_MODULE, 3, KN_INIT_MODULE, module_exit, -1, 2, -1, -1)
 SYS_EXIT_NAMED(finit_module, KN_SC_FINIT_MODULE, 3, KN_INIT_MODULE, module_exit, -1, 1, -1, -1)
 
+/* The file finit_module's fd holds at the call's entry, for its exit to
+ * compare (used_file). */
+SEC("tp/syscalls/sys_enter_finit_module")
+int kn_fdin_finit_module(struct trace_event_raw_sys_enter *ctx)
+{
+	used_keep(KN_USED_MODULE, (int)ctx->args[0], fd_file(ctx->args[0]), 0);
+	return 0;
+}
+
 /* ---- bpf_prog_load -------------------------------------------------- */
 
 /* extra[0]: id, [1]: type, [2]: tag; str[0]: name, [1]: attach function,
@@ -101,13 +115,14 @@ static __always_inline int bpf_exit(struct kn_args *st, long ret)
 	struct kn_sys *e;
 	struct bpf_prog *prog;
 	struct file *f;
+	u32 fl = 0;
 
 	if (st->args[0] != KN_BPF_CMD_PROG_LOAD)
 		return 0;
 	e = sys_begin(KN_BPF_PROG_LOAD, st, ret);
 	if (!e)
 		return 0;
-	f = ret >= 0 ? fd_file(ret) : NULL;
+	f = ret >= 0 ? used_file(KN_USED_INSTALL, ret, &fl) : NULL;
 	prog = f ? BPF_CORE_READ(f, private_data) : NULL;
 	if (prog) {
 		struct bpf_prog_aux *aux = BPF_CORE_READ(prog, aux);

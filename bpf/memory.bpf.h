@@ -18,6 +18,7 @@ static __always_inline int mmap_exit(struct kn_args *st, long ret)
 {
 	struct kn_sys *e;
 	struct file *f;
+	u32 fl = 0;
 
 	if ((unsigned long)ret >= (unsigned long)-4095)
 		return 0;
@@ -26,8 +27,10 @@ static __always_inline int mmap_exit(struct kn_args *st, long ret)
 	e = sys_begin(KN_MMAP_EXEC, st, ret);
 	if (!e)
 		return 0;
-	f = fd_file((long)st->args[4]);
+	/* the file the kernel mapped: the fd may hold another by now */
+	f = used_file(KN_USED_MMAP, (long)st->args[4], &fl);
 	sys_put_file(e, &e->str[0], f);
+	e->str[0].flags |= fl;
 	if (f) {
 		/* what userland checks the file it hashes against */
 		struct inode *ino = BPF_CORE_READ(f, f_inode);
@@ -42,6 +45,17 @@ static __always_inline int mmap_exit(struct kn_args *st, long ret)
 }
 
 SYS_EXIT(mmap, KN_SC_MMAP, 5, KN_MMAP_EXEC, mmap_exit)
+
+/* The file an executable mapping's fd holds at the call's entry, for its
+ * exit to compare (used_file): another thread may rebind the fd while the
+ * call runs. */
+SEC("tp/syscalls/sys_enter_mmap")
+int kn_fdin_mmap(struct trace_event_raw_sys_enter *ctx)
+{
+	if ((ctx->args[2] & KN_PROT_EXEC) && !(ctx->args[3] & KN_MAP_ANONYMOUS) && (long)ctx->args[4] >= 0)
+		used_keep(KN_USED_MMAP, (int)ctx->args[4], fd_file(ctx->args[4]), 0);
+	return 0;
+}
 
 static __always_inline int mprotect_exit(struct kn_args *st, long ret)
 {

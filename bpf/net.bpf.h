@@ -152,10 +152,11 @@ static __always_inline int accept_exit(struct kn_args *st, long ret)
 {
 	struct kn_sys *e;
 	struct sock *sk;
+	u32 fl = 0;
 
 	if (ret < 0)
 		return 0;
-	sk = file_sock(fd_file(ret));
+	sk = file_sock(used_file(KN_USED_INSTALL, ret, &fl));
 	if (!is_inet(sk))
 		return 0;
 	e = sys_begin(KN_ACCEPT, st, ret);

@@ -252,4 +252,31 @@ int BPF_PROG(kn_obj_sendmsg, struct socket *sock, struct msghdr *msg)
 	return 0;
 }
 
+/* The file a call installed at a new fd (open, accept, bpf: their exits
+ * report the fd they return, which another thread may rebind before the
+ * exit reads it), mapped (mmap), or loaded a module from (finit_module):
+ * the kernel's own, kept for the call's exit (sys.h used_file). */
+SEC("fentry/fd_install")
+int BPF_PROG(kn_obj_install, unsigned int fd, struct file *file)
+{
+	used_keep(KN_USED_INSTALL, fd, plain(file), 1);
+	return 0;
+}
+
+SEC("fentry/security_mmap_file")
+int BPF_PROG(kn_obj_mmap, struct file *file, unsigned long prot)
+{
+	if (prot & 0x4) /* PROT_EXEC */
+		used_keep(KN_USED_MMAP, -1, plain(file), 1);
+	return 0;
+}
+
+SEC("fentry/security_kernel_read_file")
+int BPF_PROG(kn_obj_modfile, struct file *file, enum kernel_read_file_id id)
+{
+	if (id == bpf_core_enum_value(enum kernel_read_file_id, READING_MODULE))
+		used_keep(KN_USED_MODULE, -1, plain(file), 1);
+	return 0;
+}
+
 #endif

@@ -70,6 +70,33 @@ struct {
 	__type(value, struct kn_args);
 } kn_sockw SEC(".maps");
 
+/* The file a call used, per calling thread, from the hook that saw it to
+ * the call's exit: the file the kernel installed at a new fd, mapped, or
+ * loaded a module from (object tier, `kernel` set), or the file an fd
+ * argument held at the call's entry. Another thread may rebind the fd
+ * (dup2) before the exit reads it: the exit compares (sys.h used_file).
+ * An LRU: a record its call's exit does not take (a call not watched)
+ * is replaced by the thread's next one, or evicted. */
+enum kn_used_kind {
+	KN_USED_INSTALL = 1, /* the fd a call returns: open, accept, bpf, memfd_create */
+	KN_USED_MMAP, /* mmap's fd argument */
+	KN_USED_MODULE, /* finit_module's fd argument */
+};
+
+struct kn_fd_used {
+	u64 file;
+	s64 fd; /* -1: the kernel's hook does not know it */
+	u32 kind; /* enum kn_used_kind */
+	u32 kernel; /* the kernel's own (object tier) */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, u64);
+	__type(value, struct kn_fd_used);
+} kn_fd_used SEC(".maps");
+
 /* The task a kill or ptrace call reached, per calling thread, from the
  * hook that saw it to the call's exit (task.bpf.h). */
 struct kn_target_obj {

@@ -270,6 +270,43 @@ static __always_inline struct file *fd_file(u64 arg)
 	return f;
 }
 
+/* Record the file a call of `kind` uses (fd < 0: the kernel's hook, fd
+ * unknown). */
+static __always_inline void used_keep(u32 kind, long fd, struct file *f, u32 kernel)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_fd_used u = {.file = (u64)f, .fd = fd, .kind = kind, .kernel = kernel};
+
+	if (!f || kn_is_self(id >> 32))
+		return;
+	bpf_map_update_elem(&kn_fd_used, &id, &u, BPF_ANY);
+}
+
+/* The file a returning call of `kind` used through fd (its argument, or
+ * the new fd it returns): the kernel's, where an object-tier hook saw it;
+ * else the one the fd held at the call's entry, KN_NAME_UNCONFIRMED in
+ * *flags when the fd holds another by now (another thread rebound it:
+ * the kernel used one of the two), or when nothing was seen before the
+ * exit of a 32-bit call (its fd read then only); else the fd's file now.
+ * The record is taken. */
+static __always_inline struct file *used_file(u32 kind, long fd, u32 *flags)
+{
+	u64 id = bpf_get_current_pid_tgid();
+	struct kn_fd_used *u = bpf_map_lookup_elem(&kn_fd_used, &id);
+	struct file *now = fd_file(fd), *f = now;
+
+	if (u && u->kind == kind && (u->fd == (s64)(int)fd || (u->kernel && u->fd < 0))) {
+		f = (struct file *)u->file;
+		if (!u->kernel && f != now)
+			*flags |= KN_NAME_UNCONFIRMED;
+	} else if (kind != KN_USED_INSTALL && in_ia32_syscall()) {
+		*flags |= KN_NAME_UNCONFIRMED;
+	}
+	if (u)
+		bpf_map_delete_elem(&kn_fd_used, &id);
+	return f;
+}
+
 static __always_inline umode_t file_mode(struct file *f)
 {
 	return BPF_CORE_READ(f, f_inode, i_mode);

@@ -403,7 +403,7 @@ int check_run(int verbose, int no_helpers)
 	       c->probes.feat.task_pt_regs ? "read at exit" : "stashed at entry");
 	printf("io_uring   %s\n", uring_hook(&c->probes, uring, sizeof(uring)));
 	if (c->probes.feat.fentry)
-		printf("object     yes: paths, targets, peers and times from the kernel's own hooks (fentry)\n");
+		printf("object     yes: paths, files, targets, peers and times from the kernel's own hooks (fentry)\n");
 	else
 		printf("object     no: %s\n", c->probes.feat.fentry_why);
 	fflush(stdout);

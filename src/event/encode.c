@@ -126,6 +126,11 @@ static void file_begin(struct json *j, const char *key, const char *path, size_t
 		json_bool(j, "truncated", true);
 	if (flags & KN_PATH_DELETED)
 		json_bool(j, "deleted", true);
+	/* the fd named the file at the call's entry and holds another at its
+	 * exit (another thread rebound it: the kernel used one of the two),
+	 * or was read at the exit only (a 32-bit call) */
+	if (flags & KN_NAME_UNCONFIRMED)
+		json_bool(j, "path_unconfirmed", true);
 }
 
 void write_file(struct json *j, const char *key, const char *path, size_t len, uint32_t flags)

@@ -119,6 +119,10 @@ static const struct probe_rule rules[] = {
 	{"kn_peer_connect", T(KN_CONNECT), false},
 	{"kn_peer_sendto", T(KN_SEND_DATA), false},
 	{"kn_peer_sendmsg", T(KN_SEND_DATA), false},
+	/* the file an fd argument holds at the call's entry, for its exit to
+	 * compare */
+	{"kn_fdin_mmap", T(KN_MMAP_EXEC), false},
+	{"kn_fdin_finit_module", T(KN_INIT_MODULE), false},
 	/* writes to sockets, kept at their entry (kn_enter_*) */
 	{"kn_sent_write", T(KN_SEND_DATA), false},
 	{"kn_sent_writev", T(KN_SEND_DATA), false},
@@ -181,6 +185,10 @@ static const struct probe_rule rules[] = {
 	{"kn_obj_ptrace", T(KN_PTRACE) | T(KN_PROCESS_MEMORY), false},
 	{"kn_obj_connect", T(KN_CONNECT), false},
 	{"kn_obj_sendmsg", T(KN_SEND_DATA), false},
+	{"kn_obj_install", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_PROCESS_MEMORY) | T(KN_ACCEPT) | T(KN_BPF_PROG_LOAD),
+	 false},
+	{"kn_obj_mmap", T(KN_MMAP_EXEC), false},
+	{"kn_obj_modfile", T(KN_INIT_MODULE), false},
 	/* 32-bit syscalls: on whenever one of their events is; the families
 	 * are tail-called by kn_ia32_exit, never attached */
 	{"kn_ia32_exit", IA32_TYPES, false},
@@ -244,7 +252,7 @@ static bool is_aux(const char *name)
 		return true;
 	return is_stash(name) || is_ia32(name) || !strncmp(name, "kn_fam_", 7) || !strncmp(name, "kn_name_", 8) ||
 	       !strncmp(name, "kn_target_", 10) ||
-	       !strncmp(name, "kn_peer_", 8);
+	       !strncmp(name, "kn_peer_", 8) || !strncmp(name, "kn_fdin_", 8);
 }
 
 uint64_t probe_types(const char *prog_name, bool *core)

@@ -1327,6 +1327,42 @@ class Catalogue:
         finally:
             libc.munmap(addr, 4096)
 
+    def test_mmap_racing_fd(self, s):
+        """A thread rebinds an executable mapping's fd (dup2 of another file)
+        while mmap runs: the event names the file the kernel mapped (object
+        tier), or says the path is unconfirmed (the fd held another file at
+        the call's entry); never the other file, unmarked."""
+        n = 200
+        helper, got = self.run_racer("race_mmap", "race_maps", n)
+        d = self.path("race_maps")
+        truth = {}
+        for v in got.values():
+            if v != "e":
+                what, addr = v.split(":")
+                truth["0x" + addr] = what
+        check_equal(sorted(set(truth.values()) - {"real", "decoy"}), [], "files the helper mapped")
+
+        def of_helper(e):
+            return (name_is(e, "mmap_exec") and e["data"]["exe"]["path"] == helper and
+                    e["data"]["mapped"]["path"].startswith(d + "/"))
+        events = s.wait_count(of_helper, len(truth), "mmap_exec events of the racing helper")
+        check_equal(sorted(e["data"]["addr"] for e in events), sorted(truth), "one event per mapping")
+        wrong, marked = [], 0
+        for e in events:
+            m = e["data"]["mapped"]
+            if m.get("path_unconfirmed"):
+                marked += 1
+                if self.suite.require_object_tier:
+                    wrong.append((e["data"]["addr"], m["path"], "unconfirmed on the object tier"))
+                # the file the fd held at the entry: the real one, always
+                elif m["path"] != d + "/real":
+                    wrong.append((e["data"]["addr"], m["path"], "not the entry's file"))
+            elif m["path"] != d + "/" + truth[e["data"]["addr"]]:
+                wrong.append((e["data"]["addr"], m["path"], "mapped " + truth[e["data"]["addr"]]))
+        print("  %d mappings, %d of the decoy, %d events unconfirmed" %
+              (len(truth), sum(1 for v in truth.values() if v == "decoy"), marked))
+        check_equal(wrong, [], "mmap_exec events not naming the file the kernel mapped")
+
     # ---- processes ---------------------------------------------------------
 
     def test_prctl(self, s):
@@ -1663,7 +1699,7 @@ TESTS = [
     "test_read_config", "test_watched_paths",
     "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_mount_racing_type", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_send_data_by_write", "test_dns_query",
-    "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_prctl", "test_kill",
+    "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_mmap_racing_fd", "test_prctl", "test_kill",
     "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_process_memory", "test_memfd_create", "test_io_uring", "test_io_uring_files", "test_ia32_syscalls",
     "test_ia32_socketcall",
 ]
