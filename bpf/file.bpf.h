@@ -855,17 +855,25 @@ static __always_inline int is_config_path(struct kn_sys *e)
 /* ---- send_data by write, writev, sendfile, splice ------------------ */
 
 /* Data written to an inet socket, ret bytes of it (at least kn_send_min):
- * send_data, as sendto's. write: the buffer; writev: its first iovec (a
- * 32-bit caller's compat iovec); sendfile, splice: no buffer, the file
- * read from (fd `in`) in str[0]. */
-__noinline int sockw_emit(u32 sc, long fd, u64 buf, long in, long ret)
+ * send_data, as sendto's. fds: the fd written to (low 32 bits) and the fd
+ * sendfile or splice read (high). write: the buffer; writev: its first
+ * iovec (a 32-bit caller's compat iovec); sendfile, splice: no buffer, the
+ * file read from in str[0]. kept: the file the fd held at the call's
+ * entry (the kernel wrote to it, or to what another thread rebound the fd
+ * to: KN_SOCK_UNCONFIRMED when the fd names another now), or 0 when the
+ * fd is read at the exit only (a 32-bit call: unconfirmed). */
+__noinline int sockw_emit(u32 sc, u64 fds, u64 buf, u64 kept, long ret)
 {
+	long fd = (int)(u32)fds, in = (int)(u32)(fds >> 32);
+	struct file *now, *f;
 	struct kn_sys *e;
 	struct sock *sk;
 
 	if (ret <= 0 || (u64)ret < kn_send_min)
 		return 0;
-	sk = file_sock(fd_file(fd));
+	now = fd_file(fd);
+	f = kept ? (struct file *)kept : now;
+	sk = file_sock(f);
 	if (!is_inet(sk))
 		return 0;
 	e = sys_begin(KN_SEND_DATA, NULL, ret);
@@ -873,6 +881,8 @@ __noinline int sockw_emit(u32 sc, long fd, u64 buf, long in, long ret)
 		return 0;
 	e->sc = sc;
 	e->args[0] = fd;
+	if (kept ? f != now : in_ia32_syscall())
+		e->extra[2] = KN_SOCK_UNCONFIRMED;
 	sock_fill(&e->sock, sk);
 	if (sc == KN_SC_WRITE) {
 		sys_put_data(e, (const void *)buf, ret, 1);
@@ -924,6 +934,7 @@ static __always_inline int sockw_keep(struct file *f, long fd, u32 sc, u64 buf, 
 	a.args[0] = fd;
 	a.args[1] = buf;
 	a.args[2] = in;
+	a.args[3] = (u64)f;
 	if (bpf_map_update_elem(&kn_sockw, &id, &a, BPF_ANY))
 		kn_loss_count(KN_SEND_DATA);
 	return 0;
@@ -943,7 +954,7 @@ static __always_inline int sockw_exit(long ret, u32 sc)
 	bpf_map_delete_elem(&kn_sockw, &id);
 	if (a.sc != sc)
 		return 0;
-	return sockw_emit(a.sc, (long)a.args[0], a.args[1], (long)a.args[2], ret);
+	return sockw_emit(a.sc, (u32)a.args[0] | a.args[2] << 32, a.args[1], a.args[3], ret);
 }
 
 #define SOCKW_EXIT(name, sc)                                      \

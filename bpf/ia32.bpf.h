@@ -219,14 +219,14 @@ IA32_FAMILY(rw, {
 	case KN_SC_COPY_FILE_RANGE: rw2_enter((long)(u32)a.args[0], (long)(u32)a.args[2], a.sc, 0); break;
 	case KN_SC_SPLICE:
 		rw2_enter((long)(u32)a.args[0], (long)(u32)a.args[2], a.sc, 0);
-		sockw_emit(a.sc, (long)(u32)a.args[2], 0, (long)(u32)a.args[0], ret);
+		sockw_emit(a.sc, (u32)a.args[2] | a.args[0] << 32, 0, 0, ret);
 		break;
 	case KN_SC_SENDFILE:
 		rw2_enter((long)(u32)a.args[1], (long)(u32)a.args[0], a.sc, 0);
-		sockw_emit(a.sc, (long)(u32)a.args[0], 0, (long)(u32)a.args[1], ret);
+		sockw_emit(a.sc, (u32)a.args[0] | a.args[1] << 32, 0, 0, ret);
 		break;
 	case KN_SC_WRITE:
-	case KN_SC_WRITEV: sockw_emit(a.sc, (long)(u32)a.args[0], a.args[1], -1, ret); /* fall through */
+	case KN_SC_WRITEV: sockw_emit(a.sc, (u32)a.args[0] | 0xffffffff00000000ULL, a.args[1], 0, ret); /* fall through */
 	default: rw_enter((long)(u32)a.args[0], a.sc >= KN_SC_WRITE, a.sc, 0, 0, -1);
 	}
 })

@@ -63,8 +63,10 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 	int kept = peer_take(&kaddr); /* the kernel's copy, or the entry's */
 	struct kn_sys *e;
 	struct sock *sk;
+	u32 fl = 0;
 
-	sk = file_sock(fd_file((long)st->args[0]));
+	/* the socket the kernel connected (the fd may name another by now) */
+	sk = file_sock(used_file(KN_USED_SOCK, (long)st->args[0], &fl));
 	if (!is_inet(sk))
 		return 0;
 	e = sys_begin(KN_CONNECT, st, ret);
@@ -75,6 +77,8 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 	 * progress); else the address asked for (peer_given) */
 	if ((ret != 0 && ret != -KN_EINPROGRESS) || !e->sock.dst.port)
 		e->extra[2] = peer_given(&e->sock.dst, &kaddr, kept, (void *)st->args[1]);
+	if (fl)
+		e->extra[2] |= KN_SOCK_UNCONFIRMED;
 	if (ret == -KN_EINPROGRESS && e->sock.type == KN_SOCK_STREAM) {
 		u64 key = (u64)sk;
 		u16 state;
@@ -114,6 +118,8 @@ int kn_peer_connect(struct trace_event_raw_sys_enter *ctx)
 {
 	if (!kn_is_self(bpf_get_current_pid_tgid() >> 32))
 		peer_keep((const void *)ctx->args[1], (int)ctx->args[2], 1);
+	/* and the socket its fd names: another thread may rebind the fd */
+	used_keep(KN_USED_SOCK, (int)ctx->args[0], fd_file(ctx->args[0]), 0);
 	return 0;
 }
 
@@ -179,11 +185,11 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 	struct kn_sys *e;
 	struct sock *sk;
 	const void *buf = NULL, *uaddr = NULL;
+	u32 fl = 0;
 
-	if (ret < 0 || (u64)ret < kn_send_min)
-		return 0;
-	sk = file_sock(fd_file((long)st->args[0]));
-	if (!is_inet(sk))
+	/* the socket the kernel sent on (the fd may name another by now) */
+	sk = file_sock(used_file(KN_USED_SOCK, (long)st->args[0], &fl));
+	if (ret < 0 || (u64)ret < kn_send_min || !is_inet(sk))
 		return 0;
 	if (st->sc == KN_SC_SENDTO) {
 		buf = (const void *)st->args[1];
@@ -206,6 +212,8 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 	sock_fill(&e->sock, sk);
 	if (!e->sock.dst.port && (kept || uaddr))
 		e->extra[2] = peer_given(&e->sock.dst, &kaddr, kept, uaddr);
+	if (fl)
+		e->extra[2] |= KN_SOCK_UNCONFIRMED;
 	if (buf)
 		sys_put_data(e, buf, ret, 1);
 	sys_emit(e);
@@ -218,6 +226,7 @@ SYS_EXIT(sendmsg, KN_SC_SENDMSG, 3, KN_SEND_DATA, send_exit)
 SEC("tp/syscalls/sys_enter_sendto")
 int kn_peer_sendto(struct trace_event_raw_sys_enter *ctx)
 {
+	used_keep(KN_USED_SOCK, (int)ctx->args[0], fd_file(ctx->args[0]), 0);
 	if (ctx->args[4] && !kn_is_self(bpf_get_current_pid_tgid() >> 32))
 		peer_keep((const void *)ctx->args[4], (int)ctx->args[5], 1);
 	return 0;
@@ -228,6 +237,7 @@ int kn_peer_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
 	struct user_msghdr m = {};
 
+	used_keep(KN_USED_SOCK, (int)ctx->args[0], fd_file(ctx->args[0]), 0);
 	if (kn_is_self(bpf_get_current_pid_tgid() >> 32) ||
 	    bpf_probe_read_user(&m, sizeof(m), (const void *)ctx->args[1]) || !m.msg_name)
 		return 0;

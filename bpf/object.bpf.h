@@ -237,8 +237,10 @@ int BPF_PROG(kn_obj_ptrace, struct task_struct *child)
 SEC("fentry/security_socket_connect")
 int BPF_PROG(kn_obj_connect, struct socket *sock, struct sockaddr *address, int addrlen)
 {
-	if (kn_current_call() == KN_SC_CONNECT)
+	if (kn_current_call() == KN_SC_CONNECT) {
 		peer_keep(plain(address), addrlen, 0);
+		used_keep(KN_USED_SOCK, -1, BPF_CORE_READ(sock, file), 1);
+	}
 	return 0;
 }
 
@@ -247,8 +249,10 @@ int BPF_PROG(kn_obj_sendmsg, struct socket *sock, struct msghdr *msg)
 {
 	u32 sc = kn_current_call();
 
-	if (sc == KN_SC_SENDTO || sc == KN_SC_SENDMSG)
+	if (sc == KN_SC_SENDTO || sc == KN_SC_SENDMSG) {
 		peer_keep(BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen), 0);
+		used_keep(KN_USED_SOCK, -1, BPF_CORE_READ(sock, file), 1);
+	}
 	return 0;
 }
 

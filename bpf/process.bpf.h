@@ -271,6 +271,7 @@ int BPF_PROG(kn_sched_exit, struct task_struct *p)
 		bpf_map_delete_elem(&kn_target, &tid);
 		bpf_map_delete_elem(&kn_peer, &tid);
 		bpf_map_delete_elem(&kn_sockw, &tid);
+		bpf_map_delete_elem(&kn_fd_used, &tid);
 	}
 	if (kn_is_self(BPF_CORE_READ(p, tgid)))
 		return 0;

@@ -81,6 +81,7 @@ enum kn_used_kind {
 	KN_USED_INSTALL = 1, /* the fd a call returns: open, accept, bpf, memfd_create */
 	KN_USED_MMAP, /* mmap's fd argument */
 	KN_USED_MODULE, /* finit_module's fd argument */
+	KN_USED_SOCK, /* the socket of connect, sendto, sendmsg */
 };
 
 struct kn_fd_used {

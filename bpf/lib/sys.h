@@ -136,6 +136,12 @@ static __always_inline u32 kn_current_call(void)
 			case 347: return KN_SC_PROCESS_VM_READV;
 			case 348: return KN_SC_PROCESS_VM_WRITEV;
 			case 424: return KN_SC_PIDFD_SEND_SIGNAL;
+			case 102: /* socketcall: its call in ebx */
+				switch ((u32)regs->bx) {
+				case 3: return KN_SC_CONNECT;
+				case 9: /* send */
+				case 11: return KN_SC_SENDTO;
+				}
 			}
 			return 0;
 		}

@@ -195,6 +195,13 @@ enum kn_family {
  * was not read at the entry. */
 #define KN_NAME_UNCONFIRMED 0x8
 
+/* connect and send_data records, extra[2]: the peer address given could
+ * not be confirmed (KN_DST_UNCONFIRMED); the fd named another socket at
+ * the call's entry than at its exit, or was read at the exit only (a
+ * 32-bit call): the kernel used one of the two (KN_SOCK_UNCONFIRMED). */
+#define KN_DST_UNCONFIRMED 0x1
+#define KN_SOCK_UNCONFIRMED 0x2
+
 /* kill and ptrace records: the target as the kernel found it, in
  * extra[2]; extra[0] = tgid | pid << 32 (global ids), extra[1] = the
  * target process's start time (KN_TARGET_TASK only). */

@@ -370,6 +370,26 @@ static void read_loss(struct check *c, int64_t loss[KN_TYPE_MAX])
 	free(vals);
 }
 
+static void print_object(const struct kfeatures *f)
+{
+	if (f->fentry)
+		printf("object     yes: paths, files, targets, peers and times from the kernel's own hooks (fentry)\n");
+	else
+		printf("object     no: %s\n", f->fentry_why);
+}
+
+int check_kernel(int no_helpers)
+{
+	struct kfeatures f;
+
+	if (sensor_preflight())
+		return 1;
+	kfeatures_probe(&f, no_helpers);
+	print_kernel(&f);
+	print_object(&f);
+	return 0;
+}
+
 int check_run(int verbose, int no_helpers)
 {
 	struct probes_opts po = {
@@ -402,10 +422,7 @@ int check_run(int verbose, int no_helpers)
 	printf("probes     %s; syscall arguments %s\n", c->probes.variant,
 	       c->probes.feat.task_pt_regs ? "read at exit" : "stashed at entry");
 	printf("io_uring   %s\n", uring_hook(&c->probes, uring, sizeof(uring)));
-	if (c->probes.feat.fentry)
-		printf("object     yes: paths, files, targets, peers and times from the kernel's own hooks (fentry)\n");
-	else
-		printf("object     no: %s\n", c->probes.feat.fentry_why);
+	print_object(&c->probes.feat);
 	fflush(stdout);
 	rb = ring_buffer__new(bpf_map__fd(probes_map(&c->probes, "kn_events")), on_record, c, NULL);
 	if (!rb) {

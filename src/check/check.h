@@ -13,4 +13,8 @@
  * no_helpers: KN_HELPER_* to set aside (the fallbacks older kernels use). */
 int check_run(int verbose, int no_helpers);
 
+/* The kernel's lines of the check alone (what it is, its helpers, whether
+ * the object tier can be used), no probes loaded: 0, or 1 on an error. */
+int check_kernel(int no_helpers);
+
 #endif

@@ -11,7 +11,7 @@
 #include "sensor/sensor.h"
 
 static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
-				 "       kunai check [-v] [--no-helper NAMES]\n"
+				 "       kunai check [-v] [--no-helper NAMES] [--kernel-only]\n"
 				 "       kunai config --list-events\n"
 				 "       kunai --help | --version\n"
 				 "\n"
@@ -29,7 +29,10 @@ static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
 				 "                       itself, in child processes, on a private tmpfs\n"
 				 "                       and network); exit 0 when every event this\n"
 				 "                       kernel supports fired, 1 otherwise; -v: libbpf's\n"
-				 "                       messages and the verifier's log; needs root\n"
+				 "                       messages and the verifier's log; --kernel-only:\n"
+				 "                       the kernel's lines alone (its helpers, whether\n"
+				 "                       the object tier can be used), no probes loaded;\n"
+				 "                       needs root\n"
 				 "  config --list-events print every event: id, name, default on/off\n"
 				 "\n"
 				 "Options of run:\n"
@@ -152,11 +155,13 @@ int main(int argc, char **argv)
 			return usage_error("config: expected --list-events, got '%s'", argc > 2 ? argv[2] : "nothing");
 		}
 		if (!strcmp(argv[1], "check")) {
-			int verbose = 0, no_helpers = 0;
+			int verbose = 0, no_helpers = 0, kernel_only = 0;
 
 			for (int i = 2; i < argc; i++) {
 				if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 					verbose++;
+				} else if (!strcmp(argv[i], "--kernel-only")) {
+					kernel_only = 1;
 				} else if (!strcmp(argv[i], "--no-helper") && i + 1 < argc) {
 					no_helpers = helpers_parse(argv[++i], err, sizeof(err));
 					if (no_helpers < 0)
@@ -165,7 +170,7 @@ int main(int argc, char **argv)
 					return usage_error("check: unexpected argument '%s'", argv[i]);
 				}
 			}
-			return check_run(verbose, no_helpers);
+			return kernel_only ? check_kernel(no_helpers) : check_run(verbose, no_helpers);
 		}
 		if (strcmp(argv[1], "run"))
 			return usage_error("unknown command '%s'", argv[1]);

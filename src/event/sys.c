@@ -535,6 +535,15 @@ static void write_path(struct json *j, const char *key, struct strbuf *p, uint32
 	}
 }
 
+/* What a connect or send_data could not confirm (KN_*_UNCONFIRMED). */
+static void write_unconfirmed(struct json *j, uint64_t what)
+{
+	if (what & KN_DST_UNCONFIRMED)
+		json_bool(j, "dst_unconfirmed", true);
+	if (what & KN_SOCK_UNCONFIRMED)
+		json_bool(j, "socket_unconfirmed", true);
+}
+
 /* The target of a kill or ptrace: the task the kernel reached, where the
  * kernel side found it (any PID namespace, a pidfd); else the pid the
  * caller gave. kill(0), kill(-pgid) and kill(-1) reach a group: the pid
@@ -748,8 +757,7 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 			json_i64(j, "error", x->ret);
 		if (x->extra[1])
 			json_bool(j, "non_blocking", true);
-		if (x->extra[2])
-			json_bool(j, "dst_unconfirmed", true);
+		write_unconfirmed(j, x->extra[2]);
 		break;
 	case KN_ACCEPT: write_flow(j, &x->sock, 1); break;
 	case KN_SEND_DATA:
@@ -770,8 +778,7 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 			json_double(j, "data_entropy", shannon_entropy((const unsigned char *)data.s, data.len));
 		}
 		json_u64(j, "data_size", (uint64_t)x->ret);
-		if (x->extra[2])
-			json_bool(j, "dst_unconfirmed", true);
+		write_unconfirmed(j, x->extra[2]);
 		break;
 	case KN_DNS_QUERY: {
 		char cid[40];

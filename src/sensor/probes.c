@@ -930,6 +930,15 @@ static void probes_report(struct probes *p, const struct probes_opts *o)
 			fprintf(stderr, "kunai: notice: %s events through %s are missed: %s\n", name, why->sec,
 				why->reason);
 	}
+	/* an object-tier hook the kernel refused: its events keep what the
+	 * tracepoint tier gives (names read from the caller, checked) */
+	for (int i = 0; i < p->nprogs && !o->quiet; i++) {
+		const struct probe *g = &p->progs[i];
+
+		if (is_object(g->name) && (g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH))
+			fprintf(stderr, "kunai: notice: object-tier hook %s not used (%s): its events use the tracepoint tier\n",
+				g->sec, g->reason);
+	}
 	if (o->verbose && !o->quiet) {
 		for (int i = 0; i < p->nprogs; i++) {
 			if (p->progs[i].state == PROBE_NO_HOOK)

@@ -42,6 +42,11 @@ def of_pid(name, pid):
 
 class Suite:
     require_object_tier = False
+    # what the kernel allows (kunai check --kernel-only): the object tier,
+    # and bpf_task_pt_regs (without it, a 32-bit call's number is unknown
+    # to the object tier's hooks)
+    object_tier = False
+    task_pt_regs = False
 
     def __init__(self, kunai, work):
         self.kunai = kunai
@@ -836,6 +841,17 @@ def main():
     work = os.path.realpath(tempfile.mkdtemp(prefix="kunai-e2e-", dir="/tmp"))
     tracefs_before = os.path.exists("/sys/kernel/tracing/events")
     Suite.require_object_tier = args.require_object_tier
+    k = subprocess.run([kunai, "check", "--kernel-only"], capture_output=True, text=True, timeout=60)
+    print(k.stdout, end="")
+    head = dict(line.split(None, 1) for line in k.stdout.splitlines() if line.strip())
+    if k.returncode != 0 or "object" not in head or "helpers" not in head:
+        print("kunai check --kernel-only failed (%d): %s" % (k.returncode, k.stderr))
+        return 1
+    Suite.object_tier = head["object"].startswith("yes")
+    Suite.task_pt_regs = "bpf_task_pt_regs yes" in head["helpers"]
+    if args.require_object_tier and not Suite.object_tier:
+        print("the object tier is required here: " + head["object"])
+        return 1
     suite = Suite(kunai, work)
     suites = [suite]
     r = Runner()
@@ -891,6 +907,8 @@ def main():
             pwork = os.path.join(work, "pass%d" % n)
             os.mkdir(pwork)
             psuite = Suite(kunai, pwork)
+            if "--no-helper" in sargs and "bpf_task_pt_regs" in sargs[sargs.index("--no-helper") + 1]:
+                psuite.task_pt_regs = False
             suites.append(psuite)
             sensor = Sensor(kunai, pwork, sargs, name="pass%d" % n).start()
             pcat = catalogue.Catalogue(psuite, all_events=all_events)
