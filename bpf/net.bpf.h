@@ -57,6 +57,16 @@ static __always_inline int connect_claim(u64 sk, u64 ktime)
 	return bpf_map_update_elem(&kn_connect_claims, &k, &one, BPF_NOEXIST) == 0;
 }
 
+/* At a connect's or send's entry: the inet socket its fd names, for the
+ * exit to compare (used_file). */
+static __always_inline void sock_keep(u64 fd)
+{
+	struct file *f = fd_file(fd);
+
+	if (is_inet(file_sock(f)))
+		used_keep(KN_USED_SOCK, (int)fd, f, 0);
+}
+
 static __always_inline int connect_exit(struct kn_args *st, long ret)
 {
 	struct kn_addr kaddr = {};
@@ -119,7 +129,7 @@ int kn_peer_connect(struct trace_event_raw_sys_enter *ctx)
 	if (!kn_is_self(bpf_get_current_pid_tgid() >> 32))
 		peer_keep((const void *)ctx->args[1], (int)ctx->args[2], 1);
 	/* and the socket its fd names: another thread may rebind the fd */
-	used_keep(KN_USED_SOCK, (int)ctx->args[0], fd_file(ctx->args[0]), 0);
+	sock_keep(ctx->args[0]);
 	return 0;
 }
 
@@ -226,7 +236,7 @@ SYS_EXIT(sendmsg, KN_SC_SENDMSG, 3, KN_SEND_DATA, send_exit)
 SEC("tp/syscalls/sys_enter_sendto")
 int kn_peer_sendto(struct trace_event_raw_sys_enter *ctx)
 {
-	used_keep(KN_USED_SOCK, (int)ctx->args[0], fd_file(ctx->args[0]), 0);
+	sock_keep(ctx->args[0]);
 	if (ctx->args[4] && !kn_is_self(bpf_get_current_pid_tgid() >> 32))
 		peer_keep((const void *)ctx->args[4], (int)ctx->args[5], 1);
 	return 0;
@@ -237,7 +247,7 @@ int kn_peer_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
 	struct user_msghdr m = {};
 
-	used_keep(KN_USED_SOCK, (int)ctx->args[0], fd_file(ctx->args[0]), 0);
+	sock_keep(ctx->args[0]);
 	if (kn_is_self(bpf_get_current_pid_tgid() >> 32) ||
 	    bpf_probe_read_user(&m, sizeof(m), (const void *)ctx->args[1]) || !m.msg_name)
 		return 0;

@@ -292,20 +292,25 @@ static __always_inline void used_keep(u32 kind, long fd, struct file *f, u32 ker
  * the new fd it returns): the kernel's, where an object-tier hook saw it;
  * else the one the fd held at the call's entry, KN_NAME_UNCONFIRMED in
  * *flags when the fd holds another by now (another thread rebound it:
- * the kernel used one of the two), or when nothing was seen before the
- * exit of a 32-bit call (its fd read then only); else the fd's file now.
- * The record is taken. */
+ * the kernel used one of the two); else the fd's file now, unconfirmed
+ * for an fd argument. The record is taken. */
 static __always_inline struct file *used_file(u32 kind, long fd, u32 *flags)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_fd_used *u = bpf_map_lookup_elem(&kn_fd_used, &id);
 	struct file *now = fd_file(fd), *f = now;
 
-	if (u && u->kind == kind && (u->fd == (s64)(int)fd || (u->kernel && u->fd < 0))) {
+	/* (a 32-bit call has no entry program: an entry's record is another
+	 * call's) */
+	if (u && u->kind == kind && (u->kernel || !in_ia32_syscall()) &&
+	    (u->fd == (s64)(int)fd || (u->kernel && u->fd < 0))) {
 		f = (struct file *)u->file;
 		if (!u->kernel && f != now)
 			*flags |= KN_NAME_UNCONFIRMED;
-	} else if (kind != KN_USED_INSTALL && in_ia32_syscall()) {
+	} else if (kind != KN_USED_INSTALL) {
+		/* not seen at the entry: a 32-bit call (no entry program), or
+		 * the fd named no file the entry keeps (another thread made it
+		 * one since), or the record was lost */
 		*flags |= KN_NAME_UNCONFIRMED;
 	}
 	if (u)

@@ -825,7 +825,8 @@ class Suite:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kunai", required=True)
-    ap.add_argument("-k", dest="only", default=None, help="run the tests whose name contains this")
+    ap.add_argument("-k", dest="only", action="append", default=None,
+                    help="run the tests whose name contains this (repeatable: any of them)")
     ap.add_argument("--skip", action="append", default=[], help="do not run this test (repeatable)")
     ap.add_argument("--require-object-tier", action="store_true",
                     help="fail unless the kernel allows the object tier (fentry) and the sensor uses it")
@@ -862,7 +863,7 @@ def main():
             print("SKIP %s: --skip" % name)
             r.skipped += 1
             return False
-        return args.only is None or args.only in name
+        return args.only is None or any(o in name for o in args.only)
 
     try:
         for name in ["test_cli_help_version", "test_cli_usage_errors", "test_cli_not_root", "test_cli_bad_output",
