@@ -854,6 +854,9 @@ static __always_inline int is_config_path(struct kn_sys *e)
 
 /* ---- send_data by write, writev, sendfile, splice ------------------ */
 
+/* sockw_emit's sc: `kept` is the kernel's own file */
+#define KN_SOCKW_KERNEL 0x80000000U
+
 /* Data written to an inet socket, ret bytes of it (at least kn_send_min):
  * send_data, as sendto's. fds: the fd written to (low 32 bits) and the fd
  * sendfile or splice read (high). write: the buffer; writev: its first
@@ -871,7 +874,9 @@ __noinline int sockw_emit(u32 sc, u64 fds, u64 buf, u64 kept, long ret)
 
 	if (ret <= 0 || (u64)ret < kn_send_min)
 		return 0;
-	now = fd_file(fd);
+	/* the kernel's own file (io_uring's request): nothing to compare */
+	now = sc & KN_SOCKW_KERNEL ? (struct file *)kept : fd_file(fd);
+	sc &= ~KN_SOCKW_KERNEL;
 	f = kept ? (struct file *)kept : now;
 	sk = file_sock(f);
 	if (!is_inet(sk))
@@ -904,7 +909,7 @@ __noinline int sockw_emit(u32 sc, u64 fds, u64 buf, u64 kept, long ret)
 		}
 		if (base)
 			sys_put_data(e, (const void *)base, (u64)ret < len ? (u64)ret : len, 1);
-	} else {
+	} else if (sc != KN_SC_IO_URING) {
 		struct file *src = fd_file(in);
 		struct inode *ino = src ? BPF_CORE_READ(src, f_inode) : NULL;
 

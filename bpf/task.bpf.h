@@ -330,9 +330,10 @@ int kn_io_uring_submit_sqe(u64 *ctx)
 }
 
 /*
- * io_uring operations that open, read or write files, at their completion
- * (no syscall shows them): an open's file_create (and process_memory), a
- * transfer's read, write and their configuration forms, as the syscalls'.
+ * io_uring operations that open, read or write files, connect, accept or
+ * send, at their completion (no syscall shows them): an open's
+ * file_create (and process_memory), a transfer's read, write and their
+ * configuration forms, connect, accept and send_data, as the syscalls'.
  * Where the request carries its cqe (5.19+), the tracepoint's second
  * argument is the request; before, nothing is reported here.
  */
@@ -344,6 +345,62 @@ int kn_io_uring_submit_sqe(u64 *ctx)
 #define KN_IORING_OP_READ 22
 #define KN_IORING_OP_WRITE 23
 #define KN_IORING_OP_OPENAT2 28
+#define KN_IORING_OP_SENDMSG 9
+#define KN_IORING_OP_ACCEPT 13
+#define KN_IORING_OP_CONNECT 16
+#define KN_IORING_OP_SEND 26
+#define KN_IORING_OP_SEND_ZC 47
+#define KN_IORING_OP_SENDMSG_ZC 48
+
+/* connect, accept and sends made through io_uring: the socket is the
+ * request's file (the kernel's), a connect's peer the socket's where the
+ * kernel set it, else the address the caller gave, read here from its
+ * memory (dst_unconfirmed); sends carry no buffer of theirs here
+ * (data_entropy null). */
+static __always_inline int uring_net(struct io_kiocb *req, u8 op, int res, struct kn_args *a)
+{
+	struct file *f = BPF_CORE_READ(req, file);
+	struct sock *sk;
+	struct kn_sys *e;
+
+	if (op == KN_IORING_OP_ACCEPT) {
+		/* the new fd (a direct descriptor's accept has none) */
+		sk = res >= 0 && kn_enabled(KN_ACCEPT) ? file_sock(fd_file(res)) : NULL;
+		if (!is_inet(sk))
+			return 0;
+		e = sys_begin(KN_ACCEPT, a, res);
+		if (!e)
+			return 0;
+		sock_fill(&e->sock, sk);
+		sys_emit(e);
+		return 0;
+	}
+	sk = file_sock(f);
+	if (!is_inet(sk))
+		return 0;
+	if (op == KN_IORING_OP_CONNECT) {
+		if (!kn_enabled(KN_CONNECT))
+			return 0;
+		e = sys_begin(KN_CONNECT, a, res);
+		if (!e)
+			return 0;
+		sock_fill(&e->sock, sk);
+		if (res != 0 || !e->sock.dst.port) {
+			struct io_connect *c = (struct io_connect *)req;
+
+			if (bpf_core_type_exists(struct io_connect))
+				addr_from_user(&e->sock.dst, BPF_CORE_READ(c, addr));
+			e->extra[2] = KN_DST_UNCONFIRMED;
+		}
+		e->extra[0] = res == 0;
+		sys_emit(e);
+		return 0;
+	}
+	/* a send, or a write to the socket */
+	if (res > 0 && kn_enabled(KN_SEND_DATA))
+		sockw_emit(KN_SC_IO_URING | KN_SOCKW_KERNEL, ~0ULL, 0, (u64)f, res);
+	return 0;
+}
 
 SEC("tp_btf/io_uring_complete")
 int kn_io_uring_complete(u64 *ctx)
@@ -382,6 +439,10 @@ int kn_io_uring_complete(u64 *ctx)
 		return 0;
 	}
 	write = op == KN_IORING_OP_WRITE || op == KN_IORING_OP_WRITEV || op == KN_IORING_OP_WRITE_FIXED;
+	if (op == KN_IORING_OP_CONNECT || op == KN_IORING_OP_ACCEPT || op == KN_IORING_OP_SEND ||
+	    op == KN_IORING_OP_SENDMSG || op == KN_IORING_OP_SEND_ZC || op == KN_IORING_OP_SENDMSG_ZC ||
+	    (write && (file_mode(BPF_CORE_READ(req, file)) & KN_S_IFMT) == KN_S_IFSOCK))
+		return uring_net(req, op, res, &a);
 	if (res > 0 && (write || op == KN_IORING_OP_READ || op == KN_IORING_OP_READV || op == KN_IORING_OP_READ_FIXED))
 		rw_file(BPF_CORE_READ(req, file), -1, write, KN_SC_IO_URING, 0, 0, -1);
 	return 0;

@@ -774,6 +774,9 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 					return -1;
 				write_path(j, "source", p, fl);
 			}
+		} else if (x->sc == KN_SC_IO_URING) {
+			/* sent by io_uring: its buffer is not seen */
+			json_null(j, "data_entropy");
 		} else {
 			json_double(j, "data_entropy", shannon_entropy((const unsigned char *)data.s, data.len));
 		}

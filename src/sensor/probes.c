@@ -164,10 +164,11 @@ static const struct probe_rule rules[] = {
 	{"kn_fam_link", T(KN_FILE_LINK), false},
 	{"kn_fam_times", T(KN_FILE_TIMES), false},
 	{"kn_fam_attr", T(KN_CHMOD) | T(KN_CHOWN) | T(KN_SETXATTR), false},
-	/* io_uring opens and transfers, at their completion */
+	/* io_uring opens, transfers, connects, accepts and sends, at their
+	 * completion */
 	{"kn_io_uring_complete",
 	 T(KN_FILE_CREATE) | T(KN_PROCESS_MEMORY) | T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) |
-		 T(KN_WRITE_CLOSE),
+		 T(KN_WRITE_CLOSE) | T(KN_CONNECT) | T(KN_ACCEPT) | T(KN_SEND_DATA),
 	 false},
 	/* the object tier: paths the kernel resolved, where fentry works */
 	{"kn_obj_unlink", T(KN_FILE_UNLINK), false},

@@ -1638,6 +1638,46 @@ class Catalogue:
         else:
             self.assert_off(s, [of_helper("write", new)], "write events (off by default)")
 
+    def test_io_uring_net(self, s):
+        """connect (accepted, then refused), accept, send and write to a
+        socket through io_uring alone (IORING_OP_CONNECT, _ACCEPT, _SEND,
+        _WRITE): connect, accept and send_data as for the syscalls, seen at
+        the operations' completion (5.19 and later)."""
+        rel = tuple(int(x) for x in os.uname().release.split(".")[:2])
+        if rel < (5, 19):
+            raise Skip("io_uring completions carry their request from 5.19 (here %s)" % os.uname().release)
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+        probe.close()
+        helper = self.suite.build_helper("uring_net")
+        r = subprocess.run([helper, str(closed)], timeout=10, capture_output=True, text=True)
+        if r.returncode == 77:
+            raise Skip("the kernel refuses io_uring")
+        check_equal(r.returncode, 0, "uring_net exit")
+        lport, cport = (int(x) for x in r.stdout.split())
+
+        def of_helper(name, **kw):
+            def pred(e):
+                if not name_is(e, name) or e["data"]["exe"]["path"] != helper:
+                    return False
+                return all(e["data"][k]["port"] == v for k, v in kw.items())
+            return pred
+        e = s.wait_for(of_helper("connect", src=cport, dst=lport), "connect by IORING_OP_CONNECT")
+        d = e["data"]
+        check_equal((e["info"]["event"]["id"], d["socket"], d["dst"]["ip"], d["connected"], d.get("dst_unconfirmed")),
+                    (60, {"domain": "AF_INET", "type": "SOCK_STREAM", "proto": "TCP"}, "127.0.0.1", True, None),
+                    "id, socket, dst ip, connected, dst_unconfirmed")
+        e = s.wait_for(of_helper("accept", src=cport, dst=lport), "accept by IORING_OP_ACCEPT")
+        check_equal((e["info"]["event"]["id"], e["data"]["community_id"]), (63, d["community_id"]),
+                    "accept id, the connect's flow")
+        sends = s.wait_count(of_helper("send_data", src=cport, dst=lport), 2, "send_data by IORING_OP_SEND and _WRITE")
+        check_equal([(x["data"]["data_size"], x["data"]["data_entropy"], x["data"].get("socket_unconfirmed"))
+                     for x in sends], [(1000, None, None)] * 2, "data_size, data_entropy (not seen), socket_unconfirmed")
+        e = s.wait_for(of_helper("connect", dst=closed), "refused connect by IORING_OP_CONNECT")
+        check_equal((e["data"]["dst"]["ip"], e["data"]["connected"], e["data"]["dst_unconfirmed"]),
+                    ("127.0.0.1", False, True), "refused: dst ip (the caller's, read at completion), connected")
+
     def test_ia32_syscalls(self, s):
         """int $0x80 from a 64-bit process: the per-syscall tracepoints never
         see it; the events must come all the same, with the same fields."""
@@ -1752,6 +1792,6 @@ TESTS = [
     "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_mount_racing_type", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_send_racing_fd", "test_send_data_by_write", "test_dns_query",
     "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_mmap_racing_fd", "test_prctl", "test_kill",
-    "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_process_memory", "test_memfd_create", "test_io_uring", "test_io_uring_files", "test_ia32_syscalls",
+    "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_process_memory", "test_memfd_create", "test_io_uring", "test_io_uring_files", "test_io_uring_net", "test_ia32_syscalls",
     "test_ia32_socketcall",
 ]
