@@ -85,6 +85,7 @@ struct {
 #define KN_SYS_RECV 10
 #define KN_SYS_SENDTO 11
 #define KN_SYS_RECVFROM 12
+#define KN_SYS_SENDMSG 16
 #define KN_SYS_ACCEPT4 18
 
 static __always_inline void socketcall_exit(struct bpf_raw_tracepoint_args *ctx, struct pt_regs *regs, u64 id)
@@ -97,7 +98,8 @@ static __always_inline void socketcall_exit(struct bpf_raw_tracepoint_args *ctx,
 
 	switch (call) {
 	case KN_SYS_CONNECT:
-	case KN_SYS_ACCEPT: err = bpf_probe_read_user(argv, 3 * sizeof(u32), uargs); break;
+	case KN_SYS_ACCEPT:
+	case KN_SYS_SENDMSG: err = bpf_probe_read_user(argv, 3 * sizeof(u32), uargs); break;
 	case KN_SYS_SEND:
 	case KN_SYS_RECV:
 	case KN_SYS_ACCEPT4: err = bpf_probe_read_user(argv, 4 * sizeof(u32), uargs); break;
@@ -238,10 +240,11 @@ IA32_FAMILY(conn, {
 		accept_exit(&a, ret);
 })
 
-/* sendto, and recvfrom's DNS answers (recv_exit's other cases, which no
- * 32-bit call reaches, left out for the verifier of older kernels) */
+/* sendto, sendmsg, and recvfrom's DNS answers (recv_exit's other cases,
+ * which no 32-bit call reaches, left out for the verifier of older
+ * kernels) */
 IA32_FAMILY(msg, {
-	if (a.sc == KN_SC_SENDTO) {
+	if (a.sc == KN_SC_SENDTO || a.sc == KN_SC_SENDMSG) {
 		send_exit(&a, ret);
 	} else if (ret > 0) {
 		struct sock *sk = file_sock(fd_file(a.args[0]));

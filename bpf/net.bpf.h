@@ -204,6 +204,18 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 	if (st->sc == KN_SC_SENDTO) {
 		buf = (const void *)st->args[1];
 		uaddr = (const void *)st->args[4];
+	} else if (in_ia32_syscall()) {
+		/* a 32-bit caller's compat_msghdr (name, namelen, iov, iovlen,
+		 * ...) and compat_iovec (base, len) */
+		u32 m[4] = {}, iov[2] = {};
+
+		bpf_probe_read_user(m, sizeof(m), (void *)st->args[1]);
+		uaddr = (const void *)(u64)m[0];
+		if (m[3] && !bpf_probe_read_user(iov, sizeof(iov), (const void *)(u64)m[2])) {
+			buf = (const void *)(u64)iov[0];
+			if ((u64)ret > iov[1])
+				ret = iov[1]; /* the first buffer only */
+		}
 	} else {
 		struct user_msghdr m = {};
 		struct iovec iov = {};

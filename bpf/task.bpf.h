@@ -356,10 +356,13 @@ int kn_io_uring_submit_sqe(u64 *ctx)
  * request's file (the kernel's), a connect's peer the socket's where the
  * kernel set it, else the address the caller gave, read here from its
  * memory (dst_unconfirmed); sends carry no buffer of theirs here
- * (data_entropy null). */
-static __always_inline int uring_net(struct io_kiocb *req, u8 op, int res, struct kn_args *a)
+ * (data_entropy null). A function of its own, verified once: inlined,
+ * the completion program was more than 6.1's verifier takes. */
+__noinline int uring_net(u64 reqp, u32 op, int res)
 {
+	struct io_kiocb *req = (struct io_kiocb *)reqp;
 	struct file *f = BPF_CORE_READ(req, file);
+	struct kn_args a = {.sc = KN_SC_IO_URING};
 	struct sock *sk;
 	struct kn_sys *e;
 
@@ -368,7 +371,7 @@ static __always_inline int uring_net(struct io_kiocb *req, u8 op, int res, struc
 		sk = res >= 0 && kn_enabled(KN_ACCEPT) ? file_sock(fd_file(res)) : NULL;
 		if (!is_inet(sk))
 			return 0;
-		e = sys_begin(KN_ACCEPT, a, res);
+		e = sys_begin(KN_ACCEPT, &a, res);
 		if (!e)
 			return 0;
 		sock_fill(&e->sock, sk);
@@ -381,7 +384,7 @@ static __always_inline int uring_net(struct io_kiocb *req, u8 op, int res, struc
 	if (op == KN_IORING_OP_CONNECT) {
 		if (!kn_enabled(KN_CONNECT))
 			return 0;
-		e = sys_begin(KN_CONNECT, a, res);
+		e = sys_begin(KN_CONNECT, &a, res);
 		if (!e)
 			return 0;
 		sock_fill(&e->sock, sk);
@@ -442,7 +445,7 @@ int kn_io_uring_complete(u64 *ctx)
 	if (op == KN_IORING_OP_CONNECT || op == KN_IORING_OP_ACCEPT || op == KN_IORING_OP_SEND ||
 	    op == KN_IORING_OP_SENDMSG || op == KN_IORING_OP_SEND_ZC || op == KN_IORING_OP_SENDMSG_ZC ||
 	    (write && (file_mode(BPF_CORE_READ(req, file)) & KN_S_IFMT) == KN_S_IFSOCK))
-		return uring_net(req, op, res, &a);
+		return uring_net((u64)req, op, res);
 	if (res > 0 && (write || op == KN_IORING_OP_READ || op == KN_IORING_OP_READV || op == KN_IORING_OP_READ_FIXED))
 		rw_file(BPF_CORE_READ(req, file), -1, write, KN_SC_IO_URING, 0, 0, -1);
 	return 0;

@@ -133,6 +133,7 @@ static __always_inline u32 kn_current_call(void)
 			case 335: return KN_SC_RT_TGSIGQUEUEINFO;
 			case 362: return KN_SC_CONNECT;
 			case 369: return KN_SC_SENDTO;
+			case 370: return KN_SC_SENDMSG;
 			case 347: return KN_SC_PROCESS_VM_READV;
 			case 348: return KN_SC_PROCESS_VM_WRITEV;
 			case 424: return KN_SC_PIDFD_SEND_SIGNAL;
@@ -141,6 +142,7 @@ static __always_inline u32 kn_current_call(void)
 				case 3: return KN_SC_CONNECT;
 				case 9: /* send */
 				case 11: return KN_SC_SENDTO;
+				case 16: return KN_SC_SENDMSG;
 				}
 			}
 			return 0;

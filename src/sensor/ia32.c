@@ -76,6 +76,7 @@ static const struct ia32_syscall table[] = {
 	{362, "connect", KN_SC_CONNECT, "conn", 0},
 	{364, "accept4", KN_SC_ACCEPT4, "conn", 0},
 	{369, "sendto", KN_SC_SENDTO, "msg", 0},
+	{370, "sendmsg", KN_SC_SENDMSG, "msg", 0}, /* a compat_msghdr */
 	{371, "recvfrom", KN_SC_RECVFROM, "msg", 0},
 	{377, "copy_file_range", KN_SC_COPY_FILE_RANGE, "rw", 0},
 	{378, "preadv2", KN_SC_PREADV2, "rw", 0},
@@ -92,6 +93,7 @@ static const struct ia32_syscall table[] = {
 	{KN_IA32_SOCKETCALL + 10, "recvfrom", KN_SC_RECVFROM, "msg", 0}, /* SYS_RECV: no address */
 	{KN_IA32_SOCKETCALL + 11, "sendto", KN_SC_SENDTO, "msg", 0}, /* SYS_SENDTO */
 	{KN_IA32_SOCKETCALL + 12, "recvfrom", KN_SC_RECVFROM, "msg", 0}, /* SYS_RECVFROM */
+	{KN_IA32_SOCKETCALL + 16, "sendmsg", KN_SC_SENDMSG, "msg", 0}, /* SYS_SENDMSG */
 	{KN_IA32_SOCKETCALL + 18, "accept4", KN_SC_ACCEPT4, "conn", 0}, /* SYS_ACCEPT4 */
 };
 

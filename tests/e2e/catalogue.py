@@ -1749,9 +1749,9 @@ class Catalogue:
 
     def test_ia32_socketcall(self, s):
         """The 32-bit socketcall multiplexer (int $0x80, 102): connect,
-        accept, accept4, send and sendto through it give the events their
-        direct calls give, with each call's argument words at the very end
-        of a mapping."""
+        accept, accept4, send, sendto and sendmsg through it give the events
+        their direct calls give, with each call's argument words at the very
+        end of a mapping; and the direct 32-bit sendmsg."""
         if os.uname().machine != "x86_64":
             raise Skip("32-bit syscalls are x86-64's")
         helper = self.suite.build_helper("socketcall")
@@ -1783,6 +1783,13 @@ class Catalogue:
         e = s.wait_for(of_helper("send_data", uport, rport), "send_data by socketcall's sendto")
         check_equal((e["data"]["data_size"], e["data"]["socket"]["type"], e["data"].get("socket_unconfirmed")),
                     (1000, "SOCK_DGRAM", want), "sendto size, type, socket_unconfirmed")
+        # sendmsg, through socketcall and direct: 32-bit message headers
+        for size, src, dst, kind in ((900, uport, rport, "SOCK_DGRAM"), (800, cport, lport, "SOCK_STREAM")):
+            e = s.wait_for(lambda x: of_helper("send_data", src, dst)(x) and x["data"]["data_size"] == size,
+                           "send_data by a 32-bit sendmsg of %d bytes" % size)
+            check_equal((e["data"]["socket"]["type"], e["data"]["dst"]["ip"], e["data"].get("socket_unconfirmed")),
+                        (kind, "127.0.0.1", want), "sendmsg type, dst ip, socket_unconfirmed")
+            assert e["data"]["data_entropy"] > 7, e["data"]["data_entropy"]
 
 
 TESTS = [

@@ -6,7 +6,9 @@
  * (made the usual way), then through socketcall: SYS_CONNECT of a socket C
  * to L, SYS_ACCEPT on L, SYS_ACCEPT4 on L (after a socket C2 connected the
  * usual way), SYS_SEND of 1000 random bytes on C, SYS_SENDTO of 1000
- * random bytes from a UDP socket U to R.
+ * random bytes from a UDP socket U to R, SYS_SENDMSG of 900 of them from U
+ * to R (a 32-bit message header naming R), and the direct 32-bit sendmsg
+ * (370) of 800 of them on C.
  * Prints: L's port, C's port, C2's port, R's port, U's port.
  * Exit 77: no 32-bit syscalls here. */
 #include <arpa/inet.h>
@@ -22,6 +24,7 @@
 #define SYS_ACCEPT 5
 #define SYS_SEND 9
 #define SYS_SENDTO 11
+#define SYS_SENDMSG 16
 #define SYS_ACCEPT4 18
 
 static char *page_end; /* the end of the mapped, writable memory */
@@ -30,7 +33,8 @@ static long sc32(long nr, unsigned long b, unsigned long c)
 {
 	long ret;
 
-	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(b), "c"(c) : "memory");
+	/* (edx 0: a third argument's flags) */
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(b), "c"(c), "d"(0UL) : "memory");
 	return ret;
 }
 
@@ -125,6 +129,26 @@ int main(void)
 				     sizeof(*to)};
 
 		if (socketcall(SYS_SENDTO, w, 6) != 1000)
+			return 1;
+	}
+	{
+		/* compat_msghdr (name, namelen, iov, iovlen, control,
+		 * controllen, flags) and one compat_iovec (base, len) */
+		unsigned int *msg = (unsigned int *)(mem + 2048), *iov = msg + 8;
+		unsigned int w[3] = {u, (unsigned int)(unsigned long)msg, 0};
+
+		iov[0] = (unsigned int)(unsigned long)data;
+		iov[1] = 900;
+		msg[0] = (unsigned int)(unsigned long)to;
+		msg[1] = sizeof(*to);
+		msg[2] = (unsigned int)(unsigned long)iov;
+		msg[3] = 1;
+		msg[4] = msg[5] = msg[6] = 0;
+		if (socketcall(SYS_SENDMSG, w, 3) != 900)
+			return 1;
+		iov[1] = 800;
+		msg[0] = msg[1] = 0;
+		if (sc32(370, c, (unsigned long)msg) != 800)
 			return 1;
 	}
 	printf("%d %d %d %d %d\n", port_of(l), port_of(c), port_of(c2), port_of(r), port_of(u));
