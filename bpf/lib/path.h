@@ -203,11 +203,16 @@ static __always_inline u32 path_resolve(char *dst, struct dentry *dentry, struct
 		dst[1] = 0;
 		return 1;
 	}
+	/* bounded where the verifier sees it: a compiler may take the size
+	 * from a copy of pos made before the test above, which older
+	 * verifiers (6.1) do not narrow with it */
+	pos &= KN_PATH_MAX - 1;
+	barrier_var(pos);
 	len = KN_PATH_MAX - 1 - pos;
 	n = len + 1;
 	if (n > KN_PATH_MAX)
 		n = KN_PATH_MAX;
-	bpf_probe_read_kernel(dst, n, pb->data + (pos & (KN_PATH_MAX - 1)));
+	bpf_probe_read_kernel(dst, n, pb->data + pos);
 	return len;
 }
 

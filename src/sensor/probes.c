@@ -500,10 +500,18 @@ static void keep_reason(const char *log)
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char msg[8192];
+	char small[8192], *msg = small, *big = NULL;
 	const char *p;
+	va_list again;
+	int n;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* a verifier's log runs to megabytes: whole, or its last line (the
+	 * reason) would be lost */
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && vasprintf(&big, fmt, again) >= 0)
+		msg = big;
+	va_end(again);
 	if (level == LIBBPF_WARN && !strncmp(msg, "libbpf: prog '", 14)) {
 		const char *name = msg + 14, *end = strchr(name, '\'');
 
@@ -512,14 +520,14 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 		if (end && strstr(end, "failed to load"))
 			snprintf(lbmsg.failed, sizeof(lbmsg.failed), "%.*s", (int)(end - name), name);
 	}
-	if (level == LIBBPF_DEBUG && lbmsg.verbose < 2)
+	if ((level == LIBBPF_DEBUG && lbmsg.verbose < 2) || (level != LIBBPF_WARN && lbmsg.verbose < 1) ||
+	    /* a refused program is summed up in one notice; its log with -v */
+	    (level == LIBBPF_WARN && lbmsg.verbose < 1)) {
+		free(big);
 		return 0;
-	if (level != LIBBPF_WARN && lbmsg.verbose < 1)
-		return 0;
-	/* a refused program is summed up in one notice; its log with -v */
-	if (level == LIBBPF_WARN && lbmsg.verbose < 1)
-		return 0;
+	}
 	fputs(msg, stderr);
+	free(big);
 	return 0;
 }
 
