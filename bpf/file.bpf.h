@@ -93,12 +93,12 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 	if (!(flags & (O_CREAT | O_TRUNC))) {
 		if (!kn_enabled(KN_PROCESS_MEMORY))
 			return 0;
-		f = used_file(KN_USED_INSTALL, ret, &fl);
+		f = used_file(KN_USED_INSTALL, 0, ret, &fl);
 		return f ? proc_mem_open(st, ret, f) : 0;
 	}
 	/* the file the kernel opened (the object tier saw it installed; the
 	 * fd may hold another by now) */
-	f = used_file(KN_USED_INSTALL, ret, &fl);
+	f = used_file(KN_USED_INSTALL, 0, ret, &fl);
 	if (!f)
 		return 0;
 	created = (BPF_CORE_READ(f, f_mode) & FMODE_CREATED) != 0;
@@ -107,6 +107,7 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 		if (!e)
 			return 0;
 		sys_put_file(e, &e->str[0], f);
+		e->str[0].flags |= fl;
 		e->extra[0] = file_mode(f);
 		sys_emit(e);
 	} else if (!created && (flags & O_TRUNC) && (file_mode(f) & KN_S_IFMT) == KN_S_IFREG &&
@@ -116,6 +117,7 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 		if (!e)
 			return 0;
 		sys_put_file(e, &e->str[0], f);
+		e->str[0].flags |= fl;
 		e->extra[0] = 0; /* the new size */
 		sys_emit(e);
 	}
@@ -879,6 +881,9 @@ __noinline int sockw_emit(u32 sc, u64 fds, u64 buf, u64 kept, long ret)
 	sc &= ~KN_SOCKW_KERNEL;
 	f = kept ? (struct file *)kept : now;
 	sk = file_sock(f);
+	/* the entry's socket gone since (the kernel wrote to the other) */
+	if (!is_inet(sk) && f != now)
+		sk = file_sock(now);
 	if (!is_inet(sk))
 		return 0;
 	e = sys_begin(KN_SEND_DATA, NULL, ret);

@@ -160,8 +160,9 @@ int kn_ia32_exit(struct bpf_raw_tracepoint_args *ctx)
 		c->ret = (long)ctx->args[1];
 		bpf_tail_call(ctx, &kn_ia32_family, w->sc);
 	}
-	/* names an object-tier hook kept for this call: taken */
+	/* names and a file an object-tier hook kept for this call: taken */
 	bpf_map_delete_elem(&kn_names, &id);
+	bpf_map_delete_elem(&kn_fd_used, &id);
 	return 0;
 }
 
@@ -185,6 +186,7 @@ int kn_ia32_exit(struct bpf_raw_tracepoint_args *ctx)
 			body;                                           \
 		}                                                       \
 		bpf_map_delete_elem(&kn_names, &id);                    \
+		bpf_map_delete_elem(&kn_fd_used, &id);                  \
 		return 0;                                               \
 	}
 

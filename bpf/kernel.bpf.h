@@ -74,7 +74,7 @@ static __always_inline int module_exit(struct kn_args *st, long ret)
 		/* the file the kernel read the module from */
 		u32 fl = 0;
 
-		sys_put_file(e, &e->str[1], used_file(KN_USED_MODULE, (long)st->args[0], &fl));
+		sys_put_file(e, &e->str[1], used_file(KN_USED_MODULE, KN_SC_FINIT_MODULE, (long)st->args[0], &fl));
 		e->str[1].flags |= fl;
 	}
 	if (nm && nm->len[1]) {
@@ -102,7 +102,7 @@ SYS_EXIT_NAMED(finit_module, KN_SC_FINIT_MODULE, 3, KN_INIT_MODULE, module_exit,
 SEC("tp/syscalls/sys_enter_finit_module")
 int kn_fdin_finit_module(struct trace_event_raw_sys_enter *ctx)
 {
-	used_keep(KN_USED_MODULE, (int)ctx->args[0], fd_file(ctx->args[0]), 0);
+	used_keep(KN_USED_MODULE, KN_SC_FINIT_MODULE, (int)ctx->args[0], fd_file(ctx->args[0]), 0);
 	return 0;
 }
 
@@ -122,7 +122,7 @@ static __always_inline int bpf_exit(struct kn_args *st, long ret)
 	e = sys_begin(KN_BPF_PROG_LOAD, st, ret);
 	if (!e)
 		return 0;
-	f = ret >= 0 ? used_file(KN_USED_INSTALL, ret, &fl) : NULL;
+	f = ret >= 0 ? used_file(KN_USED_INSTALL, 0, ret, &fl) : NULL;
 	prog = f ? BPF_CORE_READ(f, private_data) : NULL;
 	if (prog) {
 		struct bpf_prog_aux *aux = BPF_CORE_READ(prog, aux);

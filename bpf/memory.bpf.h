@@ -22,13 +22,15 @@ static __always_inline int mmap_exit(struct kn_args *st, long ret)
 
 	if ((unsigned long)ret >= (unsigned long)-4095)
 		return 0;
-	if (!(st->args[2] & KN_PROT_EXEC) || (st->args[3] & KN_MAP_ANONYMOUS) || (long)st->args[4] < 0)
+	/* (the kernel takes the fd's low 32 bits: a high bit set hides
+	 * nothing) */
+	if (!(st->args[2] & KN_PROT_EXEC) || (st->args[3] & KN_MAP_ANONYMOUS) || (int)st->args[4] < 0)
 		return 0;
 	e = sys_begin(KN_MMAP_EXEC, st, ret);
 	if (!e)
 		return 0;
 	/* the file the kernel mapped: the fd may hold another by now */
-	f = used_file(KN_USED_MMAP, (long)st->args[4], &fl);
+	f = used_file(KN_USED_MMAP, KN_SC_MMAP, (long)st->args[4], &fl);
 	sys_put_file(e, &e->str[0], f);
 	e->str[0].flags |= fl;
 	if (f) {
@@ -52,8 +54,12 @@ SYS_EXIT(mmap, KN_SC_MMAP, 5, KN_MMAP_EXEC, mmap_exit)
 SEC("tp/syscalls/sys_enter_mmap")
 int kn_fdin_mmap(struct trace_event_raw_sys_enter *ctx)
 {
-	if ((ctx->args[2] & KN_PROT_EXEC) && !(ctx->args[3] & KN_MAP_ANONYMOUS) && (long)ctx->args[4] >= 0)
-		used_keep(KN_USED_MMAP, (int)ctx->args[4], fd_file(ctx->args[4]), 0);
+	struct file *f = NULL;
+
+	/* (the kernel takes the fd's low 32 bits) */
+	if ((ctx->args[2] & KN_PROT_EXEC) && !(ctx->args[3] & KN_MAP_ANONYMOUS) && (int)ctx->args[4] >= 0)
+		f = fd_file(ctx->args[4]);
+	used_keep(KN_USED_MMAP, KN_SC_MMAP, (int)ctx->args[4], f, 0);
 	return 0;
 }
 

@@ -57,14 +57,25 @@ static __always_inline int connect_claim(u64 sk, u64 ktime)
 	return bpf_map_update_elem(&kn_connect_claims, &k, &one, BPF_NOEXIST) == 0;
 }
 
-/* At a connect's or send's entry: the inet socket its fd names, for the
- * exit to compare (used_file). */
-static __always_inline void sock_keep(u64 fd)
+/* At the entry of connect, sendto or sendmsg (sc): the inet socket its fd
+ * names, for the exit to compare (used_file); or nothing kept. */
+static __always_inline void sock_keep(u32 sc, u64 fd)
 {
 	struct file *f = fd_file(fd);
 
-	if (is_inet(file_sock(f)))
-		used_keep(KN_USED_SOCK, (int)fd, f, 0);
+	used_keep(KN_USED_SOCK, sc, (int)fd, is_inet(file_sock(f)) ? f : NULL, 0);
+}
+
+/* The inet socket a connect or send used through fd: the one used_file
+ * gives, or, when that one is unconfirmed and no inet socket any more
+ * (gone since the entry: the kernel used the other), the fd's now. */
+static __always_inline struct sock *used_sock(u32 sc, long fd, u32 *fl)
+{
+	struct sock *sk = file_sock(used_file(KN_USED_SOCK, sc, fd, fl));
+
+	if (!is_inet(sk) && *fl)
+		sk = file_sock(fd_file(fd));
+	return sk;
 }
 
 static __always_inline int connect_exit(struct kn_args *st, long ret)
@@ -76,7 +87,7 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 	u32 fl = 0;
 
 	/* the socket the kernel connected (the fd may name another by now) */
-	sk = file_sock(used_file(KN_USED_SOCK, (long)st->args[0], &fl));
+	sk = used_sock(st->sc, (long)st->args[0], &fl);
 	if (!is_inet(sk))
 		return 0;
 	e = sys_begin(KN_CONNECT, st, ret);
@@ -129,7 +140,7 @@ int kn_peer_connect(struct trace_event_raw_sys_enter *ctx)
 	if (!kn_is_self(bpf_get_current_pid_tgid() >> 32))
 		peer_keep((const void *)ctx->args[1], (int)ctx->args[2], 1);
 	/* and the socket its fd names: another thread may rebind the fd */
-	sock_keep(ctx->args[0]);
+	sock_keep(KN_SC_CONNECT, ctx->args[0]);
 	return 0;
 }
 
@@ -172,13 +183,15 @@ static __always_inline int accept_exit(struct kn_args *st, long ret)
 
 	if (ret < 0)
 		return 0;
-	sk = file_sock(used_file(KN_USED_INSTALL, ret, &fl));
+	sk = file_sock(used_file(KN_USED_INSTALL, 0, ret, &fl));
 	if (!is_inet(sk))
 		return 0;
 	e = sys_begin(KN_ACCEPT, st, ret);
 	if (!e)
 		return 0;
 	sock_fill(&e->sock, sk);
+	if (fl)
+		e->extra[2] = KN_SOCK_UNCONFIRMED;
 	sys_emit(e);
 	return 0;
 }
@@ -198,7 +211,7 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 	u32 fl = 0;
 
 	/* the socket the kernel sent on (the fd may name another by now) */
-	sk = file_sock(used_file(KN_USED_SOCK, (long)st->args[0], &fl));
+	sk = used_sock(st->sc, (long)st->args[0], &fl);
 	if (ret < 0 || (u64)ret < kn_send_min || !is_inet(sk))
 		return 0;
 	if (st->sc == KN_SC_SENDTO) {
@@ -248,7 +261,7 @@ SYS_EXIT(sendmsg, KN_SC_SENDMSG, 3, KN_SEND_DATA, send_exit)
 SEC("tp/syscalls/sys_enter_sendto")
 int kn_peer_sendto(struct trace_event_raw_sys_enter *ctx)
 {
-	sock_keep(ctx->args[0]);
+	sock_keep(KN_SC_SENDTO, ctx->args[0]);
 	if (ctx->args[4] && !kn_is_self(bpf_get_current_pid_tgid() >> 32))
 		peer_keep((const void *)ctx->args[4], (int)ctx->args[5], 1);
 	return 0;
@@ -259,7 +272,7 @@ int kn_peer_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
 	struct user_msghdr m = {};
 
-	sock_keep(ctx->args[0]);
+	sock_keep(KN_SC_SENDMSG, ctx->args[0]);
 	if (kn_is_self(bpf_get_current_pid_tgid() >> 32) ||
 	    bpf_probe_read_user(&m, sizeof(m), (const void *)ctx->args[1]) || !m.msg_name)
 		return 0;

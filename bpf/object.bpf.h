@@ -239,7 +239,7 @@ int BPF_PROG(kn_obj_connect, struct socket *sock, struct sockaddr *address, int 
 {
 	if (kn_current_call() == KN_SC_CONNECT) {
 		peer_keep(plain(address), addrlen, 0);
-		used_keep(KN_USED_SOCK, -1, BPF_CORE_READ(sock, file), 1);
+		used_keep(KN_USED_SOCK, KN_SC_CONNECT, -1, BPF_CORE_READ(sock, file), 1);
 	}
 	return 0;
 }
@@ -251,7 +251,7 @@ int BPF_PROG(kn_obj_sendmsg, struct socket *sock, struct msghdr *msg)
 
 	if (sc == KN_SC_SENDTO || sc == KN_SC_SENDMSG) {
 		peer_keep(BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen), 0);
-		used_keep(KN_USED_SOCK, -1, BPF_CORE_READ(sock, file), 1);
+		used_keep(KN_USED_SOCK, sc, -1, BPF_CORE_READ(sock, file), 1);
 	}
 	return 0;
 }
@@ -263,7 +263,10 @@ int BPF_PROG(kn_obj_sendmsg, struct socket *sock, struct msghdr *msg)
 SEC("fentry/fd_install")
 int BPF_PROG(kn_obj_install, unsigned int fd, struct file *file)
 {
-	used_keep(KN_USED_INSTALL, fd, plain(file), 1);
+	/* (only in the calls whose new fd is reported: every process
+	 * installs fds all the time) */
+	if (install_call())
+		used_keep(KN_USED_INSTALL, 0, fd, plain(file), 1);
 	return 0;
 }
 
@@ -271,7 +274,7 @@ SEC("fentry/security_mmap_file")
 int BPF_PROG(kn_obj_mmap, struct file *file, unsigned long prot)
 {
 	if (prot & 0x4) /* PROT_EXEC */
-		used_keep(KN_USED_MMAP, -1, plain(file), 1);
+		used_keep(KN_USED_MMAP, KN_SC_MMAP, -1, plain(file), 1);
 	return 0;
 }
 
@@ -279,7 +282,7 @@ SEC("fentry/security_kernel_read_file")
 int BPF_PROG(kn_obj_modfile, struct file *file, enum kernel_read_file_id id)
 {
 	if (id == bpf_core_enum_value(enum kernel_read_file_id, READING_MODULE))
-		used_keep(KN_USED_MODULE, -1, plain(file), 1);
+		used_keep(KN_USED_MODULE, KN_SC_FINIT_MODULE, -1, plain(file), 1);
 	return 0;
 }
 

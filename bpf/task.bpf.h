@@ -367,7 +367,12 @@ __noinline int uring_net(u64 reqp, u32 op, int res)
 	struct kn_sys *e;
 
 	if (op == KN_IORING_OP_ACCEPT) {
-		/* the new fd (a direct descriptor's accept has none) */
+		/* the new fd; a direct descriptor's accept has none (res is its
+		 * slot, or 0) */
+		if (bpf_core_type_exists(struct io_accept) &&
+		    bpf_core_field_exists(((struct io_accept *)0)->file_slot) &&
+		    BPF_CORE_READ((struct io_accept *)req, file_slot))
+			return 0;
 		sk = res >= 0 && kn_enabled(KN_ACCEPT) ? file_sock(fd_file(res)) : NULL;
 		if (!is_inet(sk))
 			return 0;

@@ -75,10 +75,11 @@ struct {
  * loaded a module from (object tier, `kernel` set), or the file an fd
  * argument held at the call's entry. Another thread may rebind the fd
  * (dup2) before the exit reads it: the exit compares (sys.h used_file).
- * An LRU: a record its call's exit does not take (a call not watched)
- * is replaced by the thread's next one, or evicted. */
+ * A record is the thread's current call's: the entry programs replace or
+ * remove it, the exits take it (the 32-bit ones drop it), and it names
+ * its call (sc); an LRU besides. */
 enum kn_used_kind {
-	KN_USED_INSTALL = 1, /* the fd a call returns: open, accept, bpf, memfd_create */
+	KN_USED_INSTALL = 1, /* the fd a call returns: open, accept, bpf */
 	KN_USED_MMAP, /* mmap's fd argument */
 	KN_USED_MODULE, /* finit_module's fd argument */
 	KN_USED_SOCK, /* the socket of connect, sendto, sendmsg */
@@ -89,6 +90,8 @@ struct kn_fd_used {
 	s64 fd; /* -1: the kernel's hook does not know it */
 	u32 kind; /* enum kn_used_kind */
 	u32 kernel; /* the kernel's own (object tier) */
+	u32 sc; /* the call's KN_SC_*, 0: any (matched by fd) */
+	u32 _pad;
 };
 
 struct {

@@ -203,6 +203,36 @@ static __always_inline u32 kn_current_call(void)
 	}
 }
 
+/* Whether the current thread is in a call whose new fd an event reports
+ * (open, openat, openat2, creat, accept, accept4, bpf; 32-bit ones too,
+ * socketcall's accepts among them): fd_install's record is kept only
+ * then. */
+static __always_inline int install_call(void)
+{
+#ifdef KN_SYSCALL_NR
+	if (kn_have_task_pt_regs) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+		long nr = KN_SYSCALL_NR(regs);
+
+#if defined(__TARGET_ARCH_x86)
+		if (in_ia32_syscall())
+			return nr == 5 || nr == 8 || nr == 295 || nr == 437 || nr == 364 || nr == 357 || nr == 102;
+		return nr == 2 || nr == 85 || nr == 257 || nr == 437 || nr == 43 || nr == 288 || nr == 321;
+#else
+		return nr == 56 || nr == 437 || nr == 202 || nr == 242 || nr == 280;
+#endif
+	}
+#endif
+	{
+		u64 id = bpf_get_current_pid_tgid();
+		struct kn_args *st = bpf_map_lookup_elem(&kn_args_stash, &id);
+		u32 sc = st ? st->sc : 0;
+
+		return sc == KN_SC_OPEN || sc == KN_SC_OPENAT || sc == KN_SC_OPENAT2 || sc == KN_SC_CREAT ||
+		       sc == KN_SC_ACCEPT || sc == KN_SC_ACCEPT4 || sc == KN_SC_BPF;
+	}
+}
+
 /* The peer address a connect, sendto or sendmsg gave, per calling thread
  * till the call's exit (the caller's memory may say otherwise by then): as
  * the kernel copied it (object tier: kn_obj_connect, kn_obj_sendmsg), else
@@ -278,25 +308,29 @@ static __always_inline struct file *fd_file(u64 arg)
 	return f;
 }
 
-/* Record the file a call of `kind` uses (fd < 0: the kernel's hook, fd
- * unknown). */
-static __always_inline void used_keep(u32 kind, long fd, struct file *f, u32 kernel)
+/* Record the file call sc (of `kind`) uses (fd < 0: the kernel's hook, fd
+ * unknown); no file: the thread's record, another call's, is dropped. */
+static __always_inline void used_keep(u32 kind, u32 sc, long fd, struct file *f, u32 kernel)
 {
 	u64 id = bpf_get_current_pid_tgid();
-	struct kn_fd_used u = {.file = (u64)f, .fd = fd, .kind = kind, .kernel = kernel};
+	struct kn_fd_used u = {.file = (u64)f, .fd = fd, .kind = kind, .kernel = kernel, .sc = sc};
 
-	if (!f || kn_is_self(id >> 32))
+	if (kn_is_self(id >> 32))
 		return;
-	bpf_map_update_elem(&kn_fd_used, &id, &u, BPF_ANY);
+	if (!f)
+		bpf_map_delete_elem(&kn_fd_used, &id);
+	else
+		bpf_map_update_elem(&kn_fd_used, &id, &u, BPF_ANY);
 }
 
-/* The file a returning call of `kind` used through fd (its argument, or
- * the new fd it returns): the kernel's, where an object-tier hook saw it;
- * else the one the fd held at the call's entry, KN_NAME_UNCONFIRMED in
- * *flags when the fd holds another by now (another thread rebound it:
- * the kernel used one of the two); else the fd's file now, unconfirmed
- * for an fd argument. The record is taken. */
-static __always_inline struct file *used_file(u32 kind, long fd, u32 *flags)
+/* The file a returning call sc (of `kind`) used through fd (its argument,
+ * or the new fd it returns): the kernel's, where an object-tier hook saw
+ * it; else the one the fd held at the call's entry; else the fd's file
+ * now, unconfirmed for an fd argument. KN_NAME_UNCONFIRMED in *flags when
+ * the fd holds another file by now (another thread rebound it: the kernel
+ * used one of the two; an installed file may even be gone by then). The
+ * record is taken. */
+static __always_inline struct file *used_file(u32 kind, u32 sc, long fd, u32 *flags)
 {
 	u64 id = bpf_get_current_pid_tgid();
 	struct kn_fd_used *u = bpf_map_lookup_elem(&kn_fd_used, &id);
@@ -304,10 +338,10 @@ static __always_inline struct file *used_file(u32 kind, long fd, u32 *flags)
 
 	/* (a 32-bit call has no entry program: an entry's record is another
 	 * call's) */
-	if (u && u->kind == kind && (u->kernel || !in_ia32_syscall()) &&
+	if (u && u->kind == kind && (!u->sc || u->sc == sc) && (u->kernel || !in_ia32_syscall()) &&
 	    (u->fd == (s64)(int)fd || (u->kernel && u->fd < 0))) {
 		f = (struct file *)u->file;
-		if (!u->kernel && f != now)
+		if (f != now && (!u->kernel || kind == KN_USED_INSTALL))
 			*flags |= KN_NAME_UNCONFIRMED;
 	} else if (kind != KN_USED_INSTALL) {
 		/* not seen at the entry: a 32-bit call (no entry program), or

@@ -759,7 +759,10 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 			json_bool(j, "non_blocking", true);
 		write_unconfirmed(j, x->extra[2]);
 		break;
-	case KN_ACCEPT: write_flow(j, &x->sock, 1); break;
+	case KN_ACCEPT:
+		write_flow(j, &x->sock, 1);
+		write_unconfirmed(j, x->extra[2]);
+		break;
 	case KN_SEND_DATA:
 		write_flow(j, &x->sock, 0);
 		if (x->sc == KN_SC_SENDFILE || x->sc == KN_SC_SPLICE) {

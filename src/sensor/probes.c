@@ -509,8 +509,12 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	 * reason) would be lost */
 	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
-	if (n >= (int)sizeof(small) && vasprintf(&big, fmt, again) >= 0)
-		msg = big;
+	if (n >= (int)sizeof(small)) {
+		if (vasprintf(&big, fmt, again) >= 0)
+			msg = big;
+		else
+			big = NULL;
+	}
 	va_end(again);
 	if (level == LIBBPF_WARN && !strncmp(msg, "libbpf: prog '", 14)) {
 		const char *name = msg + 14, *end = strchr(name, '\'');

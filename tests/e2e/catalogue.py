@@ -33,6 +33,12 @@ libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_
 libc.ptrace.restype = ctypes.c_long
 libc.syscall.restype = ctypes.c_long
 libc.sigqueue.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_void_p]
+libc.send.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+libc.send.restype = ctypes.c_ssize_t
+libc.write.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
+libc.write.restype = ctypes.c_ssize_t
+# syscall numbers a test waits for another thread to be in
+SYSCALL_NR = {"send": 44, "write": 1} if os.uname().machine == "x86_64" else {"send": 206, "write": 64}
 
 SH = os.path.realpath("/bin/sh")
 TRUE = os.path.realpath("/bin/true")
@@ -1051,15 +1057,25 @@ class Catalogue:
             real = socket.socket()
             real.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
             # blocks once the buffers are full, then gives up with what it sent
-            real.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 1, 0))
+            real.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 3, 0))
             real.connect(("127.0.0.1", port))
             decoy = socket.create_connection(("127.0.0.1", port), timeout=5)
             peers = [srv.accept()[0] for _ in range(2)]  # never read: the send blocks
             fd = os.dup2(real.fileno(), 100)
             buf = ctypes.create_string_buffer(os.urandom(4 << 20), 4 << 20)
 
+            tid = threading.get_native_id()
+            nr = SYSCALL_NR[call]
+
             def rebind():
-                time.sleep(0.3)
+                # once the call blocks (in it, its socket's buffers full)
+                deadline = time.monotonic() + 2
+                while time.monotonic() < deadline:
+                    with open("/proc/self/task/%d/syscall" % tid) as sc:
+                        if sc.read().split()[0] == str(nr):
+                            break
+                    time.sleep(0.01)
+                time.sleep(0.2)
                 os.dup2(decoy.fileno(), fd)
             t = threading.Thread(target=rebind)
             try:
@@ -1386,6 +1402,7 @@ class Catalogue:
             if v != "e":
                 what, addr = v.split(":")
                 truth["0x" + addr] = what
+        assert truth, "no mapping succeeded: %s" % sorted(set(got.values()))
         check_equal(sorted(set(truth.values()) - {"real", "decoy"}), [], "files the helper mapped")
 
         def of_helper(e):

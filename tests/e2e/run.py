@@ -839,12 +839,13 @@ def main():
     kunai = os.path.abspath(args.kunai)
     signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("suite timeout")))
     signal.alarm(SUITE_TIMEOUT)
-    work = os.path.realpath(tempfile.mkdtemp(prefix="kunai-e2e-", dir="/tmp"))
-    tracefs_before = os.path.exists("/sys/kernel/tracing/events")
     Suite.require_object_tier = args.require_object_tier
     k = subprocess.run([kunai, "check", "--kernel-only"], capture_output=True, text=True, timeout=60)
     print(k.stdout, end="")
-    head = dict(line.split(None, 1) for line in k.stdout.splitlines() if line.strip())
+    head = {}
+    for line in k.stdout.splitlines():
+        key, _, value = line.strip().partition(" ")
+        head[key] = value.strip()
     if k.returncode != 0 or "object" not in head or "helpers" not in head:
         print("kunai check --kernel-only failed (%d): %s" % (k.returncode, k.stderr))
         return 1
@@ -853,6 +854,8 @@ def main():
     if args.require_object_tier and not Suite.object_tier:
         print("the object tier is required here: " + head["object"])
         return 1
+    work = os.path.realpath(tempfile.mkdtemp(prefix="kunai-e2e-", dir="/tmp"))
+    tracefs_before = os.path.exists("/sys/kernel/tracing/events")
     suite = Suite(kunai, work)
     suites = [suite]
     r = Runner()
