@@ -1379,6 +1379,17 @@ class Catalogue:
         e = s.wait_for(mine("mmap_exec", mapped__path=p), "mmap_exec")
         check_equal(e["info"]["event"]["id"], 41, "event id")
         check_equal(e["data"]["mapped"], file_object(p), "mapped (with its digests)")
+        if os.uname().machine == "x86_64":
+            # the fd with its top bit set: the kernel takes the low 32 bits
+            p2 = self.path("mapped_high_fd.bin")
+            shutil.copy(p, p2)
+            with open(p2, "rb") as f:
+                a = libc.syscall(9, ctypes.c_void_p(0), ctypes.c_size_t(4096), 5, 2,  # R|X, MAP_PRIVATE
+                                 ctypes.c_ulong(f.fileno() | 1 << 63), ctypes.c_long(0))
+            assert 0 < a < 1 << 47, "mmap with a high fd bit: %d" % a
+            libc.munmap(a, 4096)
+            e = s.wait_for(mine("mmap_exec", mapped__path=p2), "mmap_exec of an fd with its top bit set")
+            check_equal(e["data"]["addr"], "0x%x" % a, "addr")
         addr = libc.mmap(None, 4096, 3, 0x22, -1, 0)  # RW, MAP_PRIVATE|MAP_ANONYMOUS
         assert addr and addr != ctypes.c_void_p(-1).value
         try:
