@@ -1057,7 +1057,7 @@ class Catalogue:
             real = socket.socket()
             real.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
             # blocks once the buffers are full, then gives up with what it sent
-            real.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 3, 0))
+            real.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 1, 0))
             real.connect(("127.0.0.1", port))
             decoy = socket.create_connection(("127.0.0.1", port), timeout=5)
             peers = [srv.accept()[0] for _ in range(2)]  # never read: the send blocks
@@ -1075,7 +1075,7 @@ class Catalogue:
                         if sc.read().split()[0] == str(nr):
                             break
                     time.sleep(0.01)
-                time.sleep(0.2)
+                time.sleep(0.1)
                 os.dup2(decoy.fileno(), fd)
             t = threading.Thread(target=rebind)
             try:
