@@ -20,6 +20,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "inet.h"
+
 #define SYS_CONNECT 3
 #define SYS_ACCEPT 5
 #define SYS_SEND 9
@@ -47,19 +49,9 @@ static long socketcall(int call, const unsigned int *words, int n)
 	return sc32(102, call, (unsigned long)at);
 }
 
-static int port_of(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t n = sizeof(a);
-
-	if (getsockname(fd, (struct sockaddr *)&a, &n))
-		return -1;
-	return ntohs(a.sin_port);
-}
-
 static int bound(int type)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in a = loopback(0);
 	int fd = socket(AF_INET, type, 0);
 
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)))

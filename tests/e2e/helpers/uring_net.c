@@ -13,25 +13,8 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include "inet.h"
 #include "uring.h"
-
-static struct sockaddr_in loopback(int port)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-
-	return a;
-}
-
-static int port_of(int fd)
-{
-	struct sockaddr_in a;
-	socklen_t n = sizeof(a);
-
-	if (getsockname(fd, (struct sockaddr *)&a, &n))
-		return -1;
-	return ntohs(a.sin_port);
-}
 
 /* One operation on fd: its result. */
 static int op(struct ring *r, int opcode, int fd, const void *addr, unsigned long len_or_off, int *res)
