@@ -169,25 +169,25 @@ int kn_ia32_exit(struct bpf_raw_tracepoint_args *ctx)
 /* A family of 32-bit calls: their 64-bit handlers, one program per family
  * (the path walker verified once per family, each small enough for the
  * verifier of older kernels). */
-#define IA32_FAMILY(fam, body)                                          \
-	SEC("raw_tp/sys_exit")                                          \
-	int kn_ia32_##fam(struct bpf_raw_tracepoint_args *ctx)          \
-	{                                                               \
-		u64 id = bpf_get_current_pid_tgid();                    \
-		struct kn_ia32_call *c;                                 \
-		struct kn_args a;                                       \
-		u32 zero = 0;                                           \
-		long ret;                                               \
-                                                                        \
-		c = bpf_map_lookup_elem(&kn_ia32_call, &zero);          \
-		if (c) {                                                \
-			__builtin_memcpy(&a, &c->a, sizeof(a));         \
-			ret = c->ret;                                   \
-			body;                                           \
-		}                                                       \
-		bpf_map_delete_elem(&kn_names, &id);                    \
-		bpf_map_delete_elem(&kn_fd_used, &id);                  \
-		return 0;                                               \
+#define IA32_FAMILY(fam, body)                                  \
+	SEC("raw_tp/sys_exit")                                  \
+	int kn_ia32_##fam(struct bpf_raw_tracepoint_args *ctx)  \
+	{                                                       \
+		u64 id = bpf_get_current_pid_tgid();            \
+		struct kn_ia32_call *c;                         \
+		struct kn_args a;                               \
+		u32 zero = 0;                                   \
+		long ret;                                       \
+                                                                \
+		c = bpf_map_lookup_elem(&kn_ia32_call, &zero);  \
+		if (c) {                                        \
+			__builtin_memcpy(&a, &c->a, sizeof(a)); \
+			ret = c->ret;                           \
+			body;                                   \
+		}                                               \
+		bpf_map_delete_elem(&kn_names, &id);            \
+		bpf_map_delete_elem(&kn_fd_used, &id);          \
+		return 0;                                       \
 	}
 
 IA32_FAMILY(path, {
@@ -230,7 +230,8 @@ IA32_FAMILY(rw, {
 		sockw_emit(a.sc, (u32)a.args[0] | a.args[1] << 32, 0, 0, ret);
 		break;
 	case KN_SC_WRITE:
-	case KN_SC_WRITEV: sockw_emit(a.sc, (u32)a.args[0] | 0xffffffff00000000ULL, a.args[1], 0, ret); /* fall through */
+	case KN_SC_WRITEV:
+		sockw_emit(a.sc, (u32)a.args[0] | 0xffffffff00000000ULL, a.args[1], 0, ret); /* fall through */
 	default: rw_enter((long)(u32)a.args[0], a.sc >= KN_SC_WRITE, a.sc, 0, 0, -1);
 	}
 })
@@ -295,16 +296,12 @@ int kn_ia32_enter_close(struct bpf_raw_tracepoint_args *ctx)
 	bx = (u32)BPF_CORE_READ(regs, bx);
 	cx = (u32)BPF_CORE_READ(regs, cx);
 	switch (nr) {
-	case 6: /* close */
-		return close_enter(bx);
+	case 6: /* close */ return close_enter(bx);
 	case 63: /* dup2 */
-	case 330: /* dup3 */
-		return dup_enter(bx, cx);
-	case 436: /* close_range */
-		return close_range_enter(bx, cx, (u32)BPF_CORE_READ(regs, dx));
+	case 330: /* dup3 */ return dup_enter(bx, cx);
+	case 436: /* close_range */ return close_range_enter(bx, cx, (u32)BPF_CORE_READ(regs, dx));
 	case 11: /* execve */
-	case 358: /* execveat */
-		return exec_enter();
+	case 358: /* execveat */ return exec_enter();
 	}
 	return 0;
 }

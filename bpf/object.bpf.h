@@ -132,8 +132,8 @@ int BPF_PROG(kn_obj_mount, const char *dev_name, const struct path *path, const 
 SEC("fentry/security_path_truncate")
 int BPF_PROG(kn_obj_truncate, const struct path *path)
 {
-	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_TRUNCATE,
-			KN_SC_TRUNCATE64, KN_SC_TRUNCATE);
+	return obj_name(0, BPF_CORE_READ(path, dentry), BPF_CORE_READ(path, mnt), KN_SC_TRUNCATE, KN_SC_TRUNCATE64,
+			KN_SC_TRUNCATE);
 }
 
 SEC("fentry/security_path_link")

@@ -111,9 +111,9 @@ int BPF_PROG(kn_sched_exec, struct task_struct *p, pid_t old_pid, struct linux_b
 
 /* The flags the child's own state shows at the fork tracepoint
  * (clone_flags_observed; not CLONE_VFORK: vfork_done is set after it). */
-#define KN_CLONE_OBSERVED                                                                                     \
-	(CLONE_THREAD | CLONE_PARENT | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |                   \
-	 CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWPID)
+#define KN_CLONE_OBSERVED                                                                                  \
+	(CLONE_THREAD | CLONE_PARENT | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_NEWUSER | \
+	 CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWPID)
 
 static __always_inline u64 clone_flags_observed(struct task_struct *parent, struct task_struct *child)
 {
@@ -181,11 +181,17 @@ static __always_inline int clone_flags_real(u64 *flags)
 
 		a0 = in_ia32_syscall() ? regs->bx : regs->di;
 		if (in_ia32_syscall())
-			sc = nr == 120 ? KN_SC_CLONE : nr == 2 ? KN_SC_FORK : nr == 190 ? KN_SC_VFORK
-			   : nr == 435 ? KN_SC_CLONE3 : KN_SC_NONE;
+			sc = nr == 120	 ? KN_SC_CLONE
+			     : nr == 2	 ? KN_SC_FORK
+			     : nr == 190 ? KN_SC_VFORK
+			     : nr == 435 ? KN_SC_CLONE3
+					 : KN_SC_NONE;
 		else
-			sc = nr == 56 ? KN_SC_CLONE : nr == 57 ? KN_SC_FORK : nr == 58 ? KN_SC_VFORK
-			   : nr == 435 ? KN_SC_CLONE3 : KN_SC_NONE;
+			sc = nr == 56	 ? KN_SC_CLONE
+			     : nr == 57	 ? KN_SC_FORK
+			     : nr == 58	 ? KN_SC_VFORK
+			     : nr == 435 ? KN_SC_CLONE3
+					 : KN_SC_NONE;
 #elif defined(__TARGET_ARCH_arm64)
 		long nr = regs->syscallno;
 

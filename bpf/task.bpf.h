@@ -222,7 +222,8 @@ static __always_inline int ptrace_exit(struct kn_args *st, long ret)
 
 	struct kn_sys *e;
 
-	if (req != KN_PTRACE_ATTACH && req != KN_PTRACE_SEIZE && req != KN_PTRACE_POKETEXT && req != KN_PTRACE_POKEDATA) {
+	if (req != KN_PTRACE_ATTACH && req != KN_PTRACE_SEIZE && req != KN_PTRACE_POKETEXT &&
+	    req != KN_PTRACE_POKEDATA) {
 		target_take(NULL);
 		return 0;
 	}

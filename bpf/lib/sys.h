@@ -565,8 +565,8 @@ static __always_inline void zero8(struct kn_sys *e, u32 o)
 
 /* The name a syscall received: the entry's copy when there is one (nm),
  * checked against the caller's memory now. */
-static __always_inline void sys_put_name(struct kn_sys *e, struct kn_str *s, const char *uname,
-					 struct kn_names *nm, int slot)
+static __always_inline void sys_put_name(struct kn_sys *e, struct kn_str *s, const char *uname, struct kn_names *nm,
+					 int slot)
 {
 	u32 o, t;
 	long n, m;
@@ -811,30 +811,29 @@ static __always_inline int sys_done(int rc, int named)
 #define KN_UARG(ctx, i) ((i) < 0 ? 0 : (ctx)->args[(i) < 0 ? 0 : (i)])
 #define KN_DFD(ctx, i) ((i) < 0 ? (long)KN_AT_FDCWD : (long)(int)(ctx)->args[(i) < 0 ? 0 : (i)])
 
-
 /* The exit of syscall `name` (which takes nargs arguments and may give an
  * event of type): handler(struct kn_args *, long ret); and the entry that
  * stashes its arguments where the exit cannot read them. Its 32-bit form:
  * kn_ia32_exit (ia32.bpf.h) runs the same handler. */
-#define SYS_STASH(name, sc, nargs, type)                            \
-	SEC("tp/syscalls/sys_enter_" #name)                         \
-	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx)  \
-	{                                                           \
-		return sys_stash(ctx, sc, nargs, type);             \
+#define SYS_STASH(name, sc, nargs, type)                           \
+	SEC("tp/syscalls/sys_enter_" #name)                        \
+	int kn_stash_##name(struct trace_event_raw_sys_enter *ctx) \
+	{                                                          \
+		return sys_stash(ctx, sc, nargs, type);            \
 	}
 
-#define SYS_EXIT_(name, sc, nargs, type, handler, named)            \
-	SYS_STASH(name, sc, nargs, type)                            \
-	SEC("tp/syscalls/sys_exit_" #name)                          \
-	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)    \
-	{                                                           \
-		struct kn_args a;                                   \
-                                                                    \
-		if (kn_is_self(bpf_get_current_pid_tgid() >> 32))   \
-			return 0;                                   \
-		if (sys_args(&a, sc))                               \
-			return sys_done(0, named);                  \
-		return sys_done(handler(&a, ctx->ret), named);      \
+#define SYS_EXIT_(name, sc, nargs, type, handler, named)          \
+	SYS_STASH(name, sc, nargs, type)                          \
+	SEC("tp/syscalls/sys_exit_" #name)                        \
+	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)  \
+	{                                                         \
+		struct kn_args a;                                 \
+                                                                  \
+		if (kn_is_self(bpf_get_current_pid_tgid() >> 32)) \
+			return 0;                                 \
+		if (sys_args(&a, sc))                             \
+			return sys_done(0, named);                \
+		return sys_done(handler(&a, ctx->ret), named);    \
 	}
 
 #define SYS_EXIT(name, sc, nargs, type, handler) SYS_EXIT_(name, sc, nargs, type, handler, 0)
@@ -882,49 +881,48 @@ static __always_inline int sys_exit_fam(struct trace_event_raw_sys_exit *ctx, u3
 	return sys_done(0, named);
 }
 
-#define SYS_EXIT_FAM_(name, sc, nargs, type, fam, named)            \
-	SYS_STASH(name, sc, nargs, type)                            \
-	SEC("tp/syscalls/sys_exit_" #name)                          \
-	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx)    \
-	{                                                           \
-		return sys_exit_fam(ctx, sc, fam, named);           \
+#define SYS_EXIT_FAM_(name, sc, nargs, type, fam, named)         \
+	SYS_STASH(name, sc, nargs, type)                         \
+	SEC("tp/syscalls/sys_exit_" #name)                       \
+	int kn_exit_##name(struct trace_event_raw_sys_exit *ctx) \
+	{                                                        \
+		return sys_exit_fam(ctx, sc, fam, named);        \
 	}
 
 #define SYS_EXIT_FAM(name, sc, nargs, type, fam) SYS_EXIT_FAM_(name, sc, nargs, type, fam, 0)
 
 #define SYS_EXIT_FAM_NAMED(name, sc, nargs, type, fam, d0, n0, d1, n1) \
-	SYS_NAMES(name, sc, d0, n0, d1, n1)                             \
+	SYS_NAMES(name, sc, d0, n0, d1, n1)                            \
 	SYS_EXIT_FAM_(name, sc, nargs, type, fam, 1)
 
 /* A family's program: handler(struct kn_args *, long ret) for the call in
  * kn_call; its names dropped after. A syscall exit tracepoint program by
  * type (its section names one every kernel has), never attached: only
  * tail-called. */
-#define SYS_FAMILY(fam, handler)                                               \
-	SEC("tp/syscalls/sys_exit_close")                                      \
-	int kn_fam_##fam(struct trace_event_raw_sys_exit *ctx)                 \
-	{                                                                      \
-		struct kn_call *c;                                             \
-		struct kn_args a;                                              \
-		u32 zero = 0;                                                  \
-                                                                               \
-		c = bpf_map_lookup_elem(&kn_call, &zero);                      \
-		if (c) {                                                       \
-			__builtin_memcpy(&a, &c->a, sizeof(a));                \
-			handler(&a, c->ret);                                   \
-		}                                                              \
-		return sys_done(0, 1);                                         \
+#define SYS_FAMILY(fam, handler)                                \
+	SEC("tp/syscalls/sys_exit_close")                       \
+	int kn_fam_##fam(struct trace_event_raw_sys_exit *ctx)  \
+	{                                                       \
+		struct kn_call *c;                              \
+		struct kn_args a;                               \
+		u32 zero = 0;                                   \
+                                                                \
+		c = bpf_map_lookup_elem(&kn_call, &zero);       \
+		if (c) {                                        \
+			__builtin_memcpy(&a, &c->a, sizeof(a)); \
+			handler(&a, c->ret);                    \
+		}                                               \
+		return sys_done(0, 1);                          \
 	}
 
 /* A syscall that takes names (arguments n0, n1: indexes, -1 for none,
  * relative to the dirfds at d0, d1, -1 for the cwd): they are read at its
  * entry too (kn_name_<name>). */
-#define SYS_NAMES(name, sc, d0, n0, d1, n1)                                                     \
-	SEC("tp/syscalls/sys_enter_" #name)                                                           \
-	int kn_name_##name(struct trace_event_raw_sys_enter *ctx)                                     \
-	{                                                                                             \
-		return sys_names_keep(sc, KN_DFD(ctx, d0), KN_UARG(ctx, n0), KN_DFD(ctx, d1),          \
-				      KN_UARG(ctx, n1));                                              \
+#define SYS_NAMES(name, sc, d0, n0, d1, n1)                                                                      \
+	SEC("tp/syscalls/sys_enter_" #name)                                                                      \
+	int kn_name_##name(struct trace_event_raw_sys_enter *ctx)                                                \
+	{                                                                                                        \
+		return sys_names_keep(sc, KN_DFD(ctx, d0), KN_UARG(ctx, n0), KN_DFD(ctx, d1), KN_UARG(ctx, n1)); \
 	}
 
 #define SYS_EXIT_NAMED(name, sc, nargs, type, handler, d0, n0, d1, n1) \

@@ -163,7 +163,9 @@ static int open_in_task(int pdir, const char *path)
 
 static const char *why_of(int err)
 {
-	return err == -EINVAL ? "not a regular file" : err == -ESRCH ? "process gone: its files cannot be reached" : "gone";
+	return err == -EINVAL  ? "not a regular file"
+	       : err == -ESRCH ? "process gone: its files cannot be reached"
+			       : "gone";
 }
 
 int fileopen_req(const struct file_req *r, const struct fileopen_self *me, const char **why)

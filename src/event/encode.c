@@ -155,8 +155,8 @@ void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, 
 	json_obj_end(j);
 }
 
-void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len,
-		       uint32_t flags, const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns)
+void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len, uint32_t flags,
+		       const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns)
 {
 	struct file_req *r;
 
@@ -240,8 +240,7 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 	if (script) {
 		/* known by its path only: nothing to check it against */
 		write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, &h->task, 0, 0, -1);
-		write_file_hashed(e, j, "interpreter", exe.s, exe.len, exe.flags, &h->task, 1, x->exe_size,
-				  kctime);
+		write_file_hashed(e, j, "interpreter", exe.s, exe.len, exe.flags, &h->task, 1, x->exe_size, kctime);
 	} else {
 		write_file_hashed(e, j, "exe", exe_path, exe_len, exe_flags, &h->task, 1, x->exe_size, kctime);
 	}

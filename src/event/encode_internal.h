@@ -19,8 +19,8 @@ void write_file(struct json *j, const char *key, const char *path, size_t len, u
 /* A file object whose digests are to come (see encode.h): found through
  * /proc/TGID/exe when by_exe, else by path; checked against the size and
  * change time the kernel saw unless kctime_ns is -1. */
-void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len,
-		       uint32_t flags, const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns);
+void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len, uint32_t flags,
+		       const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns);
 /* ancestors, command_line, exe of the process tgid */
 void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, uint32_t tgid);
 #define SIGNAME_MAX 24

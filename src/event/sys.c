@@ -548,8 +548,7 @@ static void write_unconfirmed(struct json *j, uint64_t what)
  * kernel side found it (any PID namespace, a pidfd); else the pid the
  * caller gave. kill(0), kill(-pgid) and kill(-1) reach a group: the pid
  * given says which. */
-static void write_target(struct encoder *enc, struct json *j, const struct kn_sys *x, int32_t given,
-			 int32_t given_tgid)
+static void write_target(struct encoder *enc, struct json *j, const struct kn_sys *x, int32_t given, int32_t given_tgid)
 {
 	struct proc *p = NULL;
 	int32_t pid = given;
@@ -651,9 +650,10 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 				       x->sc != KN_SC_TRUNCATE64 && x->sc != KN_SC_FTRUNCATE64;
 
 			json_u64(j, "size", x->extra[0]);
-			json_str(j, "how", by_open                                                      ? "open"
-					   : x->sc == KN_SC_TRUNCATE || x->sc == KN_SC_TRUNCATE64 ? "truncate"
-												  : "ftruncate");
+			json_str(j, "how",
+				 by_open						? "open"
+				 : x->sc == KN_SC_TRUNCATE || x->sc == KN_SC_TRUNCATE64 ? "truncate"
+											: "ftruncate");
 			json_bool(j, "success", by_open || x->ret == 0);
 		}
 		if (h->type == KN_CHMOD) {

@@ -145,7 +145,8 @@ static const char *canonical(const char *p, char *out, size_t len)
 		return p;
 	memcpy(dir, p, dl);
 	dir[dl] = 0;
-	if (!realpath(dl ? dir : "/", real) || snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", slash + 1) >= (int)len)
+	if (!realpath(dl ? dir : "/", real) ||
+	    snprintf(out, len, "%s/%s", strcmp(real, "/") ? real : "", slash + 1) >= (int)len)
 		return p;
 	return out;
 }

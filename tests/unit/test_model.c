@@ -279,15 +279,11 @@ static void test_loss_deltas(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fork_exec_exit),
-		cmocka_unit_test(test_ancestors),
-		cmocka_unit_test(test_reused_tgid), cmocka_unit_test(test_orphan_keeps_ancestry),
-		cmocka_unit_test(test_linger),
-		cmocka_unit_test(test_bounded),
-		cmocka_unit_test(test_kept_bounded),
-		cmocka_unit_test(test_sweep),
-		cmocka_unit_test(test_guuid),
-		cmocka_unit_test(test_loss_deltas),
+		cmocka_unit_test(test_fork_exec_exit), cmocka_unit_test(test_ancestors),
+		cmocka_unit_test(test_reused_tgid),    cmocka_unit_test(test_orphan_keeps_ancestry),
+		cmocka_unit_test(test_linger),	       cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_kept_bounded),   cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_guuid),	       cmocka_unit_test(test_loss_deltas),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

@@ -170,9 +170,12 @@ static void test_linked_dirs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_prefix_and_exact), cmocka_unit_test(test_wildcard_component),
-		cmocka_unit_test(test_refused),		 cmocka_unit_test(test_defaults_compile),
-		cmocka_unit_test(test_paths),		 cmocka_unit_test(test_linked_dirs),
+		cmocka_unit_test(test_prefix_and_exact),
+		cmocka_unit_test(test_wildcard_component),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_defaults_compile),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_linked_dirs),
 	};
 
 	return cmocka_run_group_tests_name("watch", tests, NULL, NULL);

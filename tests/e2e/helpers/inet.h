@@ -9,8 +9,8 @@
 /* 127.0.0.1:port */
 static inline struct sockaddr_in loopback(int port)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in a = {
+		.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 
 	return a;
 }

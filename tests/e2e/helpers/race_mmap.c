@@ -65,11 +65,13 @@ int main(int argc, char **argv)
 			continue;
 		}
 		/* the mapping's own file, as the kernel keeps it */
-		snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)p,
-			 (unsigned long)p + SIZE);
+		snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)p, (unsigned long)p + SIZE);
 		if (stat(path, &ms))
 			return 1;
-		printf("%d %s:%lx\n", i, ms.st_ino == rs.st_ino ? "real" : ms.st_ino == ds.st_ino ? "decoy" : "other",
+		printf("%d %s:%lx\n", i,
+		       ms.st_ino == rs.st_ino	? "real"
+		       : ms.st_ino == ds.st_ino ? "decoy"
+						: "other",
 		       (unsigned long)p);
 	}
 	racer_stop();

@@ -46,8 +46,10 @@ int main(int argc, char **argv)
 		}
 		if (statfs(path, &st))
 			return 1;
-		printf("%d %s\n", i, (unsigned long)st.f_type == TMPFS_MAGIC ? "tmpfs"
-				     : (unsigned long)st.f_type == RAMFS_MAGIC ? "ramfs" : "other");
+		printf("%d %s\n", i,
+		       (unsigned long)st.f_type == TMPFS_MAGIC	 ? "tmpfs"
+		       : (unsigned long)st.f_type == RAMFS_MAGIC ? "ramfs"
+								 : "other");
 		if (umount(path))
 			return 1;
 	}

@@ -117,8 +117,8 @@ int main(void)
 	}
 	to->sin_port = htons(port_of(r));
 	{
-		unsigned int w[6] = {u, (unsigned int)(unsigned long)data, 1000, 0, (unsigned int)(unsigned long)to,
-				     sizeof(*to)};
+		unsigned int w[6] = {u, (unsigned int)(unsigned long)data, 1000,
+				     0, (unsigned int)(unsigned long)to,   sizeof(*to)};
 
 		if (socketcall(SYS_SENDTO, w, 6) != 1000)
 			return 1;

@@ -28,7 +28,7 @@ static long call(enum call c, unsigned long a, unsigned long b, unsigned long d)
 {
 	/* the 32-bit numbers, then the 64-bit ones */
 	static const long nr32[] = {5, 4, 6, 63, 330, 436, 11, 55};
-	static const long nr64[] = {SYS_open,  SYS_write,  SYS_close, SYS_dup2,
+	static const long nr64[] = {SYS_open, SYS_write,       SYS_close,  SYS_dup2,
 				    SYS_dup3, SYS_close_range, SYS_execve, SYS_fcntl};
 	long ret;
 
@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 		args[0] = buf;
 		args[1] = NULL;
 	}
-	call(EXECVE, (unsigned long)buf, (unsigned long)args, (unsigned long)(int80 ? (char *)args + 4 : (char *)(args + 1)));
+	call(EXECVE, (unsigned long)buf, (unsigned long)args,
+	     (unsigned long)(int80 ? (char *)args + 4 : (char *)(args + 1)));
 	return 1;
 }
