@@ -140,20 +140,23 @@ static __always_inline int truncate_exit(struct kn_args *st, long ret)
 	struct kn_sys *e;
 	struct file *f = NULL;
 	u64 len = st->args[1];
+	u32 fl = 0;
 
 	if (st->sc == KN_SC_TRUNCATE64 || st->sc == KN_SC_FTRUNCATE64)
 		len = (u32)st->args[1] | (st->args[2] << 32);
 	if (st->sc == KN_SC_FTRUNCATE || st->sc == KN_SC_FTRUNCATE64) {
-		f = fd_file(st->args[0]);
+		/* the file the fd held at the entry: it may hold another now */
+		f = used_file(KN_USED_ATTR, st->sc, (long)(int)st->args[0], &fl);
 		if (f && (BPF_CORE_READ(f, f_path.mnt, mnt_flags) & KN_MNT_INTERNAL))
 			return 0;
 	}
 	e = sys_begin(KN_FILE_TRUNCATE, st, ret);
 	if (!e)
 		return 0;
-	if (st->sc == KN_SC_FTRUNCATE || st->sc == KN_SC_FTRUNCATE64)
+	if (st->sc == KN_SC_FTRUNCATE || st->sc == KN_SC_FTRUNCATE64) {
 		sys_put_file(e, &e->str[0], f);
-	else
+		e->str[0].flags |= fl;
+	} else
 		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
 	e->extra[0] = len;
 	sys_emit(e);
@@ -162,6 +165,27 @@ static __always_inline int truncate_exit(struct kn_args *st, long ret)
 
 SYS_EXIT_NAMED(truncate, KN_SC_TRUNCATE, 2, KN_FILE_TRUNCATE, truncate_exit, -1, 0, -1, -1)
 SYS_EXIT(ftruncate, KN_SC_FTRUNCATE, 2, KN_FILE_TRUNCATE, truncate_exit)
+
+/* The file an attribute change's fd argument holds at the call's entry,
+ * for its exit to compare (used_file): another thread may rebind the fd
+ * (dup2) while the call runs. */
+static __always_inline int attr_fd_keep(u32 sc, long fd)
+{
+	used_keep(KN_USED_ATTR, sc, (int)fd, (int)fd >= 0 ? fd_file((int)fd) : NULL, 0);
+	return 0;
+}
+
+#define ATTR_FD_KEEP(name, sc)                                    \
+	SEC("tp/syscalls/sys_enter_" #name)                       \
+	int kn_fdin_##name(struct trace_event_raw_sys_enter *ctx) \
+	{                                                         \
+		return attr_fd_keep(sc, ctx->args[0]);            \
+	}
+
+ATTR_FD_KEEP(ftruncate, KN_SC_FTRUNCATE)
+ATTR_FD_KEEP(fchmod, KN_SC_FCHMOD)
+ATTR_FD_KEEP(fchown, KN_SC_FCHOWN)
+ATTR_FD_KEEP(fsetxattr, KN_SC_FSETXATTR)
 
 static __always_inline int mknod_exit(struct kn_args *st, long ret)
 {
@@ -379,9 +403,12 @@ static __always_inline int times_exit(struct kn_args *st, long ret)
 			e->args[5] |= KN_TIMES_UNCONFIRMED;
 		}
 	}
-	if (at && !name)
-		sys_put_file(e, &e->str[0], fd_file((long)(int)st->args[0]));
-	else
+	if (at && !name) {
+		u32 fl = 0;
+
+		sys_put_file(e, &e->str[0], used_file(KN_USED_ATTR, sc, (long)(int)st->args[0], &fl));
+		e->str[0].flags |= fl;
+	} else
 		sys_put_at(e, 0, at ? (long)(int)st->args[0] : KN_AT_FDCWD, name);
 	sys_emit(e);
 	return 0;
@@ -395,6 +422,9 @@ static __always_inline int times_keep(u32 sc, long dfd, u64 name, u64 times)
 	struct kn_names *nm;
 
 	sys_names_keep(sc, dfd, name, KN_AT_FDCWD, 0);
+	/* no name: the dfd's file (futimens) */
+	if (!name)
+		attr_fd_keep(sc, dfd);
 	nm = bpf_map_lookup_elem(&kn_names, &id);
 	if (!nm || nm->sc != sc)
 		return 0;
@@ -404,13 +434,13 @@ static __always_inline int times_keep(u32 sc, long dfd, u64 name, u64 times)
 	return 0;
 }
 
-#define TIMES_EXIT(name, sc, nargs, at)                                                                \
-	SEC("tp/syscalls/sys_enter_" #name)                                                           \
-	int kn_name_##name(struct trace_event_raw_sys_enter *ctx)                                     \
-	{                                                                                             \
+#define TIMES_EXIT(name, sc, nargs, at)                                                                      \
+	SEC("tp/syscalls/sys_enter_" #name)                                                                  \
+	int kn_name_##name(struct trace_event_raw_sys_enter *ctx)                                            \
+	{                                                                                                    \
 		return times_keep(sc, (at) ? (long)(int)ctx->args[0] : KN_AT_FDCWD, ctx->args[(at) ? 1 : 0], \
-				  ctx->args[(at) ? 2 : 1]);                                            \
-	}                                                                                             \
+				  ctx->args[(at) ? 2 : 1]);                                                  \
+	}                                                                                                    \
 	SYS_EXIT_FAM_(name, sc, nargs, KN_FILE_TIMES, KN_FAM_TIMES, 1)
 
 SYS_FAMILY(times, times_exit)
@@ -501,6 +531,16 @@ SYS_EXIT(ioctl, KN_SC_IOCTL, 3, KN_FILE_FLAGS, ioctl_exit)
  * Attribute changes. str[0..1]: the file (base + name, or the fd's file in
  * str[0]); extra[0..1]: mode, or uid and gid; str[2]: the attribute name.
  */
+/* str[0]: the file of the call's fd argument (args[0]), as the entry saw
+ * it (used_file) */
+static __always_inline void attr_put_fd(struct kn_sys *e, struct kn_args *st)
+{
+	u32 fl = 0;
+
+	sys_put_file(e, &e->str[0], used_file(KN_USED_ATTR, st->sc, (long)(int)st->args[0], &fl));
+	e->str[0].flags |= fl;
+}
+
 static __always_inline int attr_exit(struct kn_args *st, long ret)
 {
 	struct kn_sys *e;
@@ -526,7 +566,7 @@ static __always_inline int attr_exit(struct kn_args *st, long ret)
 		e->extra[0] = st->args[1];
 		break;
 	case KN_SC_FCHMOD:
-		sys_put_file(e, &e->str[0], fd_file((long)st->args[0]));
+		attr_put_fd(e, st);
 		e->extra[0] = st->args[1];
 		break;
 	case KN_SC_FCHMODAT:
@@ -541,7 +581,7 @@ static __always_inline int attr_exit(struct kn_args *st, long ret)
 		e->extra[1] = st->args[2];
 		break;
 	case KN_SC_FCHOWN:
-		sys_put_file(e, &e->str[0], fd_file((long)st->args[0]));
+		attr_put_fd(e, st);
 		e->extra[0] = st->args[1];
 		e->extra[1] = st->args[2];
 		break;
@@ -558,7 +598,7 @@ static __always_inline int attr_exit(struct kn_args *st, long ret)
 		sys_put_slot(e, &e->str[2], (const char *)st->args[1], 1);
 		break;
 	case KN_SC_FSETXATTR:
-		sys_put_file(e, &e->str[0], fd_file((long)st->args[0]));
+		attr_put_fd(e, st);
 		sys_put_slot(e, &e->str[2], (const char *)st->args[1], 1);
 		break;
 	case KN_SC_SETXATTRAT:
@@ -967,11 +1007,11 @@ static __always_inline int sockw_exit(long ret, u32 sc)
 	return sockw_emit(a.sc, (u32)a.args[0] | a.args[2] << 32, a.args[1], a.args[3], ret);
 }
 
-#define SOCKW_EXIT(name, sc)                                      \
-	SEC("tp/syscalls/sys_exit_" #name)                        \
+#define SOCKW_EXIT(name, sc)                                     \
+	SEC("tp/syscalls/sys_exit_" #name)                       \
 	int kn_sent_##name(struct trace_event_raw_sys_exit *ctx) \
-	{                                                         \
-		return sockw_exit(ctx->ret, sc);                  \
+	{                                                        \
+		return sockw_exit(ctx->ret, sc);                 \
 	}
 
 SOCKW_EXIT(write, KN_SC_WRITE)
@@ -1041,10 +1081,10 @@ static __always_inline int rw_enter(long fd, int write, u32 sc, int at_entry, u6
 
 /* The fd as the kernel takes it: an unsigned int (a 32-bit caller's
  * register may carry anything above; its calls: kn_exit_ia32). */
-#define RW_ENTER(name, write, sc)                                  \
-	SEC("tp/syscalls/sys_enter_" #name)                        \
-	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx) \
-	{                                                          \
+#define RW_ENTER(name, write, sc)                                                         \
+	SEC("tp/syscalls/sys_enter_" #name)                                               \
+	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)                        \
+	{                                                                                 \
 		return rw_enter((long)(u32)ctx->args[0], write, sc, 1, ctx->args[1], -1); \
 	}
 
@@ -1067,10 +1107,10 @@ static __always_inline int rw2_enter(long in, long out, u32 sc, int at_entry)
 	return rw_enter(out, 1, sc, at_entry, 0, in);
 }
 
-#define RW2_ENTER(name, in, out, sc)                                                     \
-	SEC("tp/syscalls/sys_enter_" #name)                                              \
-	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)                       \
-	{                                                                                \
+#define RW2_ENTER(name, in, out, sc)                                                          \
+	SEC("tp/syscalls/sys_enter_" #name)                                                   \
+	int kn_enter_##name(struct trace_event_raw_sys_enter *ctx)                            \
+	{                                                                                     \
 		return rw2_enter((long)(u32)ctx->args[in], (long)(u32)ctx->args[out], sc, 1); \
 	}
 

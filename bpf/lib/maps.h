@@ -83,6 +83,7 @@ enum kn_used_kind {
 	KN_USED_MMAP, /* mmap's fd argument */
 	KN_USED_MODULE, /* finit_module's fd argument */
 	KN_USED_SOCK, /* the socket of connect, sendto, sendmsg */
+	KN_USED_ATTR, /* the fd argument of fchmod, fchown, fsetxattr, ftruncate, futimens */
 };
 
 struct kn_fd_used {

@@ -23,13 +23,13 @@
 
 #define T(x) (1ULL << (x))
 /* The events of syscalls (their 32-bit forms go through kn_ia32_*). */
-#define IA32_TYPES                                                                                        \
-	(T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_FILE_LINK) | T(KN_FILE_TIMES) |             \
-	 T(KN_FILE_FLAGS) | T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_CHMOD) | T(KN_CHOWN) |             \
-	 T(KN_SETXATTR) | T(KN_MOUNT) | T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | \
-	 T(KN_WRITE_CLOSE) | T(KN_CONNECT) | T(KN_ACCEPT) | T(KN_SEND_DATA) | T(KN_DNS_QUERY) |            \
-	 T(KN_INIT_MODULE) | T(KN_BPF_PROG_LOAD) | T(KN_BPF_SOCKET_FILTER) | T(KN_MMAP_EXEC) |             \
-	 T(KN_MPROTECT_EXEC) | T(KN_PRCTL) | T(KN_KILL) | T(KN_PTRACE) | T(KN_PROCESS_MEMORY) | T(KN_MEMFD_CREATE))
+#define IA32_TYPES                                                                                                   \
+	(T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_FILE_LINK) | T(KN_FILE_TIMES) | T(KN_FILE_FLAGS) |           \
+	 T(KN_FILE_RENAME) | T(KN_FILE_UNLINK) | T(KN_CHMOD) | T(KN_CHOWN) | T(KN_SETXATTR) | T(KN_MOUNT) |          \
+	 T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) | T(KN_CONNECT) |     \
+	 T(KN_ACCEPT) | T(KN_SEND_DATA) | T(KN_DNS_QUERY) | T(KN_INIT_MODULE) | T(KN_BPF_PROG_LOAD) |                \
+	 T(KN_BPF_SOCKET_FILTER) | T(KN_MMAP_EXEC) | T(KN_MPROTECT_EXEC) | T(KN_PRCTL) | T(KN_KILL) | T(KN_PTRACE) | \
+	 T(KN_PROCESS_MEMORY) | T(KN_MEMFD_CREATE))
 #define TRACEFS "/sys/kernel/tracing"
 
 /* Which event types each program serves, by program name (kn_enter_NAME,
@@ -98,12 +98,13 @@ static const struct probe_rule rules[] = {
 	{"pwritev", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	{"pwritev2", T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
 	/* data moved between two fds: a read of one, a write of the other */
-	{"copy_file_range", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE), false},
-	{"sendfile64", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) |
-			   T(KN_SEND_DATA),
+	{"copy_file_range", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE),
 	 false},
-	{"splice", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) |
-			   T(KN_SEND_DATA),
+	{"sendfile64",
+	 T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) | T(KN_SEND_DATA),
+	 false},
+	{"splice",
+	 T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) | T(KN_SEND_DATA),
 	 false},
 	{"close", T(KN_WRITE_CLOSE), false},
 	/* the closes that are not close(): dup2/dup3 over a written file's
@@ -123,6 +124,10 @@ static const struct probe_rule rules[] = {
 	 * compare */
 	{"kn_fdin_mmap", T(KN_MMAP_EXEC), false},
 	{"kn_fdin_finit_module", T(KN_INIT_MODULE), false},
+	{"kn_fdin_ftruncate", T(KN_FILE_TRUNCATE), false},
+	{"kn_fdin_fchmod", T(KN_CHMOD), false},
+	{"kn_fdin_fchown", T(KN_CHOWN), false},
+	{"kn_fdin_fsetxattr", T(KN_SETXATTR), false},
 	/* writes to sockets, kept at their entry (kn_enter_*) */
 	{"kn_sent_write", T(KN_SEND_DATA), false},
 	{"kn_sent_writev", T(KN_SEND_DATA), false},
@@ -186,8 +191,8 @@ static const struct probe_rule rules[] = {
 	{"kn_obj_ptrace", T(KN_PTRACE) | T(KN_PROCESS_MEMORY), false},
 	{"kn_obj_connect", T(KN_CONNECT), false},
 	{"kn_obj_sendmsg", T(KN_SEND_DATA), false},
-	{"kn_obj_install", T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_PROCESS_MEMORY) | T(KN_ACCEPT) | T(KN_BPF_PROG_LOAD),
-	 false},
+	{"kn_obj_install",
+	 T(KN_FILE_CREATE) | T(KN_FILE_TRUNCATE) | T(KN_PROCESS_MEMORY) | T(KN_ACCEPT) | T(KN_BPF_PROG_LOAD), false},
 	{"kn_obj_mmap", T(KN_MMAP_EXEC), false},
 	{"kn_obj_modfile", T(KN_INIT_MODULE), false},
 	/* 32-bit syscalls: on whenever one of their events is; the families
@@ -200,13 +205,15 @@ static const struct probe_rule rules[] = {
 	{"kn_ia32_link", T(KN_FILE_LINK), false},
 	{"kn_ia32_times", T(KN_FILE_TIMES), false},
 	{"kn_ia32_flags", T(KN_FILE_FLAGS), false},
-	{"kn_ia32_rw", T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) | T(KN_SEND_DATA),
+	{"kn_ia32_rw",
+	 T(KN_READ) | T(KN_READ_CONFIG) | T(KN_WRITE) | T(KN_WRITE_CONFIG) | T(KN_WRITE_CLOSE) | T(KN_SEND_DATA),
 	 false},
 	{"kn_ia32_conn", T(KN_CONNECT) | T(KN_ACCEPT), false},
 	{"kn_ia32_msg", T(KN_SEND_DATA) | T(KN_DNS_QUERY), false},
 	{"kn_ia32_kernel", T(KN_INIT_MODULE) | T(KN_BPF_PROG_LOAD) | T(KN_BPF_SOCKET_FILTER), false},
-	{"kn_ia32_task", T(KN_MMAP_EXEC) | T(KN_MPROTECT_EXEC) | T(KN_PRCTL) | T(KN_KILL) | T(KN_PTRACE) | T(KN_PROCESS_MEMORY) |
-				 T(KN_MEMFD_CREATE),
+	{"kn_ia32_task",
+	 T(KN_MMAP_EXEC) | T(KN_MPROTECT_EXEC) | T(KN_PRCTL) | T(KN_KILL) | T(KN_PTRACE) | T(KN_PROCESS_MEMORY) |
+		 T(KN_MEMFD_CREATE),
 	 false},
 	{"kn_ia32_enter_close", T(KN_WRITE_CLOSE), false},
 };
@@ -252,8 +259,7 @@ static bool is_aux(const char *name)
 	if (is_object(name))
 		return true;
 	return is_stash(name) || is_ia32(name) || !strncmp(name, "kn_fam_", 7) || !strncmp(name, "kn_name_", 8) ||
-	       !strncmp(name, "kn_target_", 10) ||
-	       !strncmp(name, "kn_peer_", 8) || !strncmp(name, "kn_fdin_", 8);
+	       !strncmp(name, "kn_target_", 10) || !strncmp(name, "kn_peer_", 8) || !strncmp(name, "kn_fdin_", 8);
 }
 
 uint64_t probe_types(const char *prog_name, bool *core)
@@ -779,7 +785,8 @@ static int watch_install(struct probes *p)
 	}
 	watch_paths(pats, n, watch_add, m, &skipped);
 	if (skipped)
-		fprintf(stderr, "kunai: notice: %d watched paths of %d bytes or more left out\n", skipped, KN_WATCH_KEY);
+		fprintf(stderr, "kunai: notice: %d watched paths of %d bytes or more left out\n", skipped,
+			KN_WATCH_KEY);
 	return 0;
 }
 
@@ -949,7 +956,9 @@ static void probes_report(struct probes *p, const struct probes_opts *o)
 		const struct probe *g = &p->progs[i];
 
 		if (is_object(g->name) && (g->state == PROBE_REFUSED || g->state == PROBE_NO_ATTACH))
-			fprintf(stderr, "kunai: notice: object-tier hook %s not used (%s): its events use the tracepoint tier\n",
+			fprintf(stderr,
+				"kunai: notice: object-tier hook %s not used (%s): its events use the tracepoint "
+				"tier\n",
 				g->sec, g->reason);
 	}
 	if (o->verbose && !o->quiet) {

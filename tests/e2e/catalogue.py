@@ -1,6 +1,7 @@
 """End-to-end tests of the event catalogue: files, network, DNS, kernel,
 memory and process events. Each test does the real thing and finds exactly
 the expected event, with its exact fields."""
+import calendar
 import ctypes
 import fcntl
 import hashlib
@@ -852,6 +853,52 @@ class Catalogue:
         unconfirmed = sum(1 for e in events if e["data"].get("name_unconfirmed"))
         print("  %d calls, %d set trusted.kunai_b, %d events unconfirmed" % (
             n, sum(1 for u in set_.values() if u.endswith("b")), unconfirmed))
+
+    def test_attr_racing_fd(self, s):
+        """A thread rebinds the fd of fchmod, fchown, ftruncate, futimens and
+        fsetxattr (dup2 of another file) while the call runs: the event
+        names the file the kernel changed, or says the path is unconfirmed
+        (the fd holds another file at the call's exit than at its entry);
+        never the other file, unmarked."""
+        n = 150
+        helper, got = self.run_racer("race_fdattr", "race_attrs", n)
+        d = self.path("race_attrs")
+        truth = {}
+        for v in got.values():
+            call, value, who = v.split(":")
+            check_equal((call, who in ("real", "decoy")), (call, True), "round %s: the file changed" % value)
+            truth[(call, int(value))] = who
+
+        def key(e):
+            t, x = e["info"]["event"]["name"], e["data"]
+            if t == "chmod":
+                return "fchmod", int(x["mode"], 8) - 0o400
+            if t == "chown":
+                return "fchown", x["uid"] - 20000
+            if t == "file_truncate":
+                return "ftruncate", x["size"] - 10000
+            if t == "file_times":
+                return "futimens", calendar.timegm(time.strptime(x["mtime"][:19], "%Y-%m-%dT%H:%M:%S")) - 100000
+            return "fsetxattr", int(x["name"][len("trusted.r"):])
+
+        def of_helper(e):
+            return (e["info"]["event"]["name"] in ("chmod", "chown", "file_truncate", "file_times", "setxattr") and
+                    e["data"]["exe"]["path"] == helper and e["data"]["path"] in (d + "/real", d + "/decoy"))
+        events = s.wait_count(of_helper, n, "events of the racing helper's calls")
+        check_equal(sorted(key(e) for e in events), sorted(truth), "one event per call")
+        wrong, marked = [], 0
+        for e in events:
+            k, x = key(e), e["data"]
+            if x.get("path_unconfirmed"):
+                marked += 1
+                # the file the fd held at the entry: the real one, always
+                if x["path"] != d + "/real":
+                    wrong.append((k, x["path"], "not the entry's file"))
+            elif x["path"] != d + "/" + truth[k]:
+                wrong.append((k, x["path"], "the kernel changed " + truth[k]))
+        print("  %d calls, %d changed the decoy, %d events unconfirmed" %
+              (n, sum(1 for v in truth.values() if v == "decoy"), marked))
+        check_equal(wrong, [], "events not naming the file the kernel changed")
 
     def test_mount(self, s):
         target = self.path("mnt")
@@ -1824,7 +1871,7 @@ TESTS = [
     "test_file_create", "test_file_rename", "test_file_unlink", "test_unlink_racing_name", "test_write_and_close",
     "test_file_truncate", "test_file_link", "test_file_times", "test_file_times_racing", "test_clone3_racing_flags", "test_file_flags", "test_copy_transfers", "test_write_close_implicit", "test_write_close_unseen_counted", "test_write_each_new_file",
     "test_read_config", "test_watched_paths",
-    "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_mount", "test_mount_racing_type", "test_connect_accept",
+    "test_chmod_chown", "test_setxattr_capability", "test_setxattr_racing_name", "test_attr_racing_fd", "test_mount", "test_mount_racing_type", "test_connect_accept",
     "test_connect_refused_and_nonblocking", "test_connect_racing_address", "test_connect_v6_udp", "test_send_data", "test_send_racing_fd", "test_send_data_by_write", "test_dns_query",
     "test_bpf_prog_load_and_filters", "test_init_module", "test_mmap_mprotect_exec", "test_mmap_racing_fd", "test_prctl", "test_kill",
     "test_ptrace", "test_kill_other_calls", "test_kill_ptrace_in_pid_namespace", "test_process_memory", "test_memfd_create", "test_io_uring", "test_io_uring_files", "test_io_uring_net", "test_ia32_syscalls",
