@@ -20,7 +20,9 @@ CFLAGS     ?= -O2 -g
 CFLAGS     += -ffile-prefix-map=$(CURDIR)=.
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
               -D_GNU_SOURCE -DKUNAI_VERSION=\"$(VERSION)\" -Iinclude -Isrc -I$(BUILD)
-LDLIBS     := -lbpf -lelf -lz -lcrypto -lm -lpthread
+LDLIBS     := -lbpf -lelf -lmagic -lz -lcrypto -lm -lpthread
+# libmagic's own compression libraries, for the static link
+STATIC_LDLIBS := -lbpf -lelf -lmagic -llzma -lbz2 -lz -lcrypto -lm -lpthread
 LLVM_STRIP ?= llvm-strip
 # The kernel's types come from a checked-in header (bpf/vmlinux/ARCH/), never
 # from the build machine's kernel: the same sources give the same binary on
@@ -45,7 +47,8 @@ all: $(BUILD)/kunai
 
 # Debian 12 packages needed to build, run and test; installs only what is missing.
 DEPS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcmocka-dev libssl-dev pkg-config \
-        make gcc python3 iproute2 util-linux procps
+        libmagic-dev libmagic-mgc liblzma-dev libbz2-dev \
+        make gcc python3 iproute2 util-linux procps file
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 	   | grep -q '^install ok installed' || echo $$p; done); \
@@ -103,12 +106,12 @@ $(BUILD)/obj/%.o: src/%.c $(HDRS) $(SKELS)
 $(BUILD)/kunai: $(BUILD)/obj/cli/main.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-# One statically linked kunai (make static): libbpf, libelf, zlib, libcrypto
+# One statically linked kunai (make static): libbpf, libelf, libmagic, zlib, libcrypto
 # and the C library inside, user and group names read from /etc/passwd and
 # /etc/group (no NSS modules); it runs on any x86_64 Linux with BTF.
 $(BUILD)/static/kunai: src/cli/main.c $(LIB_SRCS) $(HDRS) $(SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -DKN_USERS_FILES -static src/cli/main.c $(LIB_SRCS) -o $@.tmp $(LDLIBS) 2> $@.log || \
+	$(CC) $(CFLAGS) -DKN_USERS_FILES -static src/cli/main.c $(LIB_SRCS) -o $@.tmp $(STATIC_LDLIBS) 2> $@.log || \
 		{ cat $@.log >&2; exit 1; }
 	@! readelf -lW $@.tmp | grep -q 'INTERP\|DYNAMIC' || { echo "$@ is not static" >&2; exit 1; }
 	mv $@.tmp $@
@@ -124,6 +127,7 @@ run: deps
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	@echo "== tests/schema/test_check.py"; $(PYTHON) tests/schema/test_check.py
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

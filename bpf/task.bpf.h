@@ -63,9 +63,7 @@ static __always_inline void target_keep(struct task_struct *t)
 
 	if (!t)
 		return;
-	o.pid = BPF_CORE_READ(t, pid);
-	o.tgid = BPF_CORE_READ(t, tgid);
-	o.start = BPF_CORE_READ(t, group_leader, start_boottime);
+	task_fill(&o.task, t);
 	bpf_map_update_elem(&kn_target, &id, &o, BPF_ANY);
 }
 
@@ -78,9 +76,11 @@ static __always_inline int target_take(struct kn_sys *e)
 	if (!o)
 		return 0;
 	if (e) {
-		e->extra[0] = o->tgid | ((u64)o->pid << 32);
-		e->extra[1] = o->start;
+		e->extra[0] = o->task.tgid | ((u64)o->task.pid << 32);
+		e->extra[1] = o->task.start_boottime;
 		e->extra[2] = KN_TARGET_TASK;
+		/* the whole task section: name, ids, namespaces, flags */
+		sys_put_data(e, &o->task, sizeof(o->task), 0);
 	}
 	bpf_map_delete_elem(&kn_target, &id);
 	return 1;
@@ -191,7 +191,7 @@ static __always_inline u32 pid_at_level(struct task_struct *t, u32 level)
 /* A ptrace request's target: among the caller's tracees (an attach that
  * succeeded made it one), the one with the pid the caller gave, in the
  * caller's PID namespace. */
-static __always_inline int tracee_find(struct kn_sys *e, u32 nspid)
+static __always_inline struct task_struct *tracee_find(u32 nspid)
 {
 	struct task_struct *cur = kn_current();
 	struct list_head *head = (struct list_head *)((void *)cur + bpf_core_field_offset(struct task_struct, ptraced));
@@ -204,22 +204,18 @@ static __always_inline int tracee_find(struct kn_sys *e, u32 nspid)
 		if (!pos || pos == head)
 			break;
 		t = (struct task_struct *)((void *)pos - bpf_core_field_offset(struct task_struct, ptrace_entry));
-		if (pid_at_level(t, level) == nspid) {
-			e->extra[0] = BPF_CORE_READ(t, tgid) | ((u64)BPF_CORE_READ(t, pid) << 32);
-			e->extra[1] = BPF_CORE_READ(t, group_leader, start_boottime);
-			e->extra[2] = KN_TARGET_TASK;
-			return 1;
-		}
+		if (pid_at_level(t, level) == nspid)
+			return t;
 		pos = BPF_CORE_READ(pos, next);
 	}
-	return 0;
+	return NULL;
 }
 
 /* args: request, pid, addr, data; attach, seize and memory pokes only. */
 static __always_inline int ptrace_exit(struct kn_args *st, long ret)
 {
 	long req = (long)st->args[0];
-
+	struct task_struct *t;
 	struct kn_sys *e;
 
 	if (req != KN_PTRACE_ATTACH && req != KN_PTRACE_SEIZE && req != KN_PTRACE_POKETEXT &&
@@ -234,10 +230,10 @@ static __always_inline int ptrace_exit(struct kn_args *st, long ret)
 	}
 	/* a tracee with that pid is the target; else the object tier's
 	 * (a refused attach) */
-	if (tracee_find(e, (u32)st->args[1]))
-		target_take(NULL);
-	else
-		target_take(e);
+	t = tracee_find((u32)st->args[1]);
+	if (t)
+		target_keep(t);
+	target_take(e);
 	sys_emit(e);
 	return 0;
 }

@@ -105,9 +105,7 @@ struct {
 /* The task a kill or ptrace call reached, per calling thread, from the
  * hook that saw it to the call's exit (task.bpf.h). */
 struct kn_target_obj {
-	u64 start;
-	u32 tgid;
-	u32 pid;
+	struct kn_task task; /* as the hook saw it */
 };
 
 struct {

@@ -124,27 +124,19 @@ static void kcache_put(struct files *f, const struct kfile_key *k, const char *p
 	f->kcache[victim].used = ++f->kclock;
 }
 
-static void write_info(struct strbuf *out, const struct file_info *fi)
+void file_info_json(struct strbuf *out, const struct file_info *fi)
 {
 	struct json j;
 
 	json_init(&j, out);
 	j.first[0] = false; /* members follow the path: commas first */
-	if (fi->error) {
-		json_null(&j, "md5");
-		json_null(&j, "sha1");
-		json_null(&j, "sha256");
-		json_null(&j, "sha512");
-	} else {
-		json_str(&j, "md5", fi->h.md5);
-		json_str(&j, "sha1", fi->h.sha1);
-		json_str(&j, "sha256", fi->h.sha256);
-		json_str(&j, "sha512", fi->h.sha512);
-	}
-	if (fi->size || !fi->error)
-		json_u64(&j, "size", fi->size);
-	else
-		json_null(&j, "size");
+	/* as Kunai: "" for what could not be had, error says why */
+	json_str(&j, "magic", fi->magic);
+	json_str(&j, "md5", fi->error ? "" : fi->h.md5);
+	json_str(&j, "sha1", fi->error ? "" : fi->h.sha1);
+	json_str(&j, "sha256", fi->error ? "" : fi->h.sha256);
+	json_str(&j, "sha512", fi->error ? "" : fi->h.sha512);
+	json_u64(&j, "size", fi->size);
 	json_str(&j, "error", fi->error);
 }
 
@@ -160,7 +152,7 @@ static void complete(struct files *f, const char *line, size_t len, const struct
 		if (slots[i].off < at || slots[i].off + plen > len)
 			continue; /* cannot happen: offsets come in order */
 		strbuf_add(&f->tmp, line + at, slots[i].off - at);
-		write_info(&f->tmp, &slots[i].info);
+		file_info_json(&f->tmp, &slots[i].info);
 		at = slots[i].off + plen;
 	}
 	strbuf_add(&f->tmp, line + at, len - at);

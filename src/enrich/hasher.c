@@ -58,11 +58,17 @@ void file_hash_fd(int fd, uint64_t max_size, struct file_info *out)
 		return;
 	}
 	out->size = (uint64_t)st.st_size;
+	buf = malloc(chunk);
 	if (out->size > max_size) {
+		/* what it is, from its first bytes, all the same */
+		ssize_t n = buf ? pread(fd, buf, chunk, 0) : -1;
+
+		if (n >= 0)
+			file_magic(buf, (size_t)n, out->magic);
 		out->error = "too big to hash";
+		free(buf);
 		return;
 	}
-	buf = malloc(chunk);
 	for (i = 0; i < 4; i++) {
 		ctx[i] = EVP_MD_CTX_new();
 		if (!ctx[i] || !EVP_DigestInit_ex(ctx[i], mds[i], NULL))
@@ -79,12 +85,17 @@ void file_hash_fd(int fd, uint64_t max_size, struct file_info *out)
 			out->error = "read failed";
 			goto done;
 		}
-		if (n == 0)
+		if (n == 0) {
+			if (!total)
+				file_magic(buf, 0, out->magic);
 			break;
+		}
 		if (hashing_stopped) {
 			out->error = "not hashed: the sensor stopped";
 			goto done;
 		}
+		if (!total)
+			file_magic(buf, (size_t)n, out->magic);
 		total += (uint64_t)n;
 		if (total > max_size) {
 			out->error = "too big to hash";

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "enrich/fileopen.h"
+#include "enrich/magic.h"
 #include "util/hash.h"
 
 #define HASHER_THREADS 2 /* threads serving the queue */
@@ -27,9 +28,10 @@
 #define HASHER_QUEUE 1024
 #define HASHER_CACHE 4096
 
-/* What is known of a file: its digests, or why not. */
+/* What is known of a file: what it is, its digests, or why not. */
 struct file_info {
 	struct hashes h;
+	char magic[FILE_MAGIC_MAX]; /* "" when the file could not be read */
 	uint64_t size;
 	const char *error; /* NULL, or a short reason (static string) */
 };
@@ -97,7 +99,7 @@ int file_key_of(int fd, struct file_key *k);
 int hasher_submit(struct hasher *h, const struct file_req *r, uint64_t tag);
 /* Take one finished job; false when there is none. */
 bool hasher_take(struct hasher *h, struct hash_job *out);
-/* Hash an open file now (what the threads do): digests and size. */
+/* Hash an open file now (what the threads do): what it is, digests, size. */
 void file_hash_fd(int fd, uint64_t max_size, struct file_info *out);
 
 #endif

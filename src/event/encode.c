@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "event/encode_internal.h"
+#include "enrich/files.h"
 #include "event/types.h"
 #include "model/guuid.h"
 #include "model/procfs.h"
@@ -58,7 +59,7 @@ int item_get(const void *rec, size_t size, size_t fixed, const struct kn_str *ks
 	return 0;
 }
 
-static void write_task(struct encoder *e, struct json *j, const char *key, const struct kn_task *t)
+void write_task(struct encoder *e, struct json *j, const char *key, const struct kn_task *t)
 {
 	char guuid[KN_UUID_STR];
 
@@ -80,12 +81,7 @@ static void write_task(struct encoder *e, struct json *j, const char *key, const
 	json_u64(j, "ipc", t->ipc_ns);
 	json_u64(j, "cgroup", t->cgroup_ns);
 	json_obj_end(j);
-	{
-		char f[24];
-
-		snprintf(f, sizeof(f), "0x%llx", (unsigned long long)t->flags);
-		json_str(j, "flags", f);
-	}
+	json_hex(j, "flags", t->flags);
 	json_bool(j, "zombie", t->zombie != 0);
 	json_obj_end(j);
 }
@@ -146,12 +142,10 @@ void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, 
 	strbuf_reset(&e->anc);
 	proctable_ancestors(e->pt, tgid, &e->anc, ANCESTORS_MAX);
 	json_strn(j, "ancestors", e->anc.buf ? e->anc.buf : "", e->anc.len);
-	if (p && p->cmdline)
-		json_str(j, "command_line", p->cmdline);
-	else
-		json_null(j, "command_line");
+	/* "?": not known (a process the sensor never saw start) */
+	json_str(j, "command_line", p && p->cmdline ? p->cmdline : "?");
 	json_obj_begin(j, "exe");
-	json_str(j, "path", p ? p->exe : NULL);
+	json_str(j, "path", p && p->exe ? p->exe : "?");
 	json_obj_end(j);
 }
 
@@ -226,8 +220,8 @@ static int encode_exec(struct encoder *e, const void *rec, size_t size, struct j
 	strbuf_reset(&e->anc);
 	proctable_ancestors(e->pt, h->task.tgid, &e->anc, ANCESTORS_MAX);
 	json_strn(j, "ancestors", e->anc.buf ? e->anc.buf : "", e->anc.len);
-	json_str(j, "parent_exe", pp ? pp->exe : NULL);
-	json_str(j, "parent_command_line", pp ? pp->cmdline : NULL);
+	json_str(j, "parent_exe", pp && pp->exe ? pp->exe : "?");
+	json_str(j, "parent_command_line", pp && pp->cmdline ? pp->cmdline : "?");
 	json_strn(j, "command_line", e->cmd.buf ? e->cmd.buf : "", e->cmd.len);
 	if (argv.flags & KN_TRUNCATED)
 		json_bool(j, "command_line_truncated", true);
@@ -271,7 +265,6 @@ static int encode_clone(struct encoder *e, const void *rec, size_t size, struct 
 	const struct kn_header *h = &c->hdr;
 	const struct kn_type_info *ti = kn_type_info(h->type);
 	struct proc *p;
-	char f[24];
 
 	if (size < sizeof(*c))
 		return -1;
@@ -282,27 +275,32 @@ static int encode_clone(struct encoder *e, const void *rec, size_t size, struct 
 				   proc_start_norm(h->parent.start_boottime));
 	json_obj_begin(j, "data");
 	write_proc_fields(e, j, p, h->task.tgid);
-	snprintf(f, sizeof(f), "0x%llx", (unsigned long long)c->flags);
-	json_str(j, "flags", f);
+	json_hex(j, "flags", c->flags);
 	json_obj_end(j);
 	write_info(e, j, ti->id, ti->name, h->ktime, &h->task, &h->parent);
 	return 0;
 }
 
+/* Kunai's names: SIGHUP..SIGSYS, SIGRT0 (34)..SIGRT30 (64), SIG(N) for the
+ * others (32 and 33, which the C library keeps for itself; past 64). */
 const char *signal_name(unsigned sig, char buf[SIGNAME_MAX])
 {
-	const char *abbrev;
+	static const char *const names[32] = {
+		[1] = "SIGHUP",	    [2] = "SIGINT",   [3] = "SIGQUIT",	 [4] = "SIGILL",   [5] = "SIGTRAP",
+		[6] = "SIGABRT",    [7] = "SIGBUS",   [8] = "SIGFPE",	 [9] = "SIGKILL",  [10] = "SIGUSR1",
+		[11] = "SIGSEGV",   [12] = "SIGUSR2", [13] = "SIGPIPE",	 [14] = "SIGALRM", [15] = "SIGTERM",
+		[16] = "SIGSTKFLT", [17] = "SIGCHLD", [18] = "SIGCONT",	 [19] = "SIGSTOP", [20] = "SIGTSTP",
+		[21] = "SIGTTIN",   [22] = "SIGTTOU", [23] = "SIGURG",	 [24] = "SIGXCPU", [25] = "SIGXFSZ",
+		[26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH", [29] = "SIGPOLL", [30] = "SIGPWR",
+		[31] = "SIGSYS",
+	};
 
-	if (sig >= (unsigned)SIGRTMIN && sig <= (unsigned)SIGRTMAX) {
-		snprintf(buf, SIGNAME_MAX, "SIGRTMIN+%u", sig - (unsigned)SIGRTMIN);
-		return buf;
-	}
-	abbrev = sigabbrev_np((int)sig);
-	if (!abbrev) {
-		snprintf(buf, SIGNAME_MAX, "SIG%u", sig);
-		return buf;
-	}
-	snprintf(buf, SIGNAME_MAX, "SIG%s", abbrev);
+	if (sig < 32 && names[sig])
+		return names[sig];
+	if (sig >= 34 && sig <= 64)
+		snprintf(buf, SIGNAME_MAX, "SIGRT%u", sig - 34);
+	else
+		snprintf(buf, SIGNAME_MAX, "SIG(%u)", sig);
 	return buf;
 }
 
@@ -451,20 +449,26 @@ void encode_start(struct encoder *e, const struct start_info *si, struct strbuf 
 	json_double(&j, "uptime", (double)now / 1e9);
 	time_format_utc(e->host->boot_to_real, boot);
 	json_str(&j, "boot_time", boot);
-	if (!uname(&u)) {
-		json_str(&j, "sysname", u.sysname);
-		json_str(&j, "nodename", u.nodename);
-		json_str(&j, "kernel_release", u.release);
-		json_str(&j, "kernel_version", u.version);
-		json_str(&j, "machine", u.machine);
-	}
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+	json_str(&j, "sysname", u.sysname);
+	json_str(&j, "release", u.release);
+	json_str(&j, "version", u.version);
+	json_str(&j, "machine", u.machine);
+	json_str(&j, "domainname", u.domainname);
+	json_str(&j, "nodename", u.nodename);
 	json_obj_end(&j);
 	json_obj_begin(&j, "kunai");
 	json_str(&j, "version", si->version);
 	json_obj_begin(&j, "exe");
 	json_str(&j, "path", si->exe);
+	if (si->exe_info)
+		file_info_json(out, si->exe_info);
 	json_obj_end(&j);
-	json_str(&j, "config", si->config_sha256);
+	/* the configuration's digest; "?" without one */
+	json_obj_begin(&j, "config");
+	json_str(&j, "sha256", si->config_sha256 ? si->config_sha256 : "?");
+	json_obj_end(&j);
 	json_obj_end(&j);
 	json_obj_end(&j);
 	write_info(e, &j, KN_ID_START, "start", now, &self, &parent);

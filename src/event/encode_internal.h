@@ -22,6 +22,8 @@ void write_file(struct json *j, const char *key, const char *path, size_t len, u
 void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len, uint32_t flags,
 		       const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns);
 /* ancestors, command_line, exe of the process tgid */
+/* A task section (info.task, a kill's target.task). */
+void write_task(struct encoder *e, struct json *j, const char *key, const struct kn_task *t);
 void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, uint32_t tgid);
 #define SIGNAME_MAX 24
 /* "SIGKILL", "SIGRTMIN+3"... written in buf. */

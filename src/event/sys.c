@@ -106,6 +106,7 @@ static const char *sc_name(uint32_t sc)
 	return sc < KN_SC_MAX && sc_names[sc] ? sc_names[sc] : "unknown";
 }
 
+/* Kunai's names (PR_*), "unknown(N)" for the others. */
 static const char *prctl_option(uint64_t opt, char buf[24])
 {
 	static const char *names[] = {
@@ -149,6 +150,8 @@ static const char *prctl_option(uint64_t opt, char buf[24])
 		[40] = "PR_GET_TID_ADDRESS",
 		[41] = "PR_SET_THP_DISABLE",
 		[42] = "PR_GET_THP_DISABLE",
+		[43] = "PR_MPX_ENABLE_MANAGEMENT",
+		[44] = "PR_MPX_DISABLE_MANAGEMENT",
 		[45] = "PR_SET_FP_MODE",
 		[46] = "PR_GET_FP_MODE",
 		[47] = "PR_CAP_AMBIENT",
@@ -162,24 +165,32 @@ static const char *prctl_option(uint64_t opt, char buf[24])
 		[57] = "PR_SET_IO_FLUSHER",
 		[58] = "PR_GET_IO_FLUSHER",
 		[59] = "PR_SET_SYSCALL_USER_DISPATCH",
+		[60] = "PR_PAC_SET_ENABLED_KEYS",
+		[61] = "PR_PAC_GET_ENABLED_KEYS",
 		[62] = "PR_SCHED_CORE",
+		[63] = "PR_SME_SET_VL",
+		[64] = "PR_SME_GET_VL",
 		[65] = "PR_SET_MDWE",
 		[66] = "PR_GET_MDWE",
 		[67] = "PR_SET_MEMORY_MERGE",
 		[68] = "PR_GET_MEMORY_MERGE",
+		[69] = "PR_RISCV_V_SET_CONTROL",
+		[70] = "PR_RISCV_V_GET_CONTROL",
 	};
 
-	if (opt == 0x59616d61)
-		return "PR_SET_PTRACER";
+	if (opt == 0x41555856)
+		return "PR_GET_AUXV";
 	if (opt == 0x53564d41)
 		return "PR_SET_VMA";
+	if (opt == 0x59616d61)
+		return "PR_SET_PTRACER";
 	if (opt < sizeof(names) / sizeof(names[0]) && names[opt])
 		return names[opt];
-	snprintf(buf, 24, "%llu", (unsigned long long)opt);
+	snprintf(buf, 24, "unknown(%llu)", (unsigned long long)opt);
 	return buf;
 }
 
-static const char *ptrace_mode(uint64_t req)
+static const char *ptrace_request(uint64_t req)
 {
 	switch (req) {
 	case 4: return "PTRACE_POKETEXT";
@@ -190,45 +201,46 @@ static const char *ptrace_mode(uint64_t req)
 	return "PTRACE_OTHER";
 }
 
+/* Kunai's names: the kernel's, lowercase, without BPF_PROG_TYPE_; "unknown"
+ * past syscall (31). */
 static const char *bpf_prog_type_name(uint64_t t)
 {
 	static const char *names[] = {
-		"BPF_PROG_TYPE_UNSPEC",
-		"BPF_PROG_TYPE_SOCKET_FILTER",
-		"BPF_PROG_TYPE_KPROBE",
-		"BPF_PROG_TYPE_SCHED_CLS",
-		"BPF_PROG_TYPE_SCHED_ACT",
-		"BPF_PROG_TYPE_TRACEPOINT",
-		"BPF_PROG_TYPE_XDP",
-		"BPF_PROG_TYPE_PERF_EVENT",
-		"BPF_PROG_TYPE_CGROUP_SKB",
-		"BPF_PROG_TYPE_CGROUP_SOCK",
-		"BPF_PROG_TYPE_LWT_IN",
-		"BPF_PROG_TYPE_LWT_OUT",
-		"BPF_PROG_TYPE_LWT_XMIT",
-		"BPF_PROG_TYPE_SOCK_OPS",
-		"BPF_PROG_TYPE_SK_SKB",
-		"BPF_PROG_TYPE_CGROUP_DEVICE",
-		"BPF_PROG_TYPE_SK_MSG",
-		"BPF_PROG_TYPE_RAW_TRACEPOINT",
-		"BPF_PROG_TYPE_CGROUP_SOCK_ADDR",
-		"BPF_PROG_TYPE_LWT_SEG6LOCAL",
-		"BPF_PROG_TYPE_LIRC_MODE2",
-		"BPF_PROG_TYPE_SK_REUSEPORT",
-		"BPF_PROG_TYPE_FLOW_DISSECTOR",
-		"BPF_PROG_TYPE_CGROUP_SYSCTL",
-		"BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE",
-		"BPF_PROG_TYPE_CGROUP_SOCKOPT",
-		"BPF_PROG_TYPE_TRACING",
-		"BPF_PROG_TYPE_STRUCT_OPS",
-		"BPF_PROG_TYPE_EXT",
-		"BPF_PROG_TYPE_LSM",
-		"BPF_PROG_TYPE_SK_LOOKUP",
-		"BPF_PROG_TYPE_SYSCALL",
-		"BPF_PROG_TYPE_NETFILTER",
+		"unspec",
+		"socket_filter",
+		"kprobe",
+		"sched_cls",
+		"sched_act",
+		"tracepoint",
+		"xdp",
+		"perf_event",
+		"cgroup_skb",
+		"cgroup_sock",
+		"lwt_in",
+		"lwt_out",
+		"lwt_xmit",
+		"sock_ops",
+		"sk_skb",
+		"cgroup_device",
+		"sk_msg",
+		"raw_tracepoint",
+		"cgroup_sock_addr",
+		"lwt_seg6local",
+		"lirc_mode2",
+		"sk_reuseport",
+		"flow_dissector",
+		"cgroup_sysctl",
+		"raw_tracepoint_writable",
+		"cgroup_sockopt",
+		"tracing",
+		"struct_ops",
+		"ext",
+		"lsm",
+		"sk_lookup",
+		"syscall",
 	};
 
-	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "BPF_PROG_TYPE_UNKNOWN";
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
 }
 
 static const char *uring_op_name(uint64_t op)
@@ -345,21 +357,28 @@ static void addr_text(const struct kn_addr *a, char out[INET6_ADDRSTRLEN])
 		inet_ntop(AF_INET6, a->addr, out, INET6_ADDRSTRLEN);
 }
 
-static void write_addr(struct json *j, const char *key, const struct kn_addr *a, int hostname)
+/* An address: ip and port; a peer's (KN_ADDR_PEER: a connection's
+ * destination, with its hostname; KN_ADDR_SERVER: a DNS server) also
+ * says whether it is public and IPv6, as Kunai does. */
+enum { KN_ADDR_LOCAL, KN_ADDR_PEER, KN_ADDR_SERVER };
+
+static void write_addr(struct json *j, const char *key, const struct kn_addr *a, int kind)
 {
 	char ip[INET6_ADDRSTRLEN];
 
 	json_obj_begin(j, key);
-	if (hostname)
-		json_null(j, "hostname");
+	if (kind == KN_ADDR_PEER)
+		json_str(j, "hostname", "?"); /* not known */
 	addr_text(a, ip);
 	if (ip[0])
 		json_str(j, "ip", ip);
 	else
 		json_null(j, "ip");
 	json_u64(j, "port", a->port);
-	json_bool(j, "public", a->family && ip_is_public(a));
-	json_bool(j, "is_v6", a->family == KN_AF_INET6);
+	if (kind != KN_ADDR_LOCAL) {
+		json_bool(j, "public", a->family && ip_is_public(a));
+		json_bool(j, "is_v6", a->family == KN_AF_INET6);
+	}
 	json_obj_end(j);
 }
 
@@ -439,11 +458,11 @@ static void write_flow(struct json *j, const struct kn_sock *s, int local_as_dst
 	write_socket(j, s);
 	if (local_as_dst) {
 		/* accept: the remote end connected to us */
-		write_addr(j, "src", &s->dst, 0);
-		write_addr(j, "dst", &s->src, 1);
+		write_addr(j, "src", &s->dst, KN_ADDR_LOCAL);
+		write_addr(j, "dst", &s->src, KN_ADDR_PEER);
 	} else {
-		write_addr(j, "src", &s->src, 0);
-		write_addr(j, "dst", &s->dst, 1);
+		write_addr(j, "src", &s->src, KN_ADDR_LOCAL);
+		write_addr(j, "dst", &s->dst, KN_ADDR_PEER);
 	}
 	json_str(j, "community_id", community_id(s, cid));
 }
@@ -548,10 +567,14 @@ static void write_unconfirmed(struct json *j, uint64_t what)
  * kernel side found it (any PID namespace, a pidfd); else the pid the
  * caller gave. kill(0), kill(-pgid) and kill(-1) reach a group: the pid
  * given says which. */
-static void write_target(struct encoder *enc, struct json *j, const struct kn_sys *x, int32_t given, int32_t given_tgid)
+static void write_target(struct encoder *enc, struct json *j, const struct kn_sys *x, size_t size, int32_t given,
+			 int32_t given_tgid)
 {
 	struct proc *p = NULL;
 	int32_t pid = given;
+	struct kn_task t;
+	struct item it;
+	bool seen = false;
 
 	if (given > 0 || x->sc != KN_SC_KILL) {
 		if (x->extra[2] == KN_TARGET_TASK) {
@@ -564,15 +587,36 @@ static void write_target(struct encoder *enc, struct json *j, const struct kn_sy
 			p = proctable_get(enc->pt, (uint32_t)given_tgid);
 		}
 	}
+	/* the task as the kernel's hook saw it */
+	if (x->extra[2] == KN_TARGET_TASK && !item_get(x, size, sizeof(*x), &x->data, &it) && it.len == sizeof(t)) {
+		memcpy(&t, it.s, sizeof(t));
+		seen = true;
+	}
 	json_obj_begin(j, "target");
-	json_str(j, "command_line", p ? p->cmdline : NULL);
+	json_str(j, "command_line", p && p->cmdline ? p->cmdline : "?");
 	json_obj_begin(j, "exe");
-	json_str(j, "path", p ? p->exe : NULL);
+	json_str(j, "path", p && p->exe ? p->exe : "?");
 	json_obj_end(j);
-	json_obj_begin(j, "task");
-	json_i64(j, "pid", pid);
-	json_u64(j, "ppid", p ? p->ppid : 0);
-	json_obj_end(j);
+	if (seen) {
+		write_task(enc, j, "task", &t);
+	} else {
+		/* no hook saw it (a refused call on the tracepoint tier, a
+		 * group, a pidfd whose task is gone): the pid alone, the rest
+		 * not known */
+		json_obj_begin(j, "task");
+		json_str(j, "name", "?");
+		json_i64(j, "pid", pid);
+		json_i64(j, "tgid", p ? (int64_t)p->tgid : pid);
+		json_str(j, "guuid", "?");
+		json_null(j, "uid");
+		json_str(j, "user", "?");
+		json_null(j, "gid");
+		json_str(j, "group", "?");
+		json_null(j, "namespaces");
+		json_null(j, "flags");
+		json_bool(j, "zombie", false);
+		json_obj_end(j);
+	}
 	json_obj_end(j);
 }
 
@@ -583,10 +627,11 @@ static void write_hashes(struct json *j, const unsigned char *data, size_t len, 
 	if (!err && hashes_compute(data, len, &h))
 		err = "hashing failed";
 	if (err) {
-		json_null(j, "md5");
-		json_null(j, "sha1");
-		json_null(j, "sha256");
-		json_null(j, "sha512");
+		/* Kunai's marker for what could not be had */
+		json_str(j, "md5", "?");
+		json_str(j, "sha1", "?");
+		json_str(j, "sha256", "?");
+		json_str(j, "sha512", "?");
 		json_str(j, "error", err);
 		return;
 	}
@@ -746,8 +791,7 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		json_strn(j, "dev_name", it.s, it.len);
 		write_path(j, "path", p, fl);
 		json_strn(j, "type", it2.s, it2.len);
-		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->extra[0]);
-		json_str(j, "flags", buf);
+		json_hex(j, "flags", x->extra[0]);
 		json_bool(j, "success", x->ret == 0);
 		break;
 	case KN_CONNECT:
@@ -790,18 +834,19 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		char cid[40];
 
 		write_socket(j, &x->sock);
-		write_addr(j, "src", &x->sock.src, 0);
+		write_addr(j, "src", &x->sock.src, KN_ADDR_LOCAL);
 		if (dns && dns_q >= 0)
 			write_dns_question(j, dns, dns_q);
 		else {
-			json_null(j, "query");
-			json_null(j, "query_type");
+			/* an answer that could not be parsed (error says why) */
+			json_str(j, "query", "?");
+			json_str(j, "query_type", "?");
 			json_arr_begin(j, "response");
 			json_arr_end(j);
 		}
 		if (dns && dns->error)
 			json_str(j, "error", dns->error);
-		write_addr(j, "dns_server", &x->sock.dst, 0);
+		write_addr(j, "dns_server", &x->sock.dst, KN_ADDR_SERVER);
 		json_str(j, "community_id", community_id(&x->sock, cid));
 		break;
 	}
@@ -831,7 +876,7 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		if (nl)
 			json_strn(j, "module_name", nm, nl);
 		else
-			json_null(j, "module_name");
+			json_str(j, "module_name", "?");
 		json_strn(j, "args", it.s, it.len);
 		/* the caller's memory changed since the entry's copy */
 		if (x->str[0].flags & KN_NAME_UNCONFIRMED)
@@ -843,6 +888,7 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 	}
 	case KN_BPF_PROG_LOAD: {
 		unsigned char *insns = NULL;
+		int64_t verified = -1;
 		size_t ilen = 0;
 		const char *err = NULL;
 		struct item ks;
@@ -856,25 +902,24 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		json_str(j, "name", bpf_prog_type_name(x->extra[1]));
 		json_obj_end(j);
 		snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)__builtin_bswap64(x->extra[2]));
-		json_str(j, "tag", x->ret >= 0 ? buf : NULL);
-		if (it2.len)
-			json_strn(j, "attached_func", it2.s, it2.len);
-		else
-			json_null(j, "attached_func");
+		/* (none for a program the kernel refused) */
+		json_str(j, "tag", x->ret >= 0 ? buf : "?");
+		json_strn(j, "attached_func", it2.s, it2.len);
 		json_strn(j, "name", it.s, it.len);
-		if (ks.len)
-			json_strn(j, "ksym", ks.s, ks.len);
-		else
-			json_null(j, "ksym");
+		json_strn(j, "ksym", ks.s, ks.len);
 		json_obj_begin(j, "bpf_prog");
 		if (x->ret < 0)
 			err = "not loaded";
 		else
-			err = bpf_prog_insns_by_id((uint32_t)x->extra[0], &insns, &ilen);
+			err = bpf_prog_insns_by_id((uint32_t)x->extra[0], &insns, &ilen, &verified);
 		write_hashes(j, insns, ilen, err);
 		json_u64(j, "size", ilen);
 		json_obj_end(j);
 		free_insns(insns);
+		if (verified >= 0)
+			json_i64(j, "verified_insns", verified);
+		else
+			json_null(j, "verified_insns");
 		json_bool(j, "loaded", x->ret >= 0);
 		break;
 	}
@@ -886,10 +931,11 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		write_socket(j, &x->sock);
 		json_obj_begin(j, "filter");
 		if (x->extra[1]) {
-			err = bpf_prog_insns_by_id((uint32_t)x->extra[1], &insns, &ilen);
+			err = bpf_prog_insns_by_id((uint32_t)x->extra[1], &insns, &ilen, NULL);
 			json_u64(j, "prog_id", x->extra[1]);
 			write_hashes(j, insns, ilen, err);
 			json_u64(j, "len", ilen / 8);
+			json_u64(j, "size", err ? 0 : ilen);
 		} else {
 			if (data.flags & KN_PATH_ERROR)
 				err = "filter unreadable";
@@ -897,6 +943,8 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 				err = "filter longer than the kernel side keeps";
 			write_hashes(j, (const unsigned char *)data.s, data.len, err);
 			json_u64(j, "len", x->extra[0]);
+			/* the bytes hashed */
+			json_u64(j, "size", err ? 0 : data.len);
 		}
 		json_obj_end(j);
 		free_insns(insns);
@@ -908,24 +956,21 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 			return -1;
 		write_file_hashed(enc, j, "mapped", it.s, it.len, it.flags, &h->task, 0, x->extra[0],
 				  (int64_t)x->extra[1] * 1000000000LL + (int64_t)x->extra[2]);
-		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->ret);
-		json_str(j, "addr", buf);
+		json_hex(j, "addr", x->ret);
 		break;
 	case KN_MPROTECT_EXEC:
-		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->args[0]);
-		json_str(j, "addr", buf);
+		json_hex(j, "addr", x->args[0]);
 		json_u64(j, "len", x->args[1]);
-		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->args[2]);
-		json_str(j, "prot", buf);
+		json_hex(j, "prot", x->args[2]);
 		break;
 	case KN_PRCTL:
 		json_str(j, "option", prctl_option(x->args[0], buf));
 		if (x->args[0] == 15 && !item_get(x, size, sizeof(*x), &x->str[0], &it))
 			json_strn(j, "name", it.s, it.len);
-		json_u64(j, "arg2", x->args[1]);
-		json_u64(j, "arg3", x->args[2]);
-		json_u64(j, "arg4", x->args[3]);
-		json_u64(j, "arg5", x->args[4]);
+		json_hex(j, "arg2", x->args[1]);
+		json_hex(j, "arg3", x->args[2]);
+		json_hex(j, "arg4", x->args[3]);
+		json_hex(j, "arg5", x->args[4]);
 		json_bool(j, "success", x->ret >= 0);
 		break;
 	case KN_KILL: {
@@ -939,15 +984,18 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		json_str(j, "signal", signal_name(sig, sn));
 		/* a pidfd is no pid: unresolved, it names nothing */
 		if (x->sc == KN_SC_PIDFD_SEND_SIGNAL)
-			write_target(enc, j, x, 0, 0);
+			write_target(enc, j, x, size, 0, 0);
 		else
-			write_target(enc, j, x, (int32_t)(tg ? x->args[1] : x->args[0]), (int32_t)x->args[0]);
+			write_target(enc, j, x, size, (int32_t)(tg ? x->args[1] : x->args[0]), (int32_t)x->args[0]);
 		json_bool(j, "success", x->ret == 0);
 		break;
 	}
 	case KN_PTRACE:
-		json_str(j, "mode", ptrace_mode(x->args[0]));
-		write_target(enc, j, x, (int32_t)x->args[1], (int32_t)x->args[1]);
+		/* the access the kernel checks (PTRACE_MODE_ATTACH_REALCREDS for
+		 * an attach; none for a tracee's memory), and the request */
+		json_hex(j, "mode", x->args[0] == 16 || x->args[0] == 0x4206 ? 0x12 : 0);
+		json_str(j, "request", ptrace_request(x->args[0]));
+		write_target(enc, j, x, size, (int32_t)x->args[1], (int32_t)x->args[1]);
 		json_bool(j, "success", x->ret >= 0);
 		break;
 	case KN_PROCESS_MEMORY: {
@@ -961,12 +1009,12 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 			if (sys_path(enc, x, size, 0, p, &fl))
 				return -1;
 			write_path(j, "path", p, fl);
-			write_target(enc, j, x, 0, 0);
+			write_target(enc, j, x, size, 0, 0);
 		} else {
 			/* a pid given in a child PID namespace names no process of ours */
 			bool ours = x->extra[2] != KN_TARGET_GIVEN || x->extra[1] == 0;
 
-			write_target(enc, j, x, (int32_t)x->args[0], ours ? (int32_t)x->args[0] : 0);
+			write_target(enc, j, x, size, (int32_t)x->args[0], ours ? (int32_t)x->args[0] : 0);
 			if (x->ret >= 0)
 				json_i64(j, "size", x->ret);
 		}
@@ -977,8 +1025,7 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		if (item_get(x, size, sizeof(*x), &x->str[0], &it))
 			return -1;
 		json_strn(j, "name", it.s, it.len);
-		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)x->args[1]);
-		json_str(j, "flags", buf);
+		json_hex(j, "flags", x->args[1]);
 		json_bool(j, "success", x->ret >= 0);
 		break;
 	case KN_IO_URING_SQE:

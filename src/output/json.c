@@ -173,6 +173,24 @@ void json_u64(struct json *j, const char *key, uint64_t v)
 	strbuf_addf(j->out, "%llu", (unsigned long long)v);
 }
 
+void json_hex(struct json *j, const char *key, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[20];
+	int n = sizeof(buf);
+
+	do {
+		buf[--n] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[--n] = 'x';
+	buf[--n] = '0';
+	buf[--n] = '"';
+	json_member(j, key);
+	strbuf_add(j->out, buf + n, sizeof(buf) - n);
+	strbuf_add(j->out, "\"", 1);
+}
+
 void json_i64(struct json *j, const char *key, int64_t v)
 {
 	json_member(j, key);

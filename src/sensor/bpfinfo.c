@@ -1,13 +1,14 @@
 #include "sensor/bpfinfo.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 
-const char *bpf_prog_insns_by_id(uint32_t id, unsigned char **out, size_t *len)
+const char *bpf_prog_insns_by_id(uint32_t id, unsigned char **out, size_t *len, int64_t *verified)
 {
 	struct bpf_prog_info info;
 	uint32_t ilen = sizeof(info);
@@ -16,6 +17,8 @@ const char *bpf_prog_insns_by_id(uint32_t id, unsigned char **out, size_t *len)
 
 	*out = NULL;
 	*len = 0;
+	if (verified)
+		*verified = -1;
 	fd = bpf_prog_get_fd_by_id(id);
 	if (fd < 0)
 		return errno == ENOENT ? "gone" : "not accessible";
@@ -24,6 +27,9 @@ const char *bpf_prog_insns_by_id(uint32_t id, unsigned char **out, size_t *len)
 		close(fd);
 		return "no instructions";
 	}
+	/* (a kernel fills as much of the structure as it knows) */
+	if (verified && ilen >= offsetof(struct bpf_prog_info, verified_insns) + sizeof(info.verified_insns))
+		*verified = info.verified_insns;
 	buf = malloc(info.xlated_prog_len);
 	if (!buf) {
 		close(fd);

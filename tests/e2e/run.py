@@ -15,6 +15,8 @@ import shutil
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kunai_e2e import Runner, Sensor, Skip, check_equal, copy_exe, decode, file_object, name_is  # noqa: E402
 import catalogue  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schema"))
+import check as schema  # noqa: E402
 
 SUITE_TIMEOUT = 900
 EXEC_TESTS = ["test_exec_argv", "test_exec_argv_truncated", "test_exec_script", "test_exec_script_fexecve",
@@ -325,7 +327,7 @@ class Suite:
             e = s.wait_for(lambda e: name_is(e, "execve_script") and e["info"]["task"]["tgid"] == p.pid,
                            "execve_script of a quick script in another root")
             got = e["data"]["exe"]
-            if got["sha256"] is None:
+            if got["sha256"] == "":
                 check_equal(got["error"], "process gone: its files cannot be reached", "why no digests")
             else:
                 check_equal(got, file_object(name, quick.encode()), "exe (the file in its root)")
@@ -749,6 +751,27 @@ class Suite:
         self.check_summary = summary
         self.check_left_nothing()
 
+    def test_schema(self, work):
+        """Every event the suite's sensors wrote, checked against Kunai's
+        format (tests/schema: Kunai's fields, types and spellings, and
+        the additions listed as ours): no other difference."""
+        files = []
+        for root, _, names in os.walk(work):
+            files += [os.path.join(root, n) for n in names if ".jsonl" in n]
+        rep = schema.check_files(files)
+        kinds = set()
+        for f in files:
+            with open(f, "rb") as fh:
+                kinds.update(l[l.find(b'"name":"', l.find(b'"event":{')) + 8:].split(b'"', 1)[0]
+                             for l in fh if b'"event":{' in l)
+        print("  %d events of %d types in %d files" % (rep.events, len(kinds), len(files)))
+        # (what the suite makes: most of the catalogue, many times over)
+        assert rep.events > 1000 and len(kinds) >= 25, (rep.events, sorted(kinds))
+        lines = rep.text()
+        for line in lines:
+            print("  " + line)
+        check_equal(len(lines), 0, "differences from Kunai's format (above)")
+
     def check_left_nothing(self):
         # nothing left behind: the work directory, the mounts
         left = [d for d in os.listdir("/tmp") if d.startswith("kunai-check.")]
@@ -842,6 +865,8 @@ def main():
     ap.add_argument("--skip", action="append", default=[], help="do not run this test (repeatable)")
     ap.add_argument("--require-object-tier", action="store_true",
                     help="fail unless the kernel allows the object tier (fentry) and the sensor uses it")
+    ap.add_argument("--keep-outputs", metavar="DIR",
+                    help="copy what the sensors wrote (*.jsonl) into DIR before the work directory goes")
     ap.add_argument("--helper-combos", action="store_true",
                     help="also run the event tests with the fallbacks of older kernels forced (--no-helper)")
     args = ap.parse_args()
@@ -949,6 +974,9 @@ def main():
             r.run("test_write_close_not_evicted", suite.test_write_close_not_evicted)
         if want("test_stuck_stdout"):
             r.run("test_stuck_stdout", suite.test_stuck_stdout)
+        # last: what all the sensors above wrote
+        if want("test_schema"):
+            r.run("test_schema", suite.test_schema, work)
     except BaseException as exc:
         print("suite aborted: %r" % exc)
         r.failed += 1
@@ -958,6 +986,13 @@ def main():
             sensor.kill()
         for x in suites:
             x.cleanup()
+        if args.keep_outputs:
+            os.makedirs(args.keep_outputs, exist_ok=True)
+            for root, _, names in os.walk(work):
+                for n in names:
+                    if ".jsonl" in n:
+                        shutil.copy(os.path.join(root, n),
+                                    os.path.join(args.keep_outputs, os.path.relpath(root, work).replace("/", "_") + "_" + n))
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(catalogue.E2E_HOME, ignore_errors=True)
         # a sensor that was killed leaves the tracefs it mounted

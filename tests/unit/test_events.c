@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "event/encode_internal.h"
 #include "event/types.h"
 #include "sensor/probes.h"
 #include "util/hash.h"
@@ -111,6 +112,25 @@ static void test_hashes(void **state)
 	assert_string_equal(b64, "YWI=");
 }
 
+/* Kunai's signal names: the real-time ones counted from 34, the two the C
+ * library keeps and those past 64 by number. */
+static void test_signal_names(void **state)
+{
+	char buf[SIGNAME_MAX];
+
+	(void)state;
+	assert_string_equal(signal_name(1, buf), "SIGHUP");
+	assert_string_equal(signal_name(6, buf), "SIGABRT");
+	assert_string_equal(signal_name(29, buf), "SIGPOLL");
+	assert_string_equal(signal_name(31, buf), "SIGSYS");
+	assert_string_equal(signal_name(32, buf), "SIG(32)");
+	assert_string_equal(signal_name(33, buf), "SIG(33)");
+	assert_string_equal(signal_name(34, buf), "SIGRT0");
+	assert_string_equal(signal_name(64, buf), "SIGRT30");
+	assert_string_equal(signal_name(65, buf), "SIG(65)");
+	assert_string_equal(signal_name(0, buf), "SIG(0)");
+}
+
 static void test_entropy(void **state)
 {
 	unsigned char b[256];
@@ -129,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_ids_and_names),	cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_include_exclude), cmocka_unit_test(test_probe_map),
 		cmocka_unit_test(test_hashes),		cmocka_unit_test(test_entropy),
+		cmocka_unit_test(test_signal_names),
 	};
 
 	return cmocka_run_group_tests_name("events", tests, NULL, NULL);

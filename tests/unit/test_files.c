@@ -87,7 +87,9 @@ static void checked(struct req_set *e, const char *path)
 }
 
 #define ABC_HASHES                                                                                               \
-	"\"md5\":\"900150983cd24fb0d6963f7d28e17f72\",\"sha1\":\"a9993e364706816aba3e25717850c26c9cd0d89d\","    \
+	"\"magic\":\"ASCII text, with no line "                                                                  \
+	"terminators\",\"md5\":\"900150983cd24fb0d6963f7d28e17f72\",\"sha1\":"                                   \
+	"\"a9993e364706816aba3e25717850c26c9cd0d89d\","                                                          \
 	"\"sha256\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\",\"sha512\":"            \
 	"\"ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d" \
 	"4423643ce80e2a9ac94fa54ca49f\",\"size\":3,\"error\":null"
@@ -108,6 +110,21 @@ static void test_hash_fd(void **state)
 	assert_string_equal(fi.error, "too big to hash");
 	assert_int_equal(fi.size, 3);
 	assert_string_equal(fi.h.sha256, "");
+	/* what it is, even when too big to hash */
+	assert_string_equal(fi.magic, "ASCII text, with no line terminators");
+	fclose(f);
+	/* an executable: the magic database's words, none of the ELF
+	 * parser's (interpreter, build id; a PIE is a "shared object" then) */
+	f = fopen("/proc/self/exe", "r");
+	assert_non_null(f);
+	file_hash_fd(fileno(f), 1ULL << 30, &fi);
+	assert_null(fi.error);
+	assert_string_equal(fi.magic, "ELF 64-bit LSB shared object, x86-64, version 1 (SYSV)");
+	fclose(f);
+	make_file("empty", "", path);
+	f = fopen(path, "r");
+	file_hash_fd(fileno(f), 1 << 20, &fi);
+	assert_string_equal(fi.magic, "empty");
 	fclose(f);
 }
 
@@ -176,7 +193,7 @@ static void test_task_view(void **state)
 	files_submit(&f, &line, e.reqs, e.n, collect, &k);
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 2);
-	assert_non_null(strstr(k.lines[1], "\"sha256\":null"));
+	assert_non_null(strstr(k.lines[1], "\"sha256\":\"\""));
 	assert_non_null(strstr(k.lines[1], "\"error\":\"process gone: its files cannot be reached\""));
 	/* gone, in the sensor's mount namespace but another root (a chroot):
 	 * never the file at that path in the sensor's root */
@@ -213,8 +230,9 @@ static void test_not_there_or_not_regular(void **state)
 	files_submit(&f, &line, e.reqs, e.n, collect, &k);
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 1);
-	assert_string_equal(k.lines[0], "{\"exe\":{\"path\":\"p\",\"md5\":null,\"sha1\":null,\"sha256\":null,"
-					"\"sha512\":null,\"size\":null,\"error\":\"gone\"},\"x\":1}");
+	assert_string_equal(k.lines[0],
+			    "{\"exe\":{\"path\":\"p\",\"magic\":\"\",\"md5\":\"\",\"sha1\":\"\",\"sha256\":\"\","
+			    "\"sha512\":\"\",\"size\":0,\"error\":\"gone\"},\"x\":1}");
 	/* a FIFO nobody writes: opening it to read would block */
 	sprintf(fifo, "%s/fifo", dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
