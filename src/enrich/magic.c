@@ -14,8 +14,8 @@ static void load(void)
 	/* the file's own bytes only: no decompression, none of the parsers
 	 * of containers (ELF sections, CDF, tar), whose bugs hostile files
 	 * reach; the description stays the magic database's */
-	magic_t m = magic_open(MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_CDF |
-			       MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV);
+	magic_t m = magic_open(MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_CDF | MAGIC_NO_CHECK_TAR |
+			       MAGIC_NO_CHECK_JSON | MAGIC_NO_CHECK_CSV);
 	size_t bytes = FILE_MAGIC_BYTES;
 
 	if (!m)

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 struct rd {
 	const unsigned char *b;
@@ -92,23 +93,57 @@ static const char *rd_name(struct rd *r, char out[DNS_NAME_MAX])
 	return NULL;
 }
 
-const char *dns_type_name(uint16_t type, char buf[16])
+const char *dns_type_name(uint16_t type)
 {
 	switch (type) {
 	case 1: return "A";
 	case 2: return "NS";
+	case 3: return "MD";
+	case 4: return "MF";
 	case 5: return "CNAME";
 	case 6: return "SOA";
+	case 7: return "MB";
+	case 8: return "MG";
+	case 9: return "MR";
+	case 10: return "NULL";
+	case 11: return "WKS";
 	case 12: return "PTR";
+	case 13: return "HINFO";
+	case 14: return "MINFO";
 	case 15: return "MX";
 	case 16: return "TXT";
+	case 17: return "RP";
+	case 18: return "AFSDB";
+	case 20: return "ISDN";
+	case 21: return "RouteThrough";
+	case 22: return "NSAP";
+	case 23: return "NSAP_PTR";
 	case 28: return "AAAA";
+	case 29: return "LOC";
 	case 33: return "SRV";
+	case 35: return "NAPTR";
+	case 36: return "KX";
+	case 37: return "CERT";
+	case 41: return "OPT";
+	case 43: return "DS";
+	case 45: return "IPSECKEY";
+	case 46: return "RRSIG";
+	case 47: return "NSEC";
+	case 48: return "DNSKEY";
+	case 49: return "DHCID";
+	case 63: return "ZONEMD";
+	case 64: return "SVCB";
 	case 65: return "HTTPS";
+	case 108: return "EUI48";
+	case 109: return "EUI64";
+	case 251: return "IXFR";
+	case 252: return "AXFR";
+	case 253: return "MAILB";
+	case 254: return "MAILA";
 	case 255: return "ANY";
+	case 257: return "CAA";
 	}
-	snprintf(buf, 16, "TYPE%u", type);
-	return buf;
+	return "?";
 }
 
 static const char *rd_answer(struct rd *r, struct dns_answer *a)
@@ -133,16 +168,62 @@ static const char *rd_answer(struct rd *r, struct dns_answer *a)
 		if (rdlen != 16)
 			return "AAAA record of wrong length";
 		inet_ntop(AF_INET6, r->b + r->pos, a->value, sizeof(a->value));
-	} else if (a->type == 5 || a->type == 2 || a->type == 12) {
+	} else if (a->type == 5 || a->type == 2 || a->type == 12 || (a->type >= 3 && a->type <= 4) ||
+		   (a->type >= 7 && a->type <= 9) || a->type == 23) {
+		/* a name: CNAME, NS, PTR, MD, MF, MB, MG, MR, NSAP_PTR */
 		struct rd sub = {r->b, rdstart + rdlen, r->pos};
-		char name[DNS_NAME_MAX];
 
-		if ((err = rd_name(&sub, name)))
+		if ((err = rd_name(&sub, a->value)))
 			return err;
-		snprintf(a->value, sizeof(a->value), "%s", name);
+	} else if (a->type == 15 || a->type == 33) {
+		/* MX: preference, exchange; SRV: priority, weight, port,
+		 * target: the name */
+		struct rd sub = {r->b, rdstart + rdlen, r->pos + (a->type == 15 ? 2 : 6)};
+
+		if (rdlen < (a->type == 15 ? 3 : 7))
+			return "MX or SRV record cut short";
+		if ((err = rd_name(&sub, a->value)))
+			return err;
+	} else if (a->type == 16) {
+		/* TXT: its character-strings, joined with ';' */
+		size_t p = r->pos, end = rdstart + rdlen, o = 0;
+
+		while (p < end) {
+			size_t l = r->b[p++];
+
+			if (l > end - p)
+				return "TXT string runs past the record";
+			if (o && o < sizeof(a->value) - 5)
+				a->value[o++] = ';';
+			for (size_t k = 0; k < l && o < sizeof(a->value) - 5; k++) {
+				unsigned char c = r->b[p + k];
+
+				/* as in names: no NUL cuts the string short */
+				if (c == 0 || c == '\\' || c == ';') {
+					snprintf(a->value + o, 5, "\\%03u", c);
+					o += 4;
+				} else {
+					a->value[o++] = (char)c;
+				}
+			}
+			p += l;
+		}
+		a->value[o] = 0;
 	}
 	r->pos = rdstart + rdlen;
 	return NULL;
+}
+
+/* The answers owned by name (DNS names compare without case). */
+static uint32_t dns_owned(const struct dns_msg *m, const char *name)
+{
+	uint32_t set = 0;
+
+	for (int k = 0; k < m->nanswers; k++) {
+		if (!strcasecmp(m->a[k].name, name))
+			set |= 1U << k;
+	}
+	return set;
 }
 
 int dns_parse(const unsigned char *buf, size_t len, int stream, struct dns_msg *m)
@@ -197,4 +278,27 @@ int dns_parse(const unsigned char *buf, size_t len, int stream, struct dns_msg *
 			m->a[m->nanswers++] = a;
 	}
 	return 0;
+}
+
+int dns_events(const struct dns_msg *m, struct dns_event ev[DNS_EVENTS_MAX])
+{
+	int n = 0;
+
+	for (int i = 0; i < m->nquestions && n < DNS_EVENTS_MAX; i++) {
+		uint32_t own = dns_owned(m, m->q[i].name);
+
+		ev[n++] = (struct dns_event){m->q[i].name, m->q[i].qtype, own};
+		/* a CNAME among them whose target owns answers of its own: one
+		 * level followed, as Kunai does */
+		for (int k = 0; k < m->nanswers && n < DNS_EVENTS_MAX; k++) {
+			uint32_t target;
+
+			if (!(own >> k & 1) || m->a[k].type != 5 || !m->a[k].value[0])
+				continue;
+			target = dns_owned(m, m->a[k].value);
+			if (target)
+				ev[n++] = (struct dns_event){m->a[k].value, m->q[i].qtype, target};
+		}
+	}
+	return n;
 }

@@ -29,7 +29,9 @@ struct dns_answer {
 	char name[DNS_NAME_MAX]; /* the owner name */
 	uint16_t type;
 	uint32_t ttl;
-	char value[DNS_ANSWER_MAX]; /* address, target name, or "" */
+	/* address; target name (CNAME, NS, PTR, MX, SRV...); TXT's strings
+	 * joined with ';'; or "" (other types) */
+	char value[DNS_ANSWER_MAX];
 };
 
 struct dns_msg {
@@ -47,7 +49,19 @@ struct dns_msg {
 /* Parse one message. stream: TCP (2-byte length first). Returns 0 when the
  * whole message parsed, -1 with m->error set otherwise. */
 int dns_parse(const unsigned char *buf, size_t len, int stream, struct dns_msg *m);
-/* "A", "AAAA", "CNAME"... or "TYPE<n>" in buf. */
-const char *dns_type_name(uint16_t type, char buf[16]);
+/* Kunai's names: "A", "AAAA", "CNAME"... or "?". */
+const char *dns_type_name(uint16_t type);
+
+/* What one message reports, as Kunai does: per question, the answers its
+ * name owns (a bit per index of m->a); then, for each CNAME among them
+ * whose target owns answers too, one for the target (with the question's
+ * type). */
+struct dns_event {
+	const char *query; /* in m */
+	uint16_t qtype;
+	uint32_t answers;
+};
+#define DNS_EVENTS_MAX (2 * DNS_MAX_QUESTIONS)
+int dns_events(const struct dns_msg *m, struct dns_event ev[DNS_EVENTS_MAX]);
 
 #endif

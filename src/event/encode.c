@@ -31,7 +31,7 @@ void encoder_init(struct encoder *e, struct host *h, struct proctable *pt)
 	strbuf_init(&e->path);
 	strbuf_init(&e->path2);
 	e->dns = calloc(1, sizeof(*e->dns));
-	if (!e->dns)
+	if (!e->dns || resolved_init(&e->resolved))
 		abort();
 }
 
@@ -43,6 +43,7 @@ void encoder_free(struct encoder *e)
 	strbuf_free(&e->path);
 	strbuf_free(&e->path2);
 	free(e->dns);
+	resolved_free(&e->resolved);
 }
 
 int item_get(const void *rec, size_t size, size_t fixed, const struct kn_str *ks, struct item *it)

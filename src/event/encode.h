@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "enrich/fileopen.h"
+#include "enrich/resolved.h"
 #include "event/dns.h"
 #include "kunai/wire.h"
 #include "model/proctable.h"
@@ -22,6 +23,7 @@ struct encoder {
 	uint64_t malformed; /* records that failed validation */
 	struct strbuf cmd, anc, path, path2;
 	struct dns_msg *dns; /* the DNS answer being reported */
+	struct resolved resolved; /* names addresses were resolved from */
 	bool hash_files; /* leave placeholders for file digests */
 	int nreqs; /* file_reqs of the record just encoded */
 	struct file_req reqs[2];

@@ -362,13 +362,19 @@ static void addr_text(const struct kn_addr *a, char out[INET6_ADDRSTRLEN])
  * says whether it is public and IPv6, as Kunai does. */
 enum { KN_ADDR_LOCAL, KN_ADDR_PEER, KN_ADDR_SERVER };
 
-static void write_addr(struct json *j, const char *key, const struct kn_addr *a, int kind)
+static void write_addr(struct encoder *enc, struct json *j, const char *key, const struct kn_addr *a, int kind,
+		       uint32_t tgid)
 {
 	char ip[INET6_ADDRSTRLEN];
 
 	json_obj_begin(j, key);
-	if (kind == KN_ADDR_PEER)
-		json_str(j, "hostname", "?"); /* not known */
+	if (kind == KN_ADDR_PEER) {
+		/* the name a DNS answer this process (else this host)
+		 * received gave the address; "?" when none did */
+		const char *name = resolved_get(&enc->resolved, tgid, a->family == KN_AF_INET6 ? 6 : 4, a->addr);
+
+		json_str(j, "hostname", name ? name : "?");
+	}
 	addr_text(a, ip);
 	if (ip[0])
 		json_str(j, "ip", ip);
@@ -451,18 +457,18 @@ static const char *community_id(const struct kn_sock *s, char out[40])
 	return out;
 }
 
-static void write_flow(struct json *j, const struct kn_sock *s, int local_as_dst)
+static void write_flow(struct encoder *enc, struct json *j, const struct kn_sock *s, int local_as_dst, uint32_t tgid)
 {
 	char cid[40];
 
 	write_socket(j, s);
 	if (local_as_dst) {
 		/* accept: the remote end connected to us */
-		write_addr(j, "src", &s->dst, KN_ADDR_LOCAL);
-		write_addr(j, "dst", &s->src, KN_ADDR_PEER);
+		write_addr(enc, j, "src", &s->dst, KN_ADDR_LOCAL, tgid);
+		write_addr(enc, j, "dst", &s->src, KN_ADDR_PEER, tgid);
 	} else {
-		write_addr(j, "src", &s->src, KN_ADDR_LOCAL);
-		write_addr(j, "dst", &s->dst, KN_ADDR_PEER);
+		write_addr(enc, j, "src", &s->src, KN_ADDR_LOCAL, tgid);
+		write_addr(enc, j, "dst", &s->dst, KN_ADDR_PEER, tgid);
 	}
 	json_str(j, "community_id", community_id(s, cid));
 }
@@ -642,24 +648,28 @@ static void write_hashes(struct json *j, const unsigned char *data, size_t len, 
 	json_null(j, "error");
 }
 
-static void write_dns_question(struct json *j, const struct dns_msg *m, int qi)
+/* One question's event (or a CNAME target's): the answers the name owns,
+ * in packet order; the addresses among them kept for dst.hostname. */
+static void write_dns_question(struct encoder *enc, struct json *j, const struct dns_msg *m, const struct dns_event *de,
+			       uint32_t tgid)
 {
-	char tb[16];
-
-	json_str(j, "query", m->q[qi].name);
-	json_str(j, "query_type", dns_type_name(m->q[qi].qtype, tb));
+	json_str(j, "query", de->query);
+	json_str(j, "query_type", dns_type_name(de->qtype));
 	json_arr_begin(j, "response");
 	for (int k = 0; k < m->nanswers; k++) {
-		if (m->a[k].value[0])
-			json_str(j, NULL, m->a[k].value);
+		if (!(de->answers >> k & 1) || !m->a[k].value[0])
+			continue;
+		json_str(j, NULL, m->a[k].value);
+		if (m->a[k].type == 1 || m->a[k].type == 28)
+			resolved_put(&enc->resolved, tgid, m->a[k].value, de->query);
 	}
 	json_arr_end(j);
 	json_u64(j, "rcode", m->rcode);
 }
 
-/* One event's data object; dns_q: which question of a DNS answer. */
+/* One event's data object; de: which event of a DNS answer. */
 static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t size, struct json *j,
-			  const struct dns_msg *dns, int dns_q)
+			  const struct dns_msg *dns, const struct dns_event *de)
 {
 	const struct kn_header *h = &x->hdr;
 	struct strbuf *p = &enc->path;
@@ -795,7 +805,7 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		json_bool(j, "success", x->ret == 0);
 		break;
 	case KN_CONNECT:
-		write_flow(j, &x->sock, 0);
+		write_flow(enc, j, &x->sock, 0, x->hdr.task.tgid);
 		json_bool(j, "connected", x->extra[0] != 0);
 		if (!x->extra[0] && x->ret < 0)
 			json_i64(j, "error", x->ret);
@@ -804,11 +814,11 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		write_unconfirmed(j, x->extra[2]);
 		break;
 	case KN_ACCEPT:
-		write_flow(j, &x->sock, 1);
+		write_flow(enc, j, &x->sock, 1, x->hdr.task.tgid);
 		write_unconfirmed(j, x->extra[2]);
 		break;
 	case KN_SEND_DATA:
-		write_flow(j, &x->sock, 0);
+		write_flow(enc, j, &x->sock, 0, x->hdr.task.tgid);
 		if (x->sc == KN_SC_SENDFILE || x->sc == KN_SC_SPLICE) {
 			/* moved from a file or pipe: no bytes seen, their source */
 			json_null(j, "data_entropy");
@@ -834,9 +844,9 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		char cid[40];
 
 		write_socket(j, &x->sock);
-		write_addr(j, "src", &x->sock.src, KN_ADDR_LOCAL);
-		if (dns && dns_q >= 0)
-			write_dns_question(j, dns, dns_q);
+		write_addr(enc, j, "src", &x->sock.src, KN_ADDR_LOCAL, 0);
+		if (dns && de)
+			write_dns_question(enc, j, dns, de, x->hdr.task.tgid);
 		else {
 			/* an answer that could not be parsed (error says why) */
 			json_str(j, "query", "?");
@@ -846,7 +856,7 @@ static int write_sys_data(struct encoder *enc, const struct kn_sys *x, size_t si
 		}
 		if (dns && dns->error)
 			json_str(j, "error", dns->error);
-		write_addr(j, "dns_server", &x->sock.dst, KN_ADDR_SERVER);
+		write_addr(enc, j, "dns_server", &x->sock.dst, KN_ADDR_SERVER, 0);
 		json_str(j, "community_id", community_id(&x->sock, cid));
 		break;
 	}
@@ -1045,7 +1055,8 @@ int encode_sys(struct encoder *enc, const void *rec, size_t size, struct json *j
 	const struct kn_sys *x = rec;
 	const struct kn_type_info *ti;
 	struct dns_msg *dns = NULL;
-	int rc;
+	struct dns_event ev[DNS_EVENTS_MAX];
+	int rc, n;
 
 	if (size < sizeof(*x))
 		return -1;
@@ -1059,9 +1070,11 @@ int encode_sys(struct encoder *enc, const void *rec, size_t size, struct json *j
 		dns_parse((const unsigned char *)data.s, data.len, x->sock.type == KN_SOCK_STREAM, dns);
 		if (!dns->is_response && !dns->error)
 			return -2; /* a query, not an answer: nothing to report */
-		/* One event per question: all but the last go out here. */
-		for (int q = 0; q + 1 < dns->nquestions; q++) {
-			rc = write_sys_data(enc, x, size, j, dns, q);
+		/* One event per question, and per CNAME target followed: all
+		 * but the last go out here. */
+		n = dns_events(dns, ev);
+		for (int k = 0; k + 1 < n; k++) {
+			rc = write_sys_data(enc, x, size, j, dns, &ev[k]);
 			if (rc)
 				return rc;
 			write_info(enc, j, ti->id, ti->name, x->hdr.ktime, &x->hdr.task, &x->hdr.parent);
@@ -1070,9 +1083,9 @@ int encode_sys(struct encoder *enc, const void *rec, size_t size, struct json *j
 			json_init(j, j->out);
 			json_obj_begin(j, NULL);
 		}
-		rc = write_sys_data(enc, x, size, j, dns, dns->nquestions ? dns->nquestions - 1 : -1);
+		rc = write_sys_data(enc, x, size, j, dns, n ? &ev[n - 1] : NULL);
 	} else {
-		rc = write_sys_data(enc, x, size, j, NULL, -1);
+		rc = write_sys_data(enc, x, size, j, NULL, NULL);
 	}
 	if (rc)
 		return rc;

@@ -144,6 +144,19 @@ def dns_response(qid, name, ip):
     return hdr + q + ans
 
 
+def dns_name(name):
+    return b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+
+
+def dns_cname_response(qid, name, target, ip):
+    """name CNAME target, target A ip (names uncompressed)."""
+    hdr = struct.pack(">HHHHHH", qid, 0x8180, 1, 2, 0, 0)
+    q = dns_name(name) + struct.pack(">HH", 1, 1)
+    cname = dns_name(name) + struct.pack(">HHIH", 5, 1, 60, len(dns_name(target))) + dns_name(target)
+    a = dns_name(target) + struct.pack(">HHIH", 1, 1, 60, 4) + socket.inet_aton(ip)
+    return hdr + q + cname + a
+
+
 def dns_query(qid, name):
     q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
     return struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0) + q
@@ -1239,6 +1252,39 @@ class Catalogue:
             check_equal((d["query_type"], d["response"]), ("A", ["10.1.2.3"]), "query_type, response")
             check_equal(d["dns_server"], {"ip": "127.0.0.1", "port": 53, "public": False, "is_v6": False}, "server")
             check_equal(d["src"]["port"], cli.getsockname()[1], "src port")
+            # a connection to an address an answer gave: the name it was
+            # resolved from (a UDP connect: no packet leaves)
+            peer_of = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            peer_of.connect(("10.1.2.3", 9))
+            e = s.wait_for(lambda e: mine("connect")(e) and e["data"]["dst"]["ip"] == "10.1.2.3", "connect to 10.1.2.3")
+            check_equal(e["data"]["dst"]["hostname"], "example.test", "dst.hostname")
+            peer_of.close()
+            # a CNAME: one event for the question, one for its target; the
+            # address maps to the target's name
+            cli.sendto(dns_query(0x1235, "alias.example.test"), ("127.0.0.1", 53))
+            q, peer = srv.recvfrom(512)
+            srv.sendto(dns_cname_response(0x1235, "alias.example.test", "real.example.test", "10.7.7.7"), peer)
+            cli.recvfrom(512)
+            e = s.wait_for(mine("dns_query", query="alias.example.test"), "dns_query of the alias")
+            check_equal((e["data"]["query_type"], e["data"]["response"]), ("A", ["real.example.test"]), "alias")
+            e = s.wait_for(mine("dns_query", query="real.example.test"), "dns_query of the CNAME's target")
+            check_equal((e["data"]["query_type"], e["data"]["response"]), ("A", ["10.7.7.7"]), "target")
+            peer_of = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            peer_of.connect(("10.7.7.7", 9))
+            e = s.wait_for(lambda e: mine("connect")(e) and e["data"]["dst"]["ip"] == "10.7.7.7", "connect to 10.7.7.7")
+            check_equal(e["data"]["dst"]["hostname"], "real.example.test", "dst.hostname through a CNAME")
+            peer_of.close()
+            # a loopback answer is not kept
+            cli.sendto(dns_query(0x1236, "lo.example.test"), ("127.0.0.1", 53))
+            q, peer = srv.recvfrom(512)
+            srv.sendto(dns_response(0x1236, "lo.example.test", "127.0.0.9"), peer)
+            cli.recvfrom(512)
+            s.wait_for(mine("dns_query", query="lo.example.test"), "dns_query of a loopback name")
+            peer_of = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            peer_of.connect(("127.0.0.9", 9))
+            e = s.wait_for(lambda e: mine("connect")(e) and e["data"]["dst"]["ip"] == "127.0.0.9", "connect to 127.0.0.9")
+            check_equal(e["data"]["dst"]["hostname"], "?", "dst.hostname of a loopback answer")
+            peer_of.close()
             # recvmsg
             cli.sendto(dns_query(0x2345, "two.example.test"), ("127.0.0.1", 53))
             q, peer = srv.recvfrom(512)

@@ -6,10 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "enrich/resolved.h"
 #include "event/dns.h"
 
 /* example.test A 10.1.2.3, answer name compressed to the question. */
@@ -150,6 +152,140 @@ static void test_name_bytes_escaped(void **state)
 	assert_int_equal(strlen(m.q[0].name), 3 * 64 + 61);
 }
 
+/* A message builder for the tests below: names uncompressed. */
+struct pkt {
+	unsigned char b[1024];
+	size_t n;
+};
+
+static void put_u16(struct pkt *p, unsigned v)
+{
+	p->b[p->n++] = (unsigned char)(v >> 8);
+	p->b[p->n++] = (unsigned char)v;
+}
+
+static void put_name(struct pkt *p, const char *name)
+{
+	while (*name) {
+		const char *dot = strchr(name, '.');
+		size_t l = dot ? (size_t)(dot - name) : strlen(name);
+
+		p->b[p->n++] = (unsigned char)l;
+		memcpy(p->b + p->n, name, l);
+		p->n += l;
+		name += l + (dot ? 1 : 0);
+	}
+	p->b[p->n++] = 0;
+}
+
+/* An answer record: owner, type, rdata. */
+static void put_rr(struct pkt *p, const char *owner, unsigned type, const void *rd, size_t len)
+{
+	put_name(p, owner);
+	put_u16(p, type);
+	put_u16(p, 1);
+	put_u16(p, 0);
+	put_u16(p, 60);
+	put_u16(p, (unsigned)len);
+	memcpy(p->b + p->n, rd, len);
+	p->n += len;
+}
+
+/* One question, alias.test (A), answered by a CNAME to real.test, an MX
+ * and a TXT of alias.test, two A of real.test and an A of other.test that
+ * no question asked about. */
+static void build_chain(struct pkt *p)
+{
+	static const unsigned char real[] = {4, 'r', 'e', 'a', 'l', 4, 't', 'e', 's', 't', 0};
+	static const unsigned char mx[] = {0, 10, 2, 'm', 'x', 4, 't', 'e', 's', 't', 0};
+	static const unsigned char txt[] = {3, 'k', '=', 'v', 3, 'a', ';', 'b', 2, 'x', 0};
+	static const unsigned char a1[] = {10, 7, 7, 7}, a2[] = {10, 7, 7, 8}, a3[] = {1, 1, 1, 1};
+
+	memset(p, 0, sizeof(*p));
+	put_u16(p, 0x4242);
+	put_u16(p, 0x8180);
+	put_u16(p, 1);
+	put_u16(p, 6);
+	put_u16(p, 0);
+	put_u16(p, 0);
+	put_name(p, "alias.test");
+	put_u16(p, 1);
+	put_u16(p, 1);
+	put_rr(p, "alias.test", 5, real, sizeof(real));
+	put_rr(p, "other.test", 1, a3, sizeof(a3));
+	put_rr(p, "ALIAS.test", 15, mx, sizeof(mx));
+	put_rr(p, "alias.test", 16, txt, sizeof(txt));
+	put_rr(p, "real.test", 1, a1, sizeof(a1));
+	put_rr(p, "real.test", 1, a2, sizeof(a2));
+}
+
+/* What one message reports, as Kunai does: the question's own answers
+ * (names compared without case), then the CNAME target's, with the
+ * question's type; an answer nobody asked about is in neither. */
+static void test_events_per_question_and_cname(void **state)
+{
+	struct dns_event ev[DNS_EVENTS_MAX];
+	struct dns_msg m;
+	struct pkt p;
+
+	build_chain(&p);
+	assert_int_equal(dns_parse(p.b, p.n, 0, &m), 0);
+	assert_string_equal(m.a[0].value, "real.test");
+	assert_string_equal(m.a[2].value, "mx.test");
+	/* TXT strings joined with ';', a ';' or NUL inside one escaped */
+	assert_string_equal(m.a[3].value, "k=v;a\\059b;x\\000");
+	assert_int_equal(dns_events(&m, ev), 2);
+	assert_string_equal(ev[0].query, "alias.test");
+	assert_int_equal(ev[0].qtype, 1);
+	assert_int_equal(ev[0].answers, 1 << 0 | 1 << 2 | 1 << 3);
+	assert_string_equal(ev[1].query, "real.test");
+	assert_int_equal(ev[1].qtype, 1);
+	assert_int_equal(ev[1].answers, 1 << 4 | 1 << 5);
+	assert_string_equal(dns_type_name(1), "A");
+	assert_string_equal(dns_type_name(21), "RouteThrough");
+	assert_string_equal(dns_type_name(257), "CAA");
+	assert_string_equal(dns_type_name(99), "?");
+}
+
+/* The names addresses were resolved from: the process's own first, then
+ * the host's; loopback answers and overlong names not kept; IPv4 found
+ * through an IPv4-mapped IPv6 address; the table bounded. */
+static void test_resolved(void **state)
+{
+	static const uint8_t a4[4] = {10, 7, 7, 7}, lo[4] = {127, 0, 0, 5};
+	uint8_t mapped[16] = {[10] = 0xff, [11] = 0xff, 10, 7, 7, 7}, v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 9};
+	char longname[300];
+	struct resolved r;
+
+	assert_int_equal(resolved_init(&r), 0);
+	assert_null(resolved_get(&r, 5, 4, a4));
+	resolved_put(&r, 5, "10.7.7.7", "real.test");
+	resolved_put(&r, 6, "10.7.7.7", "other.test");
+	resolved_put(&r, 5, "127.0.0.5", "local.test");
+	resolved_put(&r, 5, "2001:db8::9", "six.test");
+	assert_string_equal(resolved_get(&r, 5, 4, a4), "real.test");
+	assert_string_equal(resolved_get(&r, 6, 4, a4), "other.test");
+	/* another process: the host's latest */
+	assert_string_equal(resolved_get(&r, 7, 4, a4), "other.test");
+	assert_string_equal(resolved_get(&r, 5, 6, mapped), "real.test");
+	assert_string_equal(resolved_get(&r, 5, 6, v6), "six.test");
+	assert_null(resolved_get(&r, 5, 4, lo));
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+	resolved_put(&r, 5, "10.9.9.9", longname);
+	resolved_put(&r, 5, "not an address", "x.test");
+	/* bounded: many more answers than slots, the table keeps working */
+	for (unsigned i = 0; i < 4 * RESOLVED_SLOTS; i++) {
+		char ip[32];
+
+		snprintf(ip, sizeof(ip), "10.%u.%u.%u", i >> 16 & 255, i >> 8 & 255, i & 255);
+		resolved_put(&r, 1000 + i % 50, ip, "flood.test");
+	}
+	resolved_put(&r, 5, "10.7.7.7", "again.test");
+	assert_string_equal(resolved_get(&r, 5, 4, a4), "again.test");
+	resolved_free(&r);
+}
+
 /* Random mutations of a valid answer, and random bytes: never a crash. */
 static void test_fuzz(void **state)
 {
@@ -185,6 +321,8 @@ int main(void)
 		cmocka_unit_test(test_long_name_rejected),
 		cmocka_unit_test(test_name_bytes_escaped),
 		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_events_per_question_and_cname),
+		cmocka_unit_test(test_resolved),
 	};
 
 	return cmocka_run_group_tests_name("dns", tests, NULL, NULL);
