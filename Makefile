@@ -172,7 +172,12 @@ test: deps
 	$(MAKE) e2e-asan
 	$(MAKE) test-vm
 
-bench: $(BUILD)/kunai
+$(BUILD)/bench/serialize: bench/serialize.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS)
+
+bench: $(BUILD)/kunai $(BUILD)/bench/serialize
+	$(BUILD)/bench/serialize 20000
 	$(PYTHON) bench/exec_storm.py --kunai $(BUILD)/kunai --execs 3000 --rounds 3
 	$(PYTHON) bench/syscall_cost.py --kunai $(BUILD)/kunai --rounds 3
 

@@ -93,12 +93,7 @@ void write_info(struct encoder *e, struct json *j, uint32_t id, const char *name
 	char uuid[KN_UUID_STR], ts[40];
 
 	json_obj_begin(j, "info");
-	json_obj_begin(j, "host");
-	json_str(j, "uuid", e->host->uuid);
-	json_str(j, "name", e->host->name);
-	json_raw(j, "ips", e->host->ips.len ? e->host->ips.buf : "[]");
-	json_null(j, "container");
-	json_obj_end(j);
+	json_raw(j, "host", e->host->section.buf);
 	json_obj_begin(j, "event");
 	json_str(j, "source", "kunai");
 	json_u64(j, "id", id);
@@ -156,7 +151,20 @@ void write_file_hashed(struct encoder *e, struct json *j, const char *key, const
 	struct file_req *r;
 
 	if (!e->hash_files || (flags & KN_PATH_ERROR) || e->nreqs >= 2) {
-		write_file(j, key, path, len, flags);
+		/* a whole file object all the same, "?" for what is not
+		 * computed, the size the kernel gave */
+		file_begin(j, key, path, len, flags);
+		json_str(j, "magic", "?");
+		json_str(j, "md5", "?");
+		json_str(j, "sha1", "?");
+		json_str(j, "sha256", "?");
+		json_str(j, "sha512", "?");
+		json_u64(j, "size", ksize);
+		json_str(j, "error",
+			 (flags & KN_PATH_ERROR) ? "path incomplete"
+			 : !e->hash_files	 ? "not hashed (--hash-max-size 0)"
+						 : "not hashed: too many files in one event");
+		json_obj_end(j);
 		return;
 	}
 	file_begin(j, key, path, len, flags);

@@ -6,12 +6,33 @@
 
 #include "model/proctable.h"
 
+/* digits hex digits of v, zero-padded, at out; past them. */
+static char *hex_fixed(char *out, uint64_t v, int digits)
+{
+	static const char x[] = "0123456789abcdef";
+
+	for (int i = digits - 1; i >= 0; i--, v >>= 4)
+		out[i] = x[v & 15];
+	return out + digits;
+}
+
 void guuid_format(char out[KN_UUID_STR], uint32_t boot_key, uint64_t start_ns, uint32_t tgid)
 {
 	uint64_t t = (start_ns / KN_USER_HZ_NS) & 0xffffffffffffULL;
+	char *p = out;
 
-	snprintf(out, KN_UUID_STR, "%08x-%04x-%04x-%04x-%04x%08x", boot_key, (unsigned)(t >> 32) & 0xffff,
-		 (unsigned)(t >> 16) & 0xffff, (unsigned)t & 0xffff, 0, tgid);
+	/* %08x-%04x-%04x-%04x-%04x%08x, by hand: on every event's path */
+	p = hex_fixed(p, boot_key, 8);
+	*p++ = '-';
+	p = hex_fixed(p, (t >> 32) & 0xffff, 4);
+	*p++ = '-';
+	p = hex_fixed(p, (t >> 16) & 0xffff, 4);
+	*p++ = '-';
+	p = hex_fixed(p, t & 0xffff, 4);
+	*p++ = '-';
+	p = hex_fixed(p, 0, 4);
+	p = hex_fixed(p, tgid, 8);
+	*p = 0;
 }
 
 uint32_t guuid_boot_key(const char *boot_id)
@@ -66,6 +87,10 @@ void uuid_random(char out[KN_UUID_STR])
 	random_bytes(b, sizeof(b));
 	b[6] = (b[6] & 0x0f) | 0x40;
 	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, KN_UUID_STR, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+	for (int i = 0; i < 16; i++) {
+		out = hex_fixed(out, b[i], 2);
+		if (i == 3 || i == 5 || i == 7 || i == 9)
+			*out++ = '-';
+	}
+	*out = 0;
 }

@@ -34,6 +34,14 @@ static size_t utf8_valid_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Bytes written as they are: printable ASCII but '"' and '\\'. */
+static const unsigned char plain[256] = {
+	[0x20] = 1,
+	[0x21] = 1,
+	[0x23 ... 0x5b] = 1,
+	[0x5d ... 0x7e] = 1,
+};
+
 void json_escape(struct strbuf *out, const void *data, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -41,10 +49,23 @@ void json_escape(struct strbuf *out, const void *data, size_t len)
 	size_t i = 0, n;
 
 	strbuf_grow(out, len + 2);
-	strbuf_addc(out, '"');
+	out->buf[out->len++] = '"';
 	while (i < len) {
-		unsigned char c = s[i];
+		unsigned char c;
+		size_t run = i;
 
+		/* a run of plain bytes in one copy */
+		while (run < len && plain[s[run]])
+			run++;
+		if (run > i) {
+			strbuf_grow(out, run - i);
+			memcpy(out->buf + out->len, s + i, run - i);
+			out->len += run - i;
+			i = run;
+			if (i == len)
+				break;
+		}
+		c = s[i];
 		switch (c) {
 		case '"':
 			strbuf_add(out, "\\\"", 2);
@@ -107,13 +128,40 @@ void json_init(struct json *j, struct strbuf *out)
 
 static void json_member(struct json *j, const char *key)
 {
+	struct strbuf *o = j->out;
+	size_t kl;
+
 	if (!j->first[j->depth])
-		strbuf_addc(j->out, ',');
+		strbuf_addc(o, ',');
 	j->first[j->depth] = false;
-	if (key) {
-		json_escape(j->out, key, strlen(key));
-		strbuf_addc(j->out, ':');
+	if (!key)
+		return;
+	kl = strlen(key);
+	for (size_t i = 0; i < kl; i++) {
+		if (!plain[(unsigned char)key[i]]) {
+			/* a key from outside (an output's name): escaped */
+			json_escape(o, key, kl);
+			strbuf_addc(o, ':');
+			return;
+		}
 	}
+	strbuf_grow(o, kl + 3);
+	o->buf[o->len++] = '"';
+	memcpy(o->buf + o->len, key, kl);
+	o->len += kl;
+	o->buf[o->len++] = '"';
+	o->buf[o->len++] = ':';
+	o->buf[o->len] = 0;
+}
+
+/* v in decimal into the end of buf; the first digit's position. */
+static char *u64_digits(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
 }
 
 static void json_open(struct json *j, const char *key, char c)
@@ -169,8 +217,10 @@ void json_str(struct json *j, const char *key, const char *s)
 
 void json_u64(struct json *j, const char *key, uint64_t v)
 {
+	char buf[24], *p = u64_digits(buf + sizeof(buf), v);
+
 	json_member(j, key);
-	strbuf_addf(j->out, "%llu", (unsigned long long)v);
+	strbuf_add(j->out, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void json_hex(struct json *j, const char *key, uint64_t v)
@@ -193,8 +243,12 @@ void json_hex(struct json *j, const char *key, uint64_t v)
 
 void json_i64(struct json *j, const char *key, int64_t v)
 {
+	char buf[24], *p = u64_digits(buf + sizeof(buf), v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+
+	if (v < 0)
+		*--p = '-';
 	json_member(j, key);
-	strbuf_addf(j->out, "%lld", (long long)v);
+	strbuf_add(j->out, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void json_double(struct json *j, const char *key, double v)

@@ -114,6 +114,10 @@ static int sink_flush(struct sink *s)
 			if (errno == EAGAIN)
 				return 1;
 			sink_failed(s, errno);
+			/* the lines it held are lost: counted (a line begun
+			 * counts too) */
+			for (size_t k = s->qoff; k < s->queue.len; k++)
+				s->dropped += s->queue.buf[k] == '\n';
 			s->qoff = s->queue.len;
 			break;
 		}
@@ -125,51 +129,32 @@ static int sink_flush(struct sink *s)
 	return 0;
 }
 
+/* Lines are gathered and written a batch at a time (sinks_flush, after
+ * each ring-buffer batch): one write for many events. */
 static void sink_write(struct sinks *ss, struct sink *s, const char *line, size_t len)
 {
-	struct iovec iov[2] = {{(void *)line, len}, {"\n", 1}};
-	size_t done = 0;
+	size_t held;
 
 	if (s->dead) {
 		s->dropped++;
 		return;
 	}
-	if (s->qoff < s->queue.len && sink_flush(s)) {
-		/* still held back: queue the line behind, if there is room */
-		if (s->queue.len - s->qoff + len + 1 > ss->queue_max) {
+	held = s->queue.len - s->qoff;
+	if (held + len + 1 > ss->queue_max) {
+		/* (what it holds back may go out now, making room) */
+		if (sink_flush(s) || s->queue.len - s->qoff + len + 1 > ss->queue_max || s->dead) {
 			s->dropped++;
 			return;
 		}
-		strbuf_add(&s->queue, line, len);
-		strbuf_addc(&s->queue, '\n');
-		return;
 	}
-	while (done < len + 1) {
-		ssize_t n;
-		int i = done < len ? 0 : 1;
-
-		if (i == 0) {
-			iov[0].iov_base = (char *)line + done;
-			iov[0].iov_len = len - done;
-		}
-		n = writev(s->fd, iov + i, 2 - i);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				/* keep the rest of this line: lines go out whole */
-				if (done < len)
-					strbuf_add(&s->queue, line + done, len - done);
-				strbuf_addc(&s->queue, '\n');
-				return;
-			}
-			sink_failed(s, errno);
-			s->dropped++;
-			return;
-		}
-		done += (size_t)n;
-	}
+	strbuf_grow(&s->queue, len + 1);
+	memcpy(s->queue.buf + s->queue.len, line, len);
+	s->queue.buf[s->queue.len + len] = '\n';
+	s->queue.len += len + 1;
+	s->queue.buf[s->queue.len] = 0;
 	s->written++;
+	if (s->queue.len - s->qoff >= SINK_BATCH_BYTES)
+		sink_flush(s);
 }
 
 void sinks_write(struct sinks *ss, const char *line, size_t len)

@@ -13,6 +13,7 @@
 #include "util/strbuf.h"
 
 #define SINKS_MAX 8
+#define SINK_BATCH_BYTES (256 * 1024) /* lines gathered before a write at the latest */
 
 struct sink {
 	int fd;

@@ -59,6 +59,7 @@ void host_init(struct host *h)
 
 	memset(h, 0, sizeof(*h));
 	strbuf_init(&h->ips);
+	strbuf_init(&h->section);
 	if (!uname(&u))
 		snprintf(h->name, sizeof(h->name), "%s", u.nodename);
 	host_read_line("/sys/class/dmi/id/product_uuid", buf, sizeof(buf));
@@ -79,6 +80,7 @@ void host_init(struct host *h)
 void host_free(struct host *h)
 {
 	strbuf_free(&h->ips);
+	strbuf_free(&h->section);
 }
 
 void host_refresh(struct host *h)
@@ -107,6 +109,15 @@ void host_refresh(struct host *h)
 	}
 	json_arr_end(&j);
 	h->boot_to_real = (int64_t)clock_ns(CLOCK_REALTIME) - (int64_t)clock_ns(CLOCK_BOOTTIME);
+	/* info.host, the same in every event till the next refresh */
+	strbuf_reset(&h->section);
+	json_init(&j, &h->section);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "uuid", h->uuid);
+	json_str(&j, "name", h->name);
+	json_raw(&j, "ips", h->ips.len ? h->ips.buf : "[]");
+	json_null(&j, "container");
+	json_obj_end(&j);
 }
 
 void time_format_utc(int64_t real_ns, char out[40])
@@ -130,5 +141,25 @@ void time_format_utc(int64_t real_ns, char out[40])
 
 void host_utc_time(const struct host *h, uint64_t boot_ns, char out[40])
 {
-	time_format_utc((int64_t)boot_ns + h->boot_to_real, out);
+	/* the date and time of the last second formatted, kept: only the
+	 * nanoseconds change between most events */
+	static __thread int64_t last_sec = -1;
+	static __thread char last[40];
+	int64_t real = (int64_t)boot_ns + h->boot_to_real, sec = real / 1000000000LL;
+	long nsec = (long)(real % 1000000000LL);
+
+	if (real < 0) {
+		time_format_utc(real, out);
+		return;
+	}
+	if (sec != last_sec) {
+		time_format_utc(sec * 1000000000LL, last);
+		last_sec = sec;
+	}
+	/* "YYYY-MM-DDTHH:MM:SS." then 9 digits and Z */
+	memcpy(out, last, 20);
+	for (int i = 28; i >= 20; i--, nsec /= 10)
+		out[i] = (char)('0' + nsec % 10);
+	out[29] = 'Z';
+	out[30] = 0;
 }

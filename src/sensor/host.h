@@ -14,6 +14,7 @@ struct host {
 	char boot_id[KN_UUID_STR];
 	uint32_t boot_key;
 	struct strbuf ips; /* rendered JSON array */
+	struct strbuf section; /* info.host, rendered */
 	int64_t boot_to_real; /* ns: CLOCK_REALTIME - CLOCK_BOOTTIME */
 };
 

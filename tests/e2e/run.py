@@ -82,6 +82,11 @@ class Suite:
         r = subprocess.run([self.kunai, "--help"], capture_output=True, timeout=10)
         check_equal(r.returncode, 0, "--help exit code")
         assert b"Usage: kunai" in r.stdout and b"--output PATH" in r.stdout, r.stdout
+        # the README shows the same text
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")) as f:
+            readme = f.read()
+        block = readme.split("## Command line\n\n```\n", 1)[1].split("```", 1)[0]
+        check_equal(block, r.stdout.decode(), "README's Command line section")
         r = subprocess.run([self.kunai, "--version"], capture_output=True, timeout=10)
         check_equal(r.returncode, 0, "--version exit code")
         check_equal(r.stdout, b"kunai 0.1.0\n", "--version output")

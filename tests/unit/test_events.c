@@ -9,6 +9,8 @@
 
 #include "event/encode_internal.h"
 #include "event/types.h"
+#include "model/guuid.h"
+#include "sensor/host.h"
 #include "sensor/probes.h"
 #include "util/hash.h"
 
@@ -131,6 +133,28 @@ static void test_signal_names(void **state)
 	assert_string_equal(signal_name(0, buf), "SIG(0)");
 }
 
+/* The event time, formatted with the last second kept, is what the
+ * formatter gives; uuids and guuids have their layout. */
+static void test_time_and_ids(void **state)
+{
+	struct host h = {.boot_to_real = 1764000000LL * 1000000000LL};
+	static const uint64_t t[] = {5,		 999999999,	 1000000000, 1000000001,
+				     1000000001, 61999999999ULL, 5,	     86400000000123ULL};
+	char a[40], b[40], u[KN_UUID_STR];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		host_utc_time(&h, t[i], a);
+		time_format_utc((int64_t)t[i] + h.boot_to_real, b);
+		assert_string_equal(a, b);
+	}
+	guuid_format(u, 0xdeadbeef, 0x123456789abULL * KN_USER_HZ_NS, 4242);
+	assert_string_equal(u, "deadbeef-0123-4567-89ab-000000001092");
+	uuid_random(u);
+	assert_int_equal(strlen(u), 36);
+	assert_true(u[8] == '-' && u[13] == '-' && u[18] == '-' && u[23] == '-' && u[14] == '4');
+}
+
 static void test_entropy(void **state)
 {
 	unsigned char b[256];
@@ -149,7 +173,7 @@ int main(void)
 		cmocka_unit_test(test_ids_and_names),	cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_include_exclude), cmocka_unit_test(test_probe_map),
 		cmocka_unit_test(test_hashes),		cmocka_unit_test(test_entropy),
-		cmocka_unit_test(test_signal_names),
+		cmocka_unit_test(test_signal_names),	cmocka_unit_test(test_time_and_ids),
 	};
 
 	return cmocka_run_group_tests_name("events", tests, NULL, NULL);

@@ -1,0 +1,188 @@
+/*
+ * The sensor's userland cost per event, alone: records as the kernel side
+ * sends them (an exec, a fork, 6 executable mappings, 10 first reads, a
+ * connect and an exit per round: a process starting), decoded, run
+ * through the process model and written as JSON lines to an output, as
+ * the event loop does; digests off (they are the hasher threads' work).
+ * Prints the CPU time (user + system) per event in ns and the events per
+ * second one core serializes.
+ *
+ *   build/bench/serialize [ROUNDS] [OUTPUT]    (default 20000, /dev/null)
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "event/encode.h"
+#include "kunai/wire.h"
+#include "model/proctable.h"
+#include "output/sink.h"
+#include "sensor/host.h"
+
+#define EVENTS_PER_ROUND 20
+
+static unsigned char rec[8192];
+
+static void task(struct kn_task *t, uint32_t tgid, uint32_t ppid, const char *comm)
+{
+	memset(t, 0, sizeof(*t));
+	t->start_boottime = 1000000000ULL * tgid;
+	t->pid = t->tgid = tgid;
+	t->ppid = ppid;
+	t->uid = t->gid = t->euid = t->egid = 1000;
+	t->mnt_ns = 4026531841u;
+	t->pid_ns = 4026531836u;
+	t->net_ns = 4026531840u;
+	t->uts_ns = 4026531838u;
+	t->ipc_ns = 4026531839u;
+	t->cgroup_ns = 4026531835u;
+	t->flags = 0x400000;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm);
+}
+
+static void header(struct kn_header *h, uint32_t type, uint32_t tgid, uint64_t ktime)
+{
+	h->type = type;
+	h->ktime = ktime;
+	task(&h->task, tgid, 900, "ls");
+	task(&h->parent, 900, 1, "bash");
+}
+
+/* A string in the record's tail at *o. */
+static void put(struct kn_str *s, size_t *o, const void *p, size_t n)
+{
+	s->off = (uint32_t)*o;
+	s->len = (uint32_t)n;
+	memcpy(rec + *o, p, n);
+	rec[*o + n] = 0;
+	*o += n + 1;
+}
+
+static size_t rec_exec(uint32_t tgid, uint64_t t)
+{
+	static const char argv[] = "ls\0-la\0--color=auto\0/var/log/journal";
+	struct kn_exec *x = (struct kn_exec *)rec;
+	size_t o = sizeof(*x);
+
+	memset(x, 0, sizeof(*x));
+	header(&x->hdr, KN_EXECVE, tgid, t);
+	put(&x->exe, &o, "/usr/bin/ls", 11);
+	put(&x->filename, &o, "/usr/bin/ls", 11);
+	put(&x->cwd, &o, "/home/user/project", 18);
+	put(&x->argv, &o, argv, sizeof(argv) - 1);
+	x->argc = 4;
+	x->exe_size = 151344;
+	x->hdr.size = (uint32_t)o;
+	return o;
+}
+
+static size_t rec_sys(uint32_t type, uint32_t sc, uint32_t tgid, uint64_t t, const char *path)
+{
+	struct kn_sys *x = (struct kn_sys *)rec;
+	size_t o = sizeof(*x);
+
+	memset(x, 0, sizeof(*x));
+	header(&x->hdr, type, tgid, t);
+	x->sc = sc;
+	if (path)
+		put(&x->str[0], &o, path, strlen(path));
+	x->hdr.size = (uint32_t)o;
+	return o;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *libs[] = {"/usr/lib/x86_64-linux-gnu/libselinux.so.1", "/usr/lib/x86_64-linux-gnu/libc.so.6",
+				     "/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0", "/usr/lib/x86_64-linux-gnu/libcap.so.2",
+				     "/usr/lib/x86_64-linux-gnu/libacl.so.1", "/usr/lib/x86_64-linux-gnu/libattr.so.1"};
+	static const char *reads[] = {"/etc/ld.so.cache", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf",
+				      "/proc/filesystems", "/usr/lib/locale/locale-archive", "/etc/localtime",
+				      "/var/log/journal/a.journal", "/home/user/project/notes.txt", "/etc/hosts"};
+	long rounds = argc > 1 ? atol(argv[1]) : 20000;
+	const char *out = argc > 2 ? argv[2] : "/dev/null";
+	struct proctable pt;
+	struct encoder enc;
+	struct strbuf line;
+	struct sinks sinks;
+	struct rusage a, b;
+	struct host h;
+	char err[256];
+	uint64_t t = 1000000000ULL, events = 0, bytes = 0;
+	double ns;
+
+	host_init(&h);
+	if (proctable_init(&pt, 1 << 12, 1 << 16))
+		return 1;
+	encoder_init(&enc, &h, &pt);
+	strbuf_init(&line);
+	sinks_init(&sinks, 64 << 20);
+	if (strcmp(out, "/dev/null") ? sinks_add_file(&sinks, out, err, sizeof(err)) != 0
+				     : sinks_add_fd(&sinks, open(out, O_WRONLY | O_CLOEXEC), out) != 0) {
+		fprintf(stderr, "serialize: cannot write to %s\n", out);
+		return 1;
+	}
+	getrusage(RUSAGE_SELF, &a);
+	for (long r = 0; r < rounds; r++) {
+		uint32_t tgid = 10000 + (uint32_t)(r % 20000);
+		size_t sizes[EVENTS_PER_ROUND];
+		int n = 0;
+
+		for (int k = 0; k < EVENTS_PER_ROUND; k++) {
+			size_t size;
+
+			if (k == 0) {
+				struct kn_clone *c = (struct kn_clone *)rec;
+
+				memset(c, 0, sizeof(*c));
+				header(&c->hdr, KN_CLONE, tgid, t);
+				c->hdr.task.ppid = 900;
+				c->flags = 0x1200011;
+				size = c->hdr.size = sizeof(*c);
+			} else if (k == 1) {
+				size = rec_exec(tgid, t);
+			} else if (k < 8) {
+				size = rec_sys(KN_MMAP_EXEC, KN_SC_MMAP, tgid, t, libs[k - 2]);
+			} else if (k < 18) {
+				size = rec_sys(k < 11 ? KN_READ_CONFIG : KN_READ, KN_SC_READ, tgid, t, reads[k - 8]);
+			} else if (k == 18) {
+				struct kn_sys *x;
+
+				size = rec_sys(KN_CONNECT, KN_SC_CONNECT, tgid, t, NULL);
+				x = (struct kn_sys *)rec;
+				x->sock = (struct kn_sock){.family = 2, .type = 1, .proto = 6, .state = 1};
+				x->sock.src = (struct kn_addr){.family = 2, .port = 40000 + (uint16_t)(r % 20000), .addr = {10, 0, 0, 2}};
+				x->sock.dst = (struct kn_addr){.family = 2, .port = 443, .addr = {93, 184, 215, 14}};
+			} else {
+				struct kn_exit *x = (struct kn_exit *)rec;
+
+				memset(x, 0, sizeof(*x));
+				header(&x->hdr, KN_EXIT_GROUP, tgid, t);
+				x->group_dead = 1;
+				size = x->hdr.size = sizeof(*x);
+			}
+			sizes[n++] = size;
+			t += 1000;
+			strbuf_reset(&line);
+			if (encode_record(&enc, rec, size, &line) == 0) {
+				sinks_write(&sinks, line.buf, line.len);
+				events++;
+				bytes += line.len + 1;
+			}
+		}
+		(void)sizes;
+	}
+	sinks_flush(&sinks);
+	getrusage(RUSAGE_SELF, &b);
+	ns = ((double)(b.ru_utime.tv_sec - a.ru_utime.tv_sec) + (double)(b.ru_stime.tv_sec - a.ru_stime.tv_sec)) * 1e9 +
+	     ((double)(b.ru_utime.tv_usec - a.ru_utime.tv_usec) + (double)(b.ru_stime.tv_usec - a.ru_stime.tv_usec)) * 1e3;
+	printf("%llu events, %.0f bytes each: %.0f ns of CPU per event, %.0f events/s on one core\n",
+	       (unsigned long long)events, events ? (double)bytes / (double)events : 0.0, events ? ns / (double)events : 0.0,
+	       ns > 0 ? (double)events * 1e9 / ns : 0.0);
+	sinks_close(&sinks);
+	encoder_free(&enc);
+	strbuf_free(&line);
+	return events == (uint64_t)rounds * EVENTS_PER_ROUND ? 0 : 1;
+}
