@@ -95,12 +95,20 @@ static size_t rec_sys(uint32_t type, uint32_t sc, uint32_t tgid, uint64_t t, con
 
 int main(int argc, char **argv)
 {
-	static const char *libs[] = {"/usr/lib/x86_64-linux-gnu/libselinux.so.1", "/usr/lib/x86_64-linux-gnu/libc.so.6",
-				     "/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0", "/usr/lib/x86_64-linux-gnu/libcap.so.2",
-				     "/usr/lib/x86_64-linux-gnu/libacl.so.1", "/usr/lib/x86_64-linux-gnu/libattr.so.1"};
-	static const char *reads[] = {"/etc/ld.so.cache", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf",
-				      "/proc/filesystems", "/usr/lib/locale/locale-archive", "/etc/localtime",
-				      "/var/log/journal/a.journal", "/home/user/project/notes.txt", "/etc/hosts"};
+	static const char *libs[] = {
+		"/usr/lib/x86_64-linux-gnu/libselinux.so.1", "/usr/lib/x86_64-linux-gnu/libc.so.6",
+		"/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0", "/usr/lib/x86_64-linux-gnu/libcap.so.2",
+		"/usr/lib/x86_64-linux-gnu/libacl.so.1",     "/usr/lib/x86_64-linux-gnu/libattr.so.1"};
+	static const char *reads[] = {"/etc/ld.so.cache",
+				      "/etc/passwd",
+				      "/etc/group",
+				      "/etc/nsswitch.conf",
+				      "/proc/filesystems",
+				      "/usr/lib/locale/locale-archive",
+				      "/etc/localtime",
+				      "/var/log/journal/a.journal",
+				      "/home/user/project/notes.txt",
+				      "/etc/hosts"};
 	long rounds = argc > 1 ? atol(argv[1]) : 20000;
 	const char *out = argc > 2 ? argv[2] : "/dev/null";
 	struct proctable pt;
@@ -153,7 +161,8 @@ int main(int argc, char **argv)
 				size = rec_sys(KN_CONNECT, KN_SC_CONNECT, tgid, t, NULL);
 				x = (struct kn_sys *)rec;
 				x->sock = (struct kn_sock){.family = 2, .type = 1, .proto = 6, .state = 1};
-				x->sock.src = (struct kn_addr){.family = 2, .port = 40000 + (uint16_t)(r % 20000), .addr = {10, 0, 0, 2}};
+				x->sock.src = (struct kn_addr){
+					.family = 2, .port = 40000 + (uint16_t)(r % 20000), .addr = {10, 0, 0, 2}};
 				x->sock.dst = (struct kn_addr){.family = 2, .port = 443, .addr = {93, 184, 215, 14}};
 			} else {
 				struct kn_exit *x = (struct kn_exit *)rec;
@@ -177,10 +186,11 @@ int main(int argc, char **argv)
 	sinks_flush(&sinks);
 	getrusage(RUSAGE_SELF, &b);
 	ns = ((double)(b.ru_utime.tv_sec - a.ru_utime.tv_sec) + (double)(b.ru_stime.tv_sec - a.ru_stime.tv_sec)) * 1e9 +
-	     ((double)(b.ru_utime.tv_usec - a.ru_utime.tv_usec) + (double)(b.ru_stime.tv_usec - a.ru_stime.tv_usec)) * 1e3;
+	     ((double)(b.ru_utime.tv_usec - a.ru_utime.tv_usec) + (double)(b.ru_stime.tv_usec - a.ru_stime.tv_usec)) *
+		     1e3;
 	printf("%llu events, %.0f bytes each: %.0f ns of CPU per event, %.0f events/s on one core\n",
-	       (unsigned long long)events, events ? (double)bytes / (double)events : 0.0, events ? ns / (double)events : 0.0,
-	       ns > 0 ? (double)events * 1e9 / ns : 0.0);
+	       (unsigned long long)events, events ? (double)bytes / (double)events : 0.0,
+	       events ? ns / (double)events : 0.0, ns > 0 ? (double)events * 1e9 / ns : 0.0);
 	sinks_close(&sinks);
 	encoder_free(&enc);
 	strbuf_free(&line);

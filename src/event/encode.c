@@ -44,6 +44,8 @@ void encoder_free(struct encoder *e)
 	strbuf_free(&e->path2);
 	free(e->dns);
 	resolved_free(&e->resolved);
+	for (int i = 0; i < TASK_JSON_CACHE; i++)
+		strbuf_free(&e->tasks[i].json);
 }
 
 int item_get(const void *rec, size_t size, size_t fixed, const struct kn_str *ks, struct item *it)
@@ -60,20 +62,22 @@ int item_get(const void *rec, size_t size, size_t fixed, const struct kn_str *ks
 	return 0;
 }
 
-void write_task(struct encoder *e, struct json *j, const char *key, const struct kn_task *t)
+static void render_task(struct encoder *e, struct json *j, const struct kn_task *t)
 {
 	char guuid[KN_UUID_STR];
+	const char *user = users_user(&e->users, t->uid), *group = users_group(&e->users, t->gid);
 
-	json_obj_begin(j, key);
+	json_obj_begin(j, NULL);
 	json_strn(j, "name", t->comm, strnlen(t->comm, sizeof(t->comm)));
 	json_u64(j, "pid", t->pid);
 	json_u64(j, "tgid", t->tgid);
 	guuid_format(guuid, e->host->boot_key, t->start_boottime, t->tgid);
 	json_str(j, "guuid", guuid);
 	json_u64(j, "uid", t->uid);
-	json_str(j, "user", users_user(&e->users, t->uid));
+	/* "?": an id without a name (yet) */
+	json_str(j, "user", user ? user : "?");
 	json_u64(j, "gid", t->gid);
-	json_str(j, "group", users_group(&e->users, t->gid));
+	json_str(j, "group", group ? group : "?");
 	json_obj_begin(j, "namespaces");
 	json_u64(j, "mnt", t->mnt_ns);
 	json_u64(j, "pid", t->pid_ns);
@@ -85,6 +89,31 @@ void write_task(struct encoder *e, struct json *j, const char *key, const struct
 	json_hex(j, "flags", t->flags);
 	json_bool(j, "zombie", t->zombie != 0);
 	json_obj_end(j);
+}
+
+/* A task section. The last few rendered are kept for a second (names
+ * looked up again after): the events of one process in a row, and their
+ * parent, render once. */
+void write_task(struct encoder *e, struct json *j, const char *key, const struct kn_task *t)
+{
+	time_t now = time(NULL);
+	struct task_json *c;
+	struct json tj;
+
+	for (int i = 0; i < TASK_JSON_CACHE; i++) {
+		c = &e->tasks[i];
+		if (c->at == now && c->json.len && !memcmp(&c->t, t, sizeof(*t))) {
+			json_raw(j, key, c->json.buf);
+			return;
+		}
+	}
+	c = &e->tasks[e->tasks_next++ % TASK_JSON_CACHE];
+	c->t = *t;
+	c->at = now;
+	strbuf_reset(&c->json);
+	json_init(&tj, &c->json);
+	render_task(e, &tj, t);
+	json_raw(j, key, c->json.buf);
 }
 
 void write_info(struct encoder *e, struct json *j, uint32_t id, const char *name, uint64_t ktime,

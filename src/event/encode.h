@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "enrich/fileopen.h"
 #include "enrich/resolved.h"
@@ -15,6 +16,14 @@
 #include "util/strbuf.h"
 #include "util/users.h"
 
+/* A task section rendered (encode.c write_task). */
+#define TASK_JSON_CACHE 4
+struct task_json {
+	struct kn_task t;
+	time_t at;
+	struct strbuf json;
+};
+
 struct encoder {
 	struct host *host;
 	struct proctable *pt;
@@ -24,6 +33,8 @@ struct encoder {
 	struct strbuf cmd, anc, path, path2;
 	struct dns_msg *dns; /* the DNS answer being reported */
 	struct resolved resolved; /* names addresses were resolved from */
+	struct task_json tasks[TASK_JSON_CACHE];
+	unsigned tasks_next;
 	bool hash_files; /* leave placeholders for file digests */
 	int nreqs; /* file_reqs of the record just encoded */
 	struct file_req reqs[2];

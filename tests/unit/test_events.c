@@ -10,6 +10,8 @@
 #include "event/encode_internal.h"
 #include "event/types.h"
 #include "model/guuid.h"
+#include "model/proctable.h"
+#include "output/json.h"
 #include "sensor/host.h"
 #include "sensor/probes.h"
 #include "util/hash.h"
@@ -155,6 +157,52 @@ static void test_time_and_ids(void **state)
 	assert_true(u[8] == '-' && u[13] == '-' && u[18] == '-' && u[23] == '-' && u[14] == '4');
 }
 
+/* A task section: "?" for ids without a name; the same bytes when it
+ * comes from the rendered sections kept. */
+static void test_task_section(void **state)
+{
+	struct host h = {.boot_key = 0x11223344};
+	struct kn_task t = {.pid = 7, .tgid = 7, .uid = 3999999, .gid = 3999998, .mnt_ns = 5, .flags = 0x400000};
+	struct proctable pt;
+	struct encoder e;
+	struct strbuf a, b;
+	struct json j;
+
+	(void)state;
+	strbuf_init(&h.section);
+	strbuf_adds(&h.section, "{}");
+	assert_int_equal(proctable_init(&pt, 16, 64), 0);
+	encoder_init(&e, &h, &pt);
+	strcpy(t.comm, "x\"y");
+	strbuf_init(&a);
+	strbuf_init(&b);
+	json_init(&j, &a);
+	json_obj_begin(&j, NULL);
+	write_task(&e, &j, "task", &t);
+	json_obj_end(&j);
+	json_init(&j, &b);
+	json_obj_begin(&j, NULL);
+	write_task(&e, &j, "task", &t);
+	json_obj_end(&j);
+	assert_string_equal(a.buf, b.buf);
+	assert_non_null(strstr(a.buf, "{\"task\":{\"name\":\"x\\\"y\",\"pid\":7,\"tgid\":7,"));
+	assert_non_null(strstr(a.buf, "\"uid\":3999999,\"user\":\"?\",\"gid\":3999998,\"group\":\"?\""));
+	assert_non_null(strstr(a.buf, "\"flags\":\"0x400000\",\"zombie\":false}}"));
+	/* another task: its own section */
+	t.pid = 8;
+	strbuf_reset(&b);
+	json_init(&j, &b);
+	json_obj_begin(&j, NULL);
+	write_task(&e, &j, "task", &t);
+	json_obj_end(&j);
+	assert_non_null(strstr(b.buf, "\"pid\":8,"));
+	encoder_free(&e);
+	proctable_free(&pt);
+	strbuf_free(&a);
+	strbuf_free(&b);
+	strbuf_free(&h.section);
+}
+
 static void test_entropy(void **state)
 {
 	unsigned char b[256];
@@ -174,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_include_exclude), cmocka_unit_test(test_probe_map),
 		cmocka_unit_test(test_hashes),		cmocka_unit_test(test_entropy),
 		cmocka_unit_test(test_signal_names),	cmocka_unit_test(test_time_and_ids),
+		cmocka_unit_test(test_task_section),
 	};
 
 	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
