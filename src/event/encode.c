@@ -319,29 +319,6 @@ static int encode_clone(struct encoder *e, const void *rec, size_t size, struct 
 	return 0;
 }
 
-/* Kunai's names: SIGHUP..SIGSYS, SIGRT0 (34)..SIGRT30 (64), SIG(N) for the
- * others (32 and 33, which the C library keeps for itself; past 64). */
-const char *signal_name(unsigned sig, char buf[SIGNAME_MAX])
-{
-	static const char *const names[32] = {
-		[1] = "SIGHUP",	    [2] = "SIGINT",   [3] = "SIGQUIT",	 [4] = "SIGILL",   [5] = "SIGTRAP",
-		[6] = "SIGABRT",    [7] = "SIGBUS",   [8] = "SIGFPE",	 [9] = "SIGKILL",  [10] = "SIGUSR1",
-		[11] = "SIGSEGV",   [12] = "SIGUSR2", [13] = "SIGPIPE",	 [14] = "SIGALRM", [15] = "SIGTERM",
-		[16] = "SIGSTKFLT", [17] = "SIGCHLD", [18] = "SIGCONT",	 [19] = "SIGSTOP", [20] = "SIGTSTP",
-		[21] = "SIGTTIN",   [22] = "SIGTTOU", [23] = "SIGURG",	 [24] = "SIGXCPU", [25] = "SIGXFSZ",
-		[26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH", [29] = "SIGPOLL", [30] = "SIGPWR",
-		[31] = "SIGSYS",
-	};
-
-	if (sig < 32 && names[sig])
-		return names[sig];
-	if (sig >= 34 && sig <= 64)
-		snprintf(buf, SIGNAME_MAX, "SIGRT%u", sig - 34);
-	else
-		snprintf(buf, SIGNAME_MAX, "SIG(%u)", sig);
-	return buf;
-}
-
 static int encode_exit(struct encoder *e, const void *rec, size_t size, struct json *j)
 {
 	const struct kn_exit *x = rec;

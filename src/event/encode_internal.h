@@ -3,6 +3,7 @@
 #define KN_ENCODE_INTERNAL_H
 
 #include "event/encode.h"
+#include "event/names.h"
 #include "output/json.h"
 
 /* A string item of a record, checked against the record's bounds. */
@@ -21,13 +22,10 @@ void write_file(struct json *j, const char *key, const char *path, size_t len, u
  * change time the kernel saw unless kctime_ns is -1. */
 void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len, uint32_t flags,
 		       const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns);
-/* ancestors, command_line, exe of the process tgid */
 /* A task section (info.task, a kill's target.task). */
 void write_task(struct encoder *e, struct json *j, const char *key, const struct kn_task *t);
+/* ancestors, command_line, exe of the process tgid */
 void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, uint32_t tgid);
-#define SIGNAME_MAX 24
-/* "SIGKILL", "SIGRTMIN+3"... written in buf. */
-const char *signal_name(unsigned sig, char buf[SIGNAME_MAX]);
 /* Everything that is a struct kn_sys. */
 int encode_sys(struct encoder *e, const void *rec, size_t size, struct json *j);
 

@@ -133,6 +133,17 @@ static void test_signal_names(void **state)
 	assert_string_equal(signal_name(64, buf), "SIGRT30");
 	assert_string_equal(signal_name(65, buf), "SIG(65)");
 	assert_string_equal(signal_name(0, buf), "SIG(0)");
+	/* the other tables: Kunai's spellings, their unknown forms */
+	assert_string_equal(prctl_option(15, buf), "PR_SET_NAME");
+	assert_string_equal(prctl_option(0x41555856, buf), "PR_GET_AUXV");
+	assert_string_equal(prctl_option(32429, buf), "unknown(32429)");
+	assert_string_equal(bpf_prog_type_name(1), "socket_filter");
+	assert_string_equal(bpf_prog_type_name(31), "syscall");
+	assert_string_equal(bpf_prog_type_name(32), "unknown");
+	assert_string_equal(uring_op_name(18), "IORING_OP_OPENAT");
+	assert_string_equal(uring_op_name(200), "?");
+	assert_string_equal(ptrace_request(0x4206), "PTRACE_SEIZE");
+	assert_string_equal(sc_name(KN_SC_FCHMOD), "fchmod");
 }
 
 /* The event time, formatted with the last second kept, is what the
