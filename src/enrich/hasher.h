@@ -21,7 +21,7 @@
 #include "enrich/magic.h"
 #include "util/hash.h"
 
-#define HASHER_THREADS 2 /* threads serving the queue */
+#define HASHER_THREADS 4 /* threads serving the queue: a small file is not held behind big ones */
 #define HASHER_THREADS_MAX 32 /* with those left in a job that hangs */
 #define HASHER_STUCK_NS (3ULL * 1000000000ULL)
 #define HASHER_STOP_NS (2ULL * 1000000000ULL) /* a stop waits at most this */
