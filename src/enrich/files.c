@@ -124,7 +124,7 @@ static void kcache_put(struct files *f, const struct kfile_key *k, const char *p
 	f->kcache[victim].used = ++f->kclock;
 }
 
-void file_info_json(struct strbuf *out, const struct file_info *fi)
+static void file_info_json(struct strbuf *out, const struct file_info *fi)
 {
 	struct json j;
 

@@ -65,9 +65,6 @@ struct files {
 };
 
 /* enabled false: file objects keep their path only. */
-/* A file object's members after its path (",\"magic\":...,\"error\":..."),
- * appended to out: what it is, its digests, its size, or why not. */
-void file_info_json(struct strbuf *out, const struct file_info *fi);
 int files_init(struct files *f, bool enabled, uint64_t max_size);
 void files_free(struct files *f);
 /* The eventfd to poll for finished digests (-1 when disabled). */

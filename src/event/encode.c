@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "event/encode_internal.h"
-#include "enrich/files.h"
 #include "event/types.h"
 #include "model/guuid.h"
 #include "model/procfs.h"
@@ -174,6 +173,14 @@ void write_proc_fields(struct encoder *e, struct json *j, const struct proc *p, 
 	json_obj_end(j);
 }
 
+void write_digests(struct json *j, const struct hashes *h)
+{
+	json_str(j, "md5", h ? h->md5 : "?");
+	json_str(j, "sha1", h ? h->sha1 : "?");
+	json_str(j, "sha256", h ? h->sha256 : "?");
+	json_str(j, "sha512", h ? h->sha512 : "?");
+}
+
 void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len, uint32_t flags,
 		       const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns)
 {
@@ -184,10 +191,7 @@ void write_file_hashed(struct encoder *e, struct json *j, const char *key, const
 		 * computed, the size the kernel gave */
 		file_begin(j, key, path, len, flags);
 		json_str(j, "magic", "?");
-		json_str(j, "md5", "?");
-		json_str(j, "sha1", "?");
-		json_str(j, "sha256", "?");
-		json_str(j, "sha512", "?");
+		write_digests(j, NULL);
 		json_u64(j, "size", ksize);
 		json_str(j, "error",
 			 (flags & KN_PATH_ERROR) ? "path incomplete"
@@ -456,6 +460,7 @@ void encode_start(struct encoder *e, const struct start_info *si, struct strbuf 
 	struct json j;
 
 	task_self(&self);
+	e->nreqs = 0;
 	parent_of_self(&parent, &self);
 	json_init(&j, out);
 	json_obj_begin(&j, NULL);
@@ -475,11 +480,8 @@ void encode_start(struct encoder *e, const struct start_info *si, struct strbuf 
 	json_obj_end(&j);
 	json_obj_begin(&j, "kunai");
 	json_str(&j, "version", si->version);
-	json_obj_begin(&j, "exe");
-	json_str(&j, "path", si->exe);
-	if (si->exe_info)
-		file_info_json(out, si->exe_info);
-	json_obj_end(&j);
+	/* the running binary, through the kernel's reference to it */
+	write_file_hashed(e, &j, "exe", si->exe, strlen(si->exe), 0, &self, 1, 0, -1);
 	/* the configuration's digest; "?" without one */
 	json_obj_begin(&j, "config");
 	json_str(&j, "sha256", si->config_sha256 ? si->config_sha256 : "?");

@@ -47,11 +47,9 @@ void encoder_free(struct encoder *e);
  * to report (a DNS query rather than an answer), -1 when malformed. */
 int encode_record(struct encoder *e, const void *rec, size_t size, struct strbuf *out);
 
-struct file_info;
 struct start_info {
 	const char *version;
 	const char *exe;
-	const struct file_info *exe_info; /* the sensor's own binary, hashed */
 	const char *config_sha256; /* NULL: no configuration file */
 };
 void encode_start(struct encoder *e, const struct start_info *si, struct strbuf *out);

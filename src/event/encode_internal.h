@@ -5,6 +5,7 @@
 #include "event/encode.h"
 #include "event/names.h"
 #include "output/json.h"
+#include "util/hash.h"
 
 /* A string item of a record, checked against the record's bounds. */
 struct item {
@@ -22,6 +23,9 @@ void write_file(struct json *j, const char *key, const char *path, size_t len, u
  * change time the kernel saw unless kctime_ns is -1. */
 void write_file_hashed(struct encoder *e, struct json *j, const char *key, const char *path, size_t len, uint32_t flags,
 		       const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns);
+/* md5, sha1, sha256, sha512 of h; "?" for each without (Kunai's marker
+ * for what could not be had). */
+void write_digests(struct json *j, const struct hashes *h);
 /* A task section (info.task, a kill's target.task). */
 void write_task(struct encoder *e, struct json *j, const char *key, const struct kn_task *t);
 /* ancestors, command_line, exe of the process tgid */

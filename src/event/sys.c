@@ -335,20 +335,8 @@ static void write_hashes(struct json *j, const unsigned char *data, size_t len, 
 
 	if (!err && hashes_compute(data, len, &h))
 		err = "hashing failed";
-	if (err) {
-		/* Kunai's marker for what could not be had */
-		json_str(j, "md5", "?");
-		json_str(j, "sha1", "?");
-		json_str(j, "sha256", "?");
-		json_str(j, "sha512", "?");
-		json_str(j, "error", err);
-		return;
-	}
-	json_str(j, "md5", h.md5);
-	json_str(j, "sha1", h.sha1);
-	json_str(j, "sha256", h.sha256);
-	json_str(j, "sha512", h.sha512);
-	json_null(j, "error");
+	write_digests(j, err ? NULL : &h);
+	json_str(j, "error", err);
 }
 
 /* One question's event (or a CNAME target's): the answers the name owns,

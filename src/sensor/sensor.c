@@ -375,7 +375,6 @@ int sensor_run(const struct sensor_opts *o)
 	struct sensor s;
 	struct itimerspec its = {{1, 0}, {1, 0}};
 	struct start_info si = {.version = KUNAI_VERSION};
-	struct file_info self_exe;
 	char err[512], exe[4096];
 	sigset_t mask;
 	int sfd = -1, tfd = -1, rc = 1;
@@ -438,23 +437,11 @@ int sensor_run(const struct sensor_opts *o)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = 0;
 	si.exe = exe;
-	{
-		/* the sensor's own binary, hashed now (before the loop: it is
-		 * read once, through the kernel's reference) */
-		int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-
-		memset(&self_exe, 0, sizeof(self_exe));
-		if (fd < 0 || !o->hash_max_mb) {
-			self_exe.error = fd < 0 ? "cannot read" : "not hashed (--hash-max-size 0)";
-		} else {
-			file_hash_fd(fd, (uint64_t)o->hash_max_mb << 20, &self_exe);
-		}
-		if (fd >= 0)
-			close(fd);
-		si.exe_info = &self_exe;
-	}
+	/* the start line waits for its binary's digests as an execve does,
+	 * on the hasher's threads */
 	encode_start(&s.enc, &si, &s.line);
-	emit_line(&s);
+	files_submit(&s.files, &s.line, s.enc.reqs, s.enc.nreqs, emit_event, &s);
+	strbuf_reset(&s.line);
 	s.report_ns = clock_ns(CLOCK_BOOTTIME);
 
 	rc = event_loop(&s, sfd, tfd) ? 1 : 0;

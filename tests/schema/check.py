@@ -116,6 +116,7 @@ class Report:
         self.diffs = {}
         self.events = 0
         self.shapes = {}
+        self.names = set()  # the event names seen
 
     def add(self, name, path, kind, example):
         k = (name, path, kind)
@@ -156,6 +157,10 @@ ENUM_KEYS = {"signal", "option", "domain", "type", "proto", "name", "query_type"
 
 def check_event(schema, ev, rep):
     """Events of one shape get one check (the suite writes 100000s)."""
+    try:
+        rep.names.add(ev["info"]["event"]["name"])
+    except (KeyError, TypeError):
+        pass
     key = tuple(shape(ev, []))
     seen = rep.shapes.get(key)
     if seen is not None:
