@@ -16,7 +16,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "event/encode.h"
+#include "decode/decode.h"
+#include "serialize/json.h"
 #include "kunai/wire.h"
 #include "model/proctable.h"
 #include "output/sink.h"
@@ -112,7 +113,8 @@ int main(int argc, char **argv)
 	long rounds = argc > 1 ? atol(argv[1]) : 20000;
 	const char *out = argc > 2 ? argv[2] : "/dev/null";
 	struct proctable pt;
-	struct encoder enc;
+	struct decoder dec;
+	struct event *evs[DECODE_EVENTS_MAX];
 	struct strbuf line;
 	struct sinks sinks;
 	struct rusage a, b;
@@ -124,7 +126,7 @@ int main(int argc, char **argv)
 	host_init(&h);
 	if (proctable_init(&pt, 1 << 12, 1 << 16))
 		return 1;
-	encoder_init(&enc, &h, &pt);
+	decoder_init(&dec, &h, &pt);
 	strbuf_init(&line);
 	sinks_init(&sinks, 64 << 20);
 	if (strcmp(out, "/dev/null") ? sinks_add_file(&sinks, out, err, sizeof(err)) != 0
@@ -174,8 +176,12 @@ int main(int argc, char **argv)
 			}
 			sizes[n++] = size;
 			t += 1000;
-			strbuf_reset(&line);
-			if (encode_record(&enc, rec, size, &line) == 0) {
+			int ne = decode_record(&dec, rec, size, evs);
+
+			for (int i = 0; i < ne; i++) {
+				strbuf_reset(&line);
+				json_event(evs[i], &line);
+				ev_put(evs[i]);
 				sinks_write(&sinks, line.buf, line.len);
 				events++;
 				bytes += line.len + 1;
@@ -192,7 +198,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)events, events ? (double)bytes / (double)events : 0.0,
 	       events ? ns / (double)events : 0.0, ns > 0 ? (double)events * 1e9 / ns : 0.0);
 	sinks_close(&sinks);
-	encoder_free(&enc);
+	decoder_free(&dec);
 	strbuf_free(&line);
 	return events == (uint64_t)rounds * EVENTS_PER_ROUND ? 0 : 1;
 }

@@ -317,7 +317,7 @@ struct kn_sock {
 
 /*
  * Every event but the process lifecycle: one layout, fields used as each
- * type documents in src/event/sys.c. Strings and payload in the tail.
+ * type documents in src/decode/<family>.c. Strings and payload in the tail.
  * For a path given by name, str[i] is the directory the kernel resolves it
  * against (dirfd's file or the cwd, walked in the kernel; empty when the
  * name is absolute) and str[i + 1] the name as the syscall received it.

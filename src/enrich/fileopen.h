@@ -15,13 +15,11 @@
 
 #include "kunai/wire.h"
 
-/* A file object whose digests are to be added: at `off` in the encoded
- * line the placeholder FILE_HASH_PLACEHOLDER stands for them. */
-#define FILE_HASH_PLACEHOLDER ",\"__hash__\":0"
-
 /* A file whose digests an event waits for. */
 struct file_req {
-	size_t off; /* where its placeholder is in the encoded line */
+	/* the file object's members the digests fill, in the event: magic,
+	 * md5, sha1, sha256, sha512, size, error (nodes node .. node + 6) */
+	uint32_t node;
 	uint32_t tgid; /* the process that used it */
 	uint32_t mnt_ns; /* its mount namespace (inode number) */
 	/* its root directory: device (kernel encoding) and inode, 0 when not

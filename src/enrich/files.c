@@ -10,8 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output/json.h"
-
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -23,7 +21,6 @@ static uint64_t mono_ns(void)
 int files_init(struct files *f, bool enabled, uint64_t max_size)
 {
 	memset(f, 0, sizeof(*f));
-	strbuf_init(&f->tmp);
 	f->enabled = enabled;
 	if (!enabled)
 		return 0;
@@ -45,13 +42,12 @@ void files_free(struct files *f)
 	free(f->kcache);
 	f->kcache = NULL;
 	for (unsigned i = 0; i < f->npending; i++) {
-		strbuf_free(&f->pending[i]->line);
+		ev_put(f->pending[i]->ev);
 		for (int k = 0; k < f->pending[i]->nslots; k++)
 			free(f->pending[i]->slot[k].path);
 		free(f->pending[i]);
 	}
 	f->npending = 0;
-	strbuf_free(&f->tmp);
 }
 
 int files_fd(const struct files *f)
@@ -124,64 +120,51 @@ static void kcache_put(struct files *f, const struct kfile_key *k, const char *p
 	f->kcache[victim].used = ++f->kclock;
 }
 
-static void file_info_json(struct strbuf *out, const struct file_info *fi)
+/* The file object's members from magic to error, as known now; the event
+ * written out. */
+static void complete(struct event *ev, const struct pending_slot *slots, int n, files_emit_fn emit, void *ctx)
 {
-	struct json j;
-
-	json_init(&j, out);
-	j.first[0] = false; /* members follow the path: commas first */
-	/* as Kunai: "" for what could not be had, error says why */
-	json_str(&j, "magic", fi->magic);
-	json_str(&j, "md5", fi->error ? "" : fi->h.md5);
-	json_str(&j, "sha1", fi->error ? "" : fi->h.sha1);
-	json_str(&j, "sha256", fi->error ? "" : fi->h.sha256);
-	json_str(&j, "sha512", fi->error ? "" : fi->h.sha512);
-	json_u64(&j, "size", fi->size);
-	json_str(&j, "error", fi->error);
-}
-
-/* The line with its placeholders replaced, written out. */
-static void complete(struct files *f, const char *line, size_t len, const struct pending_slot *slots, int n,
-		     files_emit_fn emit, void *ctx)
-{
-	static const size_t plen = sizeof(FILE_HASH_PLACEHOLDER) - 1;
-	size_t at = 0;
-
-	strbuf_reset(&f->tmp);
 	for (int i = 0; i < n; i++) {
-		if (slots[i].off < at || slots[i].off + plen > len)
-			continue; /* cannot happen: offsets come in order */
-		strbuf_add(&f->tmp, line + at, slots[i].off - at);
-		file_info_json(&f->tmp, &slots[i].info);
-		at = slots[i].off + plen;
+		const struct file_info *fi = &slots[i].info;
+		uint32_t k = slots[i].node;
+
+		if (k + 6 >= ev->nlen)
+			continue; /* cannot happen: the decoder made them */
+		/* as Kunai: "" for what could not be had, error says why */
+		ev_set_str(ev, k, fi->magic);
+		ev_set_str(ev, k + 1, fi->error ? "" : fi->h.md5);
+		ev_set_str(ev, k + 2, fi->error ? "" : fi->h.sha1);
+		ev_set_str(ev, k + 3, fi->error ? "" : fi->h.sha256);
+		ev_set_str(ev, k + 4, fi->error ? "" : fi->h.sha512);
+		ev_set_u64(ev, k + 5, fi->size);
+		ev_set_str(ev, k + 6, fi->error);
 	}
-	strbuf_add(&f->tmp, line + at, len - at);
-	emit(ctx, f->tmp.buf, f->tmp.len);
-	strbuf_shrink(&f->tmp, 1 << 20);
+	emit(ctx, ev);
 }
 
-void files_submit(struct files *f, struct strbuf *line, const struct file_req *reqs, int nreqs, files_emit_fn emit,
+void files_submit(struct files *f, struct event *ev, const struct file_req *reqs, int nreqs, files_emit_fn emit,
 		  void *ctx)
 {
 	struct pending_slot slots[2];
 	struct pending_event *p;
+	size_t bytes = ev_footprint(ev);
 	int waiting = 0;
 
 	if (!f->enabled || !nreqs) {
-		emit(ctx, line->buf, line->len);
+		emit(ctx, ev);
 		return;
 	}
 	if (nreqs > 2)
 		nreqs = 2;
 	memset(slots, 0, sizeof(slots));
 	for (int i = 0; i < nreqs; i++) {
-		slots[i].off = reqs[i].off;
+		slots[i].node = reqs[i].node;
 		slots[i].kchecked = kkey_of(&reqs[i], &slots[i].kkey);
 		if (slots[i].kchecked && kcache_get(f, &slots[i].kkey, reqs[i].path, &slots[i].info)) {
 			slots[i].done = true;
 			continue;
 		}
-		if (f->npending >= FILES_PENDING_MAX || f->pending_bytes + line->len > FILES_PENDING_BYTES ||
+		if (f->npending >= FILES_PENDING_MAX || f->pending_bytes + bytes > FILES_PENDING_BYTES ||
 		    hasher_submit(f->hasher, &reqs[i], (f->next_id << 1) | (uint64_t)i)) {
 			slots[i].info.error = "too many files waiting to be hashed";
 			slots[i].done = true;
@@ -194,7 +177,7 @@ void files_submit(struct files *f, struct strbuf *line, const struct file_req *r
 		waiting++;
 	}
 	if (!waiting) {
-		complete(f, line->buf, line->len, slots, nreqs, emit, ctx);
+		complete(ev, slots, nreqs, emit, ctx);
 		return;
 	}
 	p = calloc(1, sizeof(*p));
@@ -202,21 +185,20 @@ void files_submit(struct files *f, struct strbuf *line, const struct file_req *r
 		abort();
 	p->id = f->next_id++;
 	p->deadline = mono_ns() + FILES_BUDGET_NS;
-	strbuf_init(&p->line);
-	strbuf_add(&p->line, line->buf, line->len);
+	p->ev = ev; /* it waits as it is: typed */
+	p->bytes = bytes;
 	p->nslots = nreqs;
 	memcpy(p->slot, slots, sizeof(slots));
 	f->pending[f->npending++] = p;
-	f->pending_bytes += p->line.len;
+	f->pending_bytes += bytes;
 }
 
 static void pending_done(struct files *f, unsigned i, files_emit_fn emit, void *ctx)
 {
 	struct pending_event *p = f->pending[i];
 
-	complete(f, p->line.buf, p->line.len, p->slot, p->nslots, emit, ctx);
-	f->pending_bytes -= p->line.len;
-	strbuf_free(&p->line);
+	f->pending_bytes -= p->bytes;
+	complete(p->ev, p->slot, p->nslots, emit, ctx);
 	for (int k = 0; k < p->nslots; k++)
 		free(p->slot[k].path);
 	free(p);

@@ -1,8 +1,8 @@
 /*
- * Digests in the file objects of events. An encoded line with file requests
- * (placeholders, see encode.h) is completed at once when every file is in
- * the cache (the usual case), or waits, bounded in number and in time, for
- * the hashing threads; nothing here blocks the event loop. Events are
+ * Digests in the file objects of events. A typed event with file requests
+ * (decode/decode.h) is completed at once when every file is in the cache
+ * (the usual case), or waits as it is, bounded in number, bytes and time,
+ * for the hashing threads; nothing here blocks the event loop. Events are
  * written when complete, so a waiting one may come after later events.
  */
 #ifndef KN_FILES_H
@@ -13,14 +13,16 @@
 
 #include "enrich/fileopen.h"
 #include "enrich/hasher.h"
+#include "event/event.h"
 #include "util/strbuf.h"
 
 #define FILES_PENDING_MAX 4096
-#define FILES_PENDING_BYTES (64u << 20) /* lines held back, in all */
+#define FILES_PENDING_BYTES (64u << 20) /* events held back, in all */
 #define FILES_BUDGET_NS (5ULL * 1000000000ULL) /* an event waits at most this */
 #define FILES_KCACHE 1024 /* results by the kernel's view of a file */
 
-typedef void (*files_emit_fn)(void *ctx, const char *line, size_t len);
+/* A complete event, given to the caller (to ev_put when written). */
+typedef void (*files_emit_fn)(void *ctx, struct event *ev);
 
 struct kfile_key {
 	uint64_t path_hash, size;
@@ -29,7 +31,7 @@ struct kfile_key {
 };
 
 struct pending_slot {
-	size_t off;
+	uint32_t node; /* the file object's magic .. error members */
 	bool done;
 	bool kchecked; /* kkey holds the kernel's view: cache the result by it */
 	struct kfile_key kkey;
@@ -40,7 +42,8 @@ struct pending_slot {
 struct pending_event {
 	uint64_t id;
 	uint64_t deadline; /* CLOCK_MONOTONIC ns */
-	struct strbuf line;
+	struct event *ev;
+	size_t bytes; /* its footprint, counted in pending_bytes */
 	int nslots;
 	struct pending_slot slot[2];
 };
@@ -61,7 +64,6 @@ struct files {
 		uint64_t used; /* clock of the last use, 0: free */
 	} * kcache;
 	uint64_t kclock;
-	struct strbuf tmp;
 };
 
 /* enabled false: file objects keep their path only. */
@@ -69,9 +71,9 @@ int files_init(struct files *f, bool enabled, uint64_t max_size);
 void files_free(struct files *f);
 /* The eventfd to poll for finished digests (-1 when disabled). */
 int files_fd(const struct files *f);
-/* Complete `line` (encoded with the nreqs requests reqs, at most 2) now,
- * or keep it: emit is called for it when it is complete. */
-void files_submit(struct files *f, struct strbuf *line, const struct file_req *reqs, int nreqs, files_emit_fn emit,
+/* Complete ev (decoded with the nreqs requests reqs, at most 2) now, or
+ * keep it: emit is given it when it is complete. */
+void files_submit(struct files *f, struct event *ev, const struct file_req *reqs, int nreqs, files_emit_fn emit,
 		  void *ctx);
 /* Take finished digests and write the events they complete; with expire,
  * also those whose budget ran out (their missing digests say why). */

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output/json.h"
+#include "serialize/json.h"
 
 uint64_t clock_ns(int clk)
 {
@@ -58,8 +58,7 @@ void host_init(struct host *h)
 	struct utsname u;
 
 	memset(h, 0, sizeof(*h));
-	strbuf_init(&h->ips);
-	strbuf_init(&h->section);
+	ev_init(&h->section);
 	if (!uname(&u))
 		snprintf(h->name, sizeof(h->name), "%s", u.nodename);
 	host_read_line("/sys/class/dmi/id/product_uuid", buf, sizeof(buf));
@@ -79,18 +78,19 @@ void host_init(struct host *h)
 
 void host_free(struct host *h)
 {
-	strbuf_free(&h->ips);
-	strbuf_free(&h->section);
+	ev_free(&h->section);
 }
 
 void host_refresh(struct host *h)
 {
 	struct ifaddrs *ifa, *i;
-	struct json j;
+	struct event *e = &h->section;
 
-	strbuf_reset(&h->ips);
-	json_init(&j, &h->ips);
-	json_arr_begin(&j, NULL);
+	/* info.host, the same in every event till the next refresh */
+	ev_reset(e);
+	ev_str(e, "uuid", h->uuid);
+	ev_str(e, "name", h->name);
+	ev_arr_begin(e, "ips");
 	if (!getifaddrs(&ifa)) {
 		for (i = ifa; i; i = i->ifa_next) {
 			char a[INET6_ADDRSTRLEN];
@@ -103,21 +103,14 @@ void host_refresh(struct host *h)
 				inet_ntop(AF_INET6, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, a, sizeof(a));
 			else
 				continue;
-			json_str(&j, NULL, a);
+			ev_str(e, NULL, a);
 		}
 		freeifaddrs(ifa);
 	}
-	json_arr_end(&j);
+	ev_arr_end(e);
+	ev_null(e, "container");
+	json_event_render(e);
 	h->boot_to_real = (int64_t)clock_ns(CLOCK_REALTIME) - (int64_t)clock_ns(CLOCK_BOOTTIME);
-	/* info.host, the same in every event till the next refresh */
-	strbuf_reset(&h->section);
-	json_init(&j, &h->section);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "uuid", h->uuid);
-	json_str(&j, "name", h->name);
-	json_raw(&j, "ips", h->ips.len ? h->ips.buf : "[]");
-	json_null(&j, "container");
-	json_obj_end(&j);
 }
 
 void time_format_utc(int64_t real_ns, char out[40])

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "event/event.h"
 #include "model/guuid.h"
 #include "util/strbuf.h"
 
@@ -13,8 +14,7 @@ struct host {
 	char uuid[KN_UUID_STR];
 	char boot_id[KN_UUID_STR];
 	uint32_t boot_key;
-	struct strbuf ips; /* rendered JSON array */
-	struct strbuf section; /* info.host, rendered */
+	struct event section; /* info.host, rendered (grafted into events) */
 	int64_t boot_to_real; /* ns: CLOCK_REALTIME - CLOCK_BOOTTIME */
 };
 

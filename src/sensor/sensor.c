@@ -20,10 +20,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "decode/decode.h"
 #include "enrich/files.h"
-#include "event/encode.h"
 #include "event/types.h"
 #include "model/procfs.h"
+#include "serialize/json.h"
 #include "sensor/loss.h"
 #include "sensor/probes.h"
 
@@ -37,7 +38,7 @@ struct sensor {
 	struct sinks sinks;
 	struct host host;
 	struct proctable pt;
-	struct encoder enc;
+	struct decoder dec;
 	struct files files;
 	struct loss loss;
 	struct strbuf line;
@@ -79,40 +80,45 @@ static void emit_line(struct sensor *s)
 	strbuf_shrink(&s->line, 1 << 20);
 }
 
-/* A complete event line, from the encoder or from the file digests. */
-static void emit_event(void *ctx, const char *line, size_t len)
+/* A complete event, from the decoder or from the file digests: written
+ * as JSON, once, and given back to the pool. */
+static void emit_event(void *ctx, struct event *ev)
 {
 	struct sensor *s = ctx;
 
-	sinks_write(&s->sinks, line, len);
-	s->written++;
+	strbuf_reset(&s->line);
+	json_event(ev, &s->line);
+	ev_put(ev);
+	emit_line(s);
 }
 
 static void handle_record(struct sensor *s, void *data, size_t size)
 {
 	const struct kn_header *h = data;
+	struct event *evs[DECODE_EVENTS_MAX];
 	uint64_t bit;
-	int rc;
+	int n;
 
 	s->read_total++;
 	if (size < sizeof(*h))
 		return;
 	bit = h->type < 64 ? 1ULL << h->type : 0;
 	/* The lifecycle (types up to KN_CLONE) always goes through the
-	 * encoder, which keeps the process model, even when not reported. */
+	 * decoder, which keeps the process model, even when not reported. */
 	if (!(s->opts->enabled & bit) && h->type > KN_CLONE)
 		return;
-	strbuf_reset(&s->line);
-	rc = encode_record(&s->enc, data, size, &s->line);
-	if (rc < 0) {
+	n = decode_record(&s->dec, data, size, evs);
+	if (n < 0) {
 		if (s->opts->verbose)
 			fprintf(stderr, "kunai: malformed record of %zu bytes skipped\n", size);
 		return;
 	}
-	if (rc == 0 && (s->opts->enabled & bit))
-		files_submit(&s->files, &s->line, s->enc.reqs, s->enc.nreqs, emit_event, s);
-	strbuf_reset(&s->line);
-	strbuf_shrink(&s->line, 1 << 20);
+	for (int i = 0; i < n; i++) {
+		if (!(s->opts->enabled & bit))
+			ev_put(evs[i]);
+		else /* (only a record's single event has files) */
+			files_submit(&s->files, evs[i], s->dec.reqs, i ? 0 : s->dec.nreqs, emit_event, s);
+	}
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -165,7 +171,7 @@ static void loss_check(struct sensor *s)
 		sd.names_not_kept = names - s->drops_reported.names_not_kept;
 		s->names_total = names;
 	}
-	sd.malformed = s->enc.malformed - s->drops_reported.malformed;
+	sd.malformed = s->dec.malformed - s->drops_reported.malformed;
 	sd.proc_refused = s->pt.refused - s->drops_reported.proc_refused;
 	sd.hash_full = s->files.overflow - s->drops_reported.hash_full;
 	sd.hash_late = s->files.timed_out - s->drops_reported.hash_late;
@@ -173,17 +179,15 @@ static void loss_check(struct sensor *s)
 	    !sd.names_not_kept)
 		return;
 	s->drops_reported.names_not_kept = s->names_total;
-	s->drops_reported.malformed = s->enc.malformed;
+	s->drops_reported.malformed = s->dec.malformed;
 	s->drops_reported.proc_refused = s->pt.refused;
 	s->drops_reported.hash_full = s->files.overflow;
 	s->drops_reported.hash_late = s->files.timed_out;
 	now = clock_ns(CLOCK_BOOTTIME);
 	read = s->read_total - s->read_at_report;
 	secs = (double)(now - s->report_ns) / 1e9;
-	strbuf_reset(&s->line);
-	encode_loss(&s->enc, read, lost, secs > 0 ? (double)(read + lost) / secs : 0, delta, drops, s->sinks.n, &sd,
-		    &s->line);
-	emit_line(s);
+	emit_event(s, decode_loss(&s->dec, read, lost, secs > 0 ? (double)(read + lost) / secs : 0, delta, drops,
+				  s->sinks.n, &sd));
 	s->read_at_report = s->read_total;
 	s->report_ns = now;
 }
@@ -317,7 +321,7 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 			int fd = evs[i].data.fd;
 
 			if (fd == rbfd) {
-				s->enc.batch++;
+				s->dec.batch++;
 				s->batch_left = BATCH_MAX;
 				ring_buffer__consume(s->rb);
 			} else if (fd == tfd) {
@@ -418,9 +422,9 @@ int sensor_run(const struct sensor_opts *o)
 		goto out;
 	}
 	host_init(&s.host);
-	encoder_init(&s.enc, &s.host, &s.pt);
-	s.enc.hash_files = o->hash_max_mb > 0;
-	if (files_init(&s.files, s.enc.hash_files, (uint64_t)o->hash_max_mb << 20)) {
+	decoder_init(&s.dec, &s.host, &s.pt);
+	s.dec.hash_files = o->hash_max_mb > 0;
+	if (files_init(&s.files, s.dec.hash_files, (uint64_t)o->hash_max_mb << 20)) {
 		fprintf(stderr, "kunai: cannot start the hashing threads\n");
 		goto out;
 	}
@@ -439,9 +443,7 @@ int sensor_run(const struct sensor_opts *o)
 	si.exe = exe;
 	/* the start line waits for its binary's digests as an execve does,
 	 * on the hasher's threads */
-	encode_start(&s.enc, &si, &s.line);
-	files_submit(&s.files, &s.line, s.enc.reqs, s.enc.nreqs, emit_event, &s);
-	strbuf_reset(&s.line);
+	files_submit(&s.files, decode_start(&s.dec, &si), s.dec.reqs, s.dec.nreqs, emit_event, &s);
 	s.report_ns = clock_ns(CLOCK_BOOTTIME);
 
 	rc = event_loop(&s, sfd, tfd) ? 1 : 0;
@@ -452,14 +454,14 @@ int sensor_run(const struct sensor_opts *o)
 	if (o->verbose)
 		fprintf(stderr, "kunai: %llu events read, %llu lost, %llu malformed\n",
 			(unsigned long long)s.read_total, (unsigned long long)s.loss.lost_total,
-			(unsigned long long)s.enc.malformed);
+			(unsigned long long)s.dec.malformed);
 out:
 	probes_detach(&s.probes);
 	ring_buffer__free(s.rb);
 	probes_stop(&s.probes);
 	files_free(&s.files);
-	if (s.enc.host)
-		encoder_free(&s.enc);
+	if (s.dec.host)
+		decoder_free(&s.dec);
 	if (s.pt.buckets)
 		proctable_free(&s.pt);
 	host_free(&s.host);

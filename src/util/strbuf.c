@@ -25,7 +25,7 @@ void strbuf_reset(struct strbuf *sb)
 		sb->buf[0] = 0;
 }
 
-void strbuf_grow(struct strbuf *sb, size_t extra)
+void strbuf_grow_slow(struct strbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1, cap = sb->cap ? sb->cap : 256;
 	char *n;
@@ -41,21 +41,6 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
 	}
 	sb->buf = n;
 	sb->cap = cap;
-}
-
-void strbuf_add(struct strbuf *sb, const void *data, size_t len)
-{
-	strbuf_grow(sb, len);
-	memcpy(sb->buf + sb->len, data, len);
-	sb->len += len;
-	sb->buf[sb->len] = 0;
-}
-
-void strbuf_addc(struct strbuf *sb, char c)
-{
-	strbuf_grow(sb, 1);
-	sb->buf[sb->len++] = c;
-	sb->buf[sb->len] = 0;
 }
 
 void strbuf_adds(struct strbuf *sb, const char *s)

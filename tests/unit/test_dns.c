@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "enrich/resolved.h"
-#include "event/dns.h"
+#include "decode/dns.h"
 
 /* example.test A 10.1.2.3, answer name compressed to the question. */
 /* clang-format off */

@@ -7,11 +7,11 @@
 
 #include <cmocka.h>
 
-#include "event/encode_internal.h"
+#include "decode/internal.h"
 #include "event/types.h"
 #include "model/guuid.h"
 #include "model/proctable.h"
-#include "output/json.h"
+#include "serialize/json.h"
 #include "sensor/host.h"
 #include "sensor/probes.h"
 #include "util/hash.h"
@@ -169,49 +169,58 @@ static void test_time_and_ids(void **state)
 }
 
 /* A task section: "?" for ids without a name; the same bytes when it
- * comes from the rendered sections kept. */
+ * comes from the sections kept; its fields reached by path. */
 static void test_task_section(void **state)
 {
-	struct host h = {.boot_key = 0x11223344};
+	struct host h;
 	struct kn_task t = {.pid = 7, .tgid = 7, .uid = 3999999, .gid = 3999998, .mnt_ns = 5, .flags = 0x400000};
 	struct proctable pt;
-	struct encoder e;
+	struct decoder e;
+	struct event ev;
 	struct strbuf a, b;
-	struct json j;
+	uint64_t v;
 
 	(void)state;
-	strbuf_init(&h.section);
-	strbuf_adds(&h.section, "{}");
+	memset(&h, 0, sizeof(h));
+	h.boot_key = 0x11223344;
+	ev_init(&h.section);
 	assert_int_equal(proctable_init(&pt, 16, 64), 0);
-	encoder_init(&e, &h, &pt);
+	decoder_init(&e, &h, &pt);
 	strcpy(t.comm, "x\"y");
 	strbuf_init(&a);
 	strbuf_init(&b);
-	json_init(&j, &a);
-	json_obj_begin(&j, NULL);
-	write_task(&e, &j, "task", &t);
-	json_obj_end(&j);
-	json_init(&j, &b);
-	json_obj_begin(&j, NULL);
-	write_task(&e, &j, "task", &t);
-	json_obj_end(&j);
+	ev_init(&ev);
+	write_task(&e, &ev, "task", &t);
+	json_event(&ev, &a);
+	ev_reset(&ev);
+	write_task(&e, &ev, "task", &t);
+	json_event(&ev, &b);
 	assert_string_equal(a.buf, b.buf);
 	assert_non_null(strstr(a.buf, "{\"task\":{\"name\":\"x\\\"y\",\"pid\":7,\"tgid\":7,"));
 	assert_non_null(strstr(a.buf, "\"uid\":3999999,\"user\":\"?\",\"gid\":3999998,\"group\":\"?\""));
 	assert_non_null(strstr(a.buf, "\"flags\":\"0x400000\",\"zombie\":false}}"));
+	/* grafted from the cache, reached by path like any member */
+	assert_string_equal(ev_get_str(&ev, ".task.name"), "x\"y");
+	assert_true(ev_get_u64(&ev, "task.namespaces.mnt", &v));
+	assert_int_equal(v, 5);
+	assert_true(ev_get_u64(&ev, "task.flags", &v));
+	assert_int_equal(v, 0x400000);
+	assert_string_equal(ev_get_str(&ev, "task.group"), "?");
+	assert_int_equal(ev_get(&ev, "task.nope"), EV_NONE);
+	assert_int_equal(ev_get(&ev, "task.name.x"), EV_NONE);
 	/* another task: its own section */
 	t.pid = 8;
 	strbuf_reset(&b);
-	json_init(&j, &b);
-	json_obj_begin(&j, NULL);
-	write_task(&e, &j, "task", &t);
-	json_obj_end(&j);
+	ev_reset(&ev);
+	write_task(&e, &ev, "task", &t);
+	json_event(&ev, &b);
 	assert_non_null(strstr(b.buf, "\"pid\":8,"));
-	encoder_free(&e);
+	ev_free(&ev);
+	decoder_free(&e);
 	proctable_free(&pt);
 	strbuf_free(&a);
 	strbuf_free(&b);
-	strbuf_free(&h.section);
+	ev_free(&h.section);
 }
 
 static void test_entropy(void **state)

@@ -1,4 +1,5 @@
-/* File digests: hashing, the caches, the placeholders spliced into lines,
+/* File digests: hashing, the caches, the file objects of typed events
+ * completed in place,
  * files that are not there or not regular (never a blocking open), and
  * files opened as the process that used them sees them. */
 #include <setjmp.h>
@@ -18,12 +19,15 @@
 
 #include "enrich/files.h"
 #include "enrich/fileopen.h"
+#include "event/event.h"
+#include "serialize/json.h"
 
 static char dir[] = "/tmp/kn-unit-files-XXXXXX";
 
 struct req_set {
 	struct file_req reqs[2];
 	int n;
+	struct event *ev;
 };
 
 struct sink {
@@ -31,14 +35,20 @@ struct sink {
 	int n;
 };
 
-static void collect(void *ctx, const char *line, size_t len)
+/* A complete event, as the sensor writes it. */
+static void collect(void *ctx, struct event *ev)
 {
 	struct sink *k = ctx;
+	struct strbuf line;
 
-	assert_true(k->n < 8 && len < sizeof(k->lines[0]));
-	memcpy(k->lines[k->n], line, len);
-	k->lines[k->n][len] = 0;
+	strbuf_init(&line);
+	json_event(ev, &line);
+	ev_put(ev);
+	assert_true(k->n < 8 && line.len < sizeof(k->lines[0]));
+	memcpy(k->lines[k->n], line.buf, line.len);
+	k->lines[k->n][line.len] = 0;
 	k->n++;
+	strbuf_free(&line);
 }
 
 static void make_file(const char *name, const char *content, char *path)
@@ -52,14 +62,27 @@ static void make_file(const char *name, const char *content, char *path)
 	fclose(f);
 }
 
-/* An encoded line with one file request for path, as this process sees it. */
+/* An event with one file object waiting for the digests of path, as this
+ * process sees it; its members as the decoder makes them. */
 static void encoded(struct req_set *e, struct strbuf *line, const char *path)
 {
+	struct event *ev = ev_new();
+
 	memset(e, 0, sizeof(*e));
-	strbuf_reset(line);
-	strbuf_adds(line, "{\"exe\":{\"path\":\"p\"");
+	(void)line;
+	e->ev = ev;
+	ev_obj_begin(ev, "exe");
+	ev_str(ev, "path", "p");
 	e->n = 1;
-	e->reqs[0].off = line->len;
+	e->reqs[0].node = ev_str(ev, "magic", "?");
+	ev_str(ev, "md5", "?");
+	ev_str(ev, "sha1", "?");
+	ev_str(ev, "sha256", "?");
+	ev_str(ev, "sha512", "?");
+	ev_u64(ev, "size", 0);
+	ev_null(ev, "error");
+	ev_obj_end(ev);
+	ev_u64(ev, "x", 1);
 	e->reqs[0].tgid = (uint32_t)getpid();
 	{
 		/* this process's own view, as the kernel would give it */
@@ -72,8 +95,6 @@ static void encoded(struct req_set *e, struct strbuf *line, const char *path)
 	}
 	e->reqs[0].ctime_ns = -1; /* by path, unchecked */
 	snprintf(e->reqs[0].path, sizeof(e->reqs[0].path), "%s", path);
-	strbuf_adds(line, FILE_HASH_PLACEHOLDER);
-	strbuf_adds(line, "},\"x\":1}");
 }
 
 /* The kernel's view of the file at path: size and change time. */
@@ -140,7 +161,7 @@ static void test_spliced_async_then_cached(void **state)
 	strbuf_init(&line);
 	assert_int_equal(files_init(&f, true, 1 << 20), 0);
 	encoded(&e, &line, path);
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	assert_int_equal(k.n, 0); /* opened and hashed by the threads */
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 1);
@@ -149,14 +170,14 @@ static void test_spliced_async_then_cached(void **state)
 	 * the next from the loop's cache, at once */
 	encoded(&e, &line, path);
 	checked(&e, path);
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	assert_int_equal(k.n, 1);
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 2);
 	assert_string_equal(k.lines[1], k.lines[0]);
 	encoded(&e, &line, path);
 	checked(&e, path);
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	assert_int_equal(k.n, 3);
 	assert_string_equal(k.lines[2], k.lines[0]);
 	files_free(&f);
@@ -182,7 +203,7 @@ static void test_task_view(void **state)
 	assert_int_equal(files_init(&f, true, 1 << 20), 0);
 	encoded(&e, &line, "/dev/fd/0");
 	snprintf(e.reqs[0].path, sizeof(e.reqs[0].path), "/dev/fd/%d", fd);
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 1);
 	assert_string_equal(k.lines[0], "{\"exe\":{\"path\":\"p\"," ABC_HASHES "},\"x\":1}");
@@ -190,7 +211,7 @@ static void test_task_view(void **state)
 	encoded(&e, &line, other);
 	e.reqs[0].start_ns = 1;
 	e.reqs[0].mnt_ns = 1;
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 2);
 	assert_non_null(strstr(k.lines[1], "\"sha256\":\"\""));
@@ -200,14 +221,14 @@ static void test_task_view(void **state)
 	encoded(&e, &line, other);
 	e.reqs[0].start_ns = 1;
 	e.reqs[0].root_ino += 1;
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 3);
 	assert_non_null(strstr(k.lines[2], "\"error\":\"process gone: its files cannot be reached\""));
 	/* and in the sensor's own view: the file at that path */
 	encoded(&e, &line, other);
 	e.reqs[0].start_ns = 1;
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 4);
 	assert_non_null(strstr(k.lines[3], "\"error\":null"));
@@ -227,7 +248,7 @@ static void test_not_there_or_not_regular(void **state)
 	strbuf_init(&line);
 	assert_int_equal(files_init(&f, true, 1 << 20), 0);
 	encoded(&e, &line, "/nonexistent/kn-unit");
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 1);
 	assert_string_equal(k.lines[0],
@@ -237,7 +258,7 @@ static void test_not_there_or_not_regular(void **state)
 	sprintf(fifo, "%s/fifo", dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	encoded(&e, &line, fifo);
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 2);
 	assert_non_null(strstr(k.lines[1], "\"error\":\"not a regular file\""));
@@ -248,7 +269,7 @@ static void test_not_there_or_not_regular(void **state)
 	e.reqs[0].tgid = 0; /* no such process: by path, and the identity differs */
 	e.reqs[0].size = 3;
 	e.reqs[0].ctime_ns = 1;
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	files_flush(&f, 5000, collect, &k);
 	assert_int_equal(k.n, 3);
 	assert_non_null(strstr(k.lines[2], "\"error\":\"changed since the kernel saw it\""));
@@ -266,8 +287,9 @@ static void test_disabled_passes_through(void **state)
 	strbuf_init(&line);
 	assert_int_equal(files_init(&f, false, 0), 0);
 	memset(&e, 0, sizeof(e));
-	strbuf_adds(&line, "{\"a\":1}");
-	files_submit(&f, &line, e.reqs, e.n, collect, &k);
+	e.ev = ev_new();
+	ev_u64(e.ev, "a", 1);
+	files_submit(&f, e.ev, e.reqs, e.n, collect, &k);
 	assert_int_equal(k.n, 1);
 	assert_string_equal(k.lines[0], "{\"a\":1}");
 	assert_int_equal(files_fd(&f), -1);
@@ -321,11 +343,11 @@ static void test_hung_opens(void **state)
 	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s/hang%d", dir, i);
 		encoded(&e, &line, path);
-		files_submit(&hung, &line, e.reqs, e.n, collect, &k);
+		files_submit(&hung, e.ev, e.reqs, e.n, collect, &k);
 	}
 	make_file("after_hang", "abc", path);
 	encoded(&e, &line, path);
-	files_submit(&hung, &line, e.reqs, e.n, collect, &k);
+	files_submit(&hung, e.ev, e.reqs, e.n, collect, &k);
 	t0 = now_ms();
 	while (k.n < 1 && now_ms() - t0 < 4000) {
 		usleep(20 * 1000);

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "output/json.h"
+#include "serialize/json.h"
 
 static void expect_escape(const char *in, size_t len, const char *want)
 {

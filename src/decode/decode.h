@@ -1,30 +1,40 @@
-/* Kernel records -> Kunai JSON lines, with the process model kept in step. */
-#ifndef KN_ENCODE_H
-#define KN_ENCODE_H
+/*
+ * Decode: kernel records -> typed events (event/event.h), in Kunai's
+ * shape, with the process model (model/) kept in step and what is at hand
+ * filled in (user names, DNS names, digests already known). A file whose
+ * digests are still to come leaves a request (enrich/files.h completes the
+ * event). Serialize (serialize/json.h) writes the events out.
+ */
+#ifndef KN_DECODE_H
+#define KN_DECODE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
+#include "decode/dns.h"
 #include "enrich/fileopen.h"
 #include "enrich/resolved.h"
-#include "event/dns.h"
+#include "event/event.h"
 #include "kunai/wire.h"
 #include "model/proctable.h"
 #include "sensor/host.h"
 #include "util/strbuf.h"
 #include "util/users.h"
 
-/* A task section rendered (encode.c write_task). */
-#define TASK_JSON_CACHE 4
-struct task_json {
+/* A task section built and rendered (common.c write_task). */
+#define TASK_CACHE 4
+struct task_section {
 	struct kn_task t;
 	time_t at;
-	struct strbuf json;
+	struct event ev;
 };
 
-struct encoder {
+/* Events one record can give: one per DNS question and CNAME followed. */
+#define DECODE_EVENTS_MAX DNS_EVENTS_MAX
+
+struct decoder {
 	struct host *host;
 	struct proctable *pt;
 	struct users users;
@@ -33,26 +43,30 @@ struct encoder {
 	struct strbuf cmd, anc, path, path2;
 	struct dns_msg *dns; /* the DNS answer being reported */
 	struct resolved resolved; /* names addresses were resolved from */
-	struct task_json tasks[TASK_JSON_CACHE];
+	struct task_section tasks[TASK_CACHE];
 	unsigned tasks_next;
-	bool hash_files; /* leave placeholders for file digests */
-	int nreqs; /* file_reqs of the record just encoded */
+	bool hash_files; /* leave requests for file digests */
+	/* the digests the event just decoded waits for (one event of a
+	 * record has files: never a DNS answer) */
+	int nreqs;
 	struct file_req reqs[2];
 };
 
-void encoder_init(struct encoder *e, struct host *h, struct proctable *pt);
-void encoder_free(struct encoder *e);
-/* Encode one ring buffer record as JSON lines (no final newline) into out
- * and update the process model. Returns 0, 1 when the record gives nothing
- * to report (a DNS query rather than an answer), -1 when malformed. */
-int encode_record(struct encoder *e, const void *rec, size_t size, struct strbuf *out);
+void decoder_init(struct decoder *d, struct host *h, struct proctable *pt);
+void decoder_free(struct decoder *d);
+/* Decode one ring buffer record into events taken from the pool
+ * (ev_new), at most DECODE_EVENTS_MAX, and update the process model.
+ * Returns how many (0: nothing to report, as a DNS query rather than an
+ * answer), or -1 when the record is malformed (counted). */
+int decode_record(struct decoder *d, const void *rec, size_t size, struct event **out);
 
 struct start_info {
 	const char *version;
 	const char *exe;
 	const char *config_sha256; /* NULL: no configuration file */
 };
-void encode_start(struct encoder *e, const struct start_info *si, struct strbuf *out);
+/* The start event. */
+struct event *decode_start(struct decoder *d, const struct start_info *si);
 /* Lines an output dropped since the last report. */
 struct output_drop {
 	const char *name;
@@ -70,8 +84,9 @@ struct sensor_drops {
 /* event_loss: `read` events read and `lost` lost in the kernel since the
  * last report, per type in delta; lines outputs dropped in drops; what the
  * sensor could not do since the last report in sd (sensor_dropped). */
-void encode_loss(struct encoder *e, uint64_t read, uint64_t lost, double eps, const uint64_t delta[KN_TYPE_MAX],
-		 const struct output_drop *drops, int ndrops, const struct sensor_drops *sd, struct strbuf *out);
+struct event *decode_loss(struct decoder *d, uint64_t read, uint64_t lost, double eps,
+			  const uint64_t delta[KN_TYPE_MAX], const struct output_drop *drops, int ndrops,
+			  const struct sensor_drops *sd);
 /* The sensor itself as a task (for the events userland makes). */
 void task_self(struct kn_task *t);
 

@@ -1,4 +1,4 @@
-#include "event/dns.h"
+#include "decode/dns.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

@@ -41,7 +41,13 @@ void json_hex(struct json *j, const char *key, uint64_t v);
 void json_double(struct json *j, const char *key, double v);
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
-/* A pre-rendered JSON value (trusted: produced by this writer). */
-void json_raw(struct json *j, const char *key, const char *raw);
+
+struct event;
+/* A typed event as one JSON object (no newline), appended to out; members
+ * in the order they were built, subtrees rendered already as they are. */
+void json_event(const struct event *ev, struct strbuf *out);
+/* Render ev's root object into ev itself: grafted into other events
+ * (ev_graft), it is written as these bytes. */
+void json_event_render(struct event *ev);
 
 #endif

@@ -1,7 +1,9 @@
-#include "output/json.h"
+#include "serialize/json.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "event/event.h"
 
 /* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
  * surrogates, nothing above U+10FFFF), or 0 if it is not valid. */
@@ -272,8 +274,116 @@ void json_null(struct json *j, const char *key)
 	strbuf_adds(j->out, "null");
 }
 
-void json_raw(struct json *j, const char *key, const char *raw)
+/* "key": with key escaped when it is not plain */
+static void put_key(struct strbuf *o, const char *key, size_t kl)
 {
-	json_member(j, key);
-	strbuf_adds(j->out, raw);
+	for (size_t i = 0; i < kl; i++) {
+		if (!plain[(unsigned char)key[i]]) {
+			json_escape(o, key, kl);
+			strbuf_addc(o, ':');
+			return;
+		}
+	}
+	strbuf_grow(o, kl + 3);
+	o->buf[o->len++] = '"';
+	memcpy(o->buf + o->len, key, kl);
+	o->len += kl;
+	o->buf[o->len++] = '"';
+	o->buf[o->len++] = ':';
+	o->buf[o->len] = 0;
+}
+
+static void put_node(const struct event *ev, uint32_t i, struct strbuf *o)
+{
+	const struct ev_node *n = &ev->n[i];
+	char buf[24], *p;
+
+	switch (n->kind) {
+	case EV_BOOL: strbuf_adds(o, n->v.b ? "true" : "false"); return;
+	case EV_U64:
+		p = u64_digits(buf + sizeof(buf), n->v.u);
+		strbuf_add(o, p, (size_t)(buf + sizeof(buf) - p));
+		return;
+	case EV_I64:
+		p = u64_digits(buf + sizeof(buf), n->v.i < 0 ? 0 - (uint64_t)n->v.i : (uint64_t)n->v.i);
+		if (n->v.i < 0)
+			*--p = '-';
+		strbuf_add(o, p, (size_t)(buf + sizeof(buf) - p));
+		return;
+	case EV_HEX: {
+		static const char digits[] = "0123456789abcdef";
+		uint64_t v = n->v.u;
+		int k = sizeof(buf);
+
+		buf[--k] = '"';
+		do {
+			buf[--k] = digits[v & 15];
+			v >>= 4;
+		} while (v);
+		buf[--k] = 'x';
+		buf[--k] = '0';
+		buf[--k] = '"';
+		strbuf_add(o, buf + k, sizeof(buf) - (size_t)k);
+		return;
+	}
+	case EV_DOUBLE:
+		if (n->v.d != n->v.d || n->v.d > 1e308 || n->v.d < -1e308)
+			strbuf_adds(o, "null");
+		else
+			strbuf_addf(o, "%.6g", n->v.d);
+		return;
+	case EV_STR: json_escape(o, ev->b.buf + n->v.s.off, n->v.s.len); return;
+	case EV_OBJ:
+	case EV_ARR: {
+		bool obj = n->kind == EV_OBJ;
+
+		if (n->raw_len) {
+			strbuf_add(o, ev->b.buf + n->raw_off, n->raw_len);
+			return;
+		}
+		strbuf_addc(o, obj ? '{' : '[');
+		for (uint32_t k = n->v.c.first; k; k = ev->n[k].next) {
+			if (k != n->v.c.first)
+				strbuf_addc(o, ',');
+			if (obj && ev->n[k].key_copied) {
+				put_key(o, ev->b.buf + ev->n[k].key_off, ev->n[k].key_len);
+			} else if (obj) {
+				/* a static key: a name of the catalogue, plain */
+				const char *key = ev->n[k].key ? ev->n[k].key : "";
+				size_t kl = strlen(key);
+
+				strbuf_grow(o, kl + 3);
+				o->buf[o->len++] = '"';
+				memcpy(o->buf + o->len, key, kl);
+				o->len += kl;
+				o->buf[o->len++] = '"';
+				o->buf[o->len++] = ':';
+			}
+			put_node(ev, k, o);
+		}
+		strbuf_addc(o, obj ? '}' : ']');
+		return;
+	}
+	default: strbuf_adds(o, "null");
+	}
+}
+
+void json_event(const struct event *ev, struct strbuf *out)
+{
+	if (ev->nlen)
+		put_node(ev, 0, out);
+}
+
+void json_event_render(struct event *ev)
+{
+	struct strbuf tmp;
+
+	if (!ev->nlen)
+		return;
+	ev->n[0].raw_len = 0;
+	strbuf_init(&tmp);
+	put_node(ev, 0, &tmp);
+	ev->n[0].raw_off = ev_bytes(ev, tmp.buf, tmp.len);
+	ev->n[0].raw_len = (uint32_t)tmp.len;
+	strbuf_free(&tmp);
 }
