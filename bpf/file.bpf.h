@@ -55,12 +55,12 @@ static __always_inline int proc_mem_open(struct kn_args *st, long ret, struct fi
 		struct task_struct *t =
 			(struct task_struct *)((void *)first - bpf_core_field_offset(struct task_struct, pid_links));
 
-		e->extra[0] = BPF_CORE_READ(t, tgid) | ((u64)BPF_CORE_READ(t, pid) << 32);
-		e->extra[1] = BPF_CORE_READ(t, group_leader, start_boottime);
-		e->extra[2] = KN_TARGET_TASK;
+		e->target.ids = BPF_CORE_READ(t, tgid) | ((u64)BPF_CORE_READ(t, pid) << 32);
+		e->target.start = BPF_CORE_READ(t, group_leader, start_boottime);
+		e->target.kind = KN_TARGET_TASK;
 	}
 	mode = BPF_CORE_READ(f, f_mode);
-	e->extra[3] = (mode & KN_FMODE_READ ? 1 : 0) | (mode & KN_FMODE_WRITE ? 2 : 0);
+	e->target.access = (mode & KN_FMODE_READ ? 1 : 0) | (mode & KN_FMODE_WRITE ? 2 : 0);
 	sys_put_file(e, &e->str[0], f);
 	sys_emit(e);
 	return 0;
@@ -108,7 +108,7 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 			return 0;
 		sys_put_file(e, &e->str[0], f);
 		e->str[0].flags |= fl;
-		e->extra[0] = file_mode(f);
+		e->create.mode = file_mode(f);
 		sys_emit(e);
 	} else if (!created && (flags & O_TRUNC) && (file_mode(f) & KN_S_IFMT) == KN_S_IFREG &&
 		   kn_enabled(KN_FILE_TRUNCATE)) {
@@ -118,7 +118,7 @@ static __always_inline int open_exit(struct kn_args *st, long ret)
 			return 0;
 		sys_put_file(e, &e->str[0], f);
 		e->str[0].flags |= fl;
-		e->extra[0] = 0; /* the new size */
+		e->truncate.size = 0; /* the new size */
 		sys_emit(e);
 	}
 	return 0;
@@ -132,7 +132,7 @@ SYS_EXIT(creat, KN_SC_CREAT, 2, KN_FILE_CREATE, open_exit)
 /* ---- file_truncate -------------------------------------------------- */
 
 /* truncate(path, length), ftruncate(fd, length); 32-bit truncate64 and
- * ftruncate64 take the length in two registers. extra[0]: the new size.
+ * ftruncate64 take the length in two registers. truncate.size: the new size.
  * Files of kernel-internal mounts (memfd, anonymous shared memory), sized
  * by ftruncate all the time, are left out. */
 static __always_inline int truncate_exit(struct kn_args *st, long ret)
@@ -158,7 +158,7 @@ static __always_inline int truncate_exit(struct kn_args *st, long ret)
 		e->str[0].flags |= fl;
 	} else
 		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
-	e->extra[0] = len;
+	e->truncate.size = len;
 	sys_emit(e);
 	return 0;
 }
@@ -211,7 +211,7 @@ static __always_inline int mknod_exit(struct kn_args *st, long ret)
 	if (!e)
 		return 0;
 	sys_put_at(e, 0, dfd, name);
-	e->extra[0] = mode;
+	e->create.mode = mode;
 	sys_emit(e);
 	return 0;
 }
@@ -271,7 +271,7 @@ SYS_EXIT_NAMED(unlinkat, KN_SC_UNLINKAT, 3, KN_FILE_UNLINK, unlink_exit, 0, 1, -
 
 /* A hard link (str[0..1]: the existing file, base + name) or a symbolic
  * one (str[1]: its target, the bytes the link holds, not a path of this
- * system); str[2..3]: the new link. extra[0]: linkat's flags. */
+ * system); str[2..3]: the new link. link.flags: linkat's flags. */
 static __always_inline int link_exit(struct kn_args *st, long ret)
 {
 	struct kn_sys *e;
@@ -287,7 +287,7 @@ static __always_inline int link_exit(struct kn_args *st, long ret)
 	case KN_SC_LINKAT:
 		sys_put_at(e, 0, (long)(int)st->args[0], (const char *)st->args[1]);
 		sys_put_at(e, 2, (long)(int)st->args[2], (const char *)st->args[3]);
-		e->extra[0] = st->args[4];
+		e->link.flags = st->args[4];
 		break;
 	case KN_SC_SYMLINK:
 		sys_put_slot(e, &e->str[1], (const char *)st->args[0], 0);
@@ -327,33 +327,33 @@ static __always_inline u32 times_size(u32 sc, int ia32)
 	return ia32 ? 16 : 32;
 }
 
-/* Those bytes as (seconds, nanoseconds) of atime and mtime in extra[0..3]. */
+/* Those bytes as (seconds, nanoseconds) of atime and mtime in e->times. */
 static __always_inline void times_decode(struct kn_sys *e, const void *raw, u32 sc, int ia32)
 {
 	const s64 *w = raw;
 	const s32 *h = raw;
 
 	if (sc == KN_SC_UTIME) {
-		e->extra[0] = ia32 ? h[0] : w[0];
-		e->extra[2] = ia32 ? h[1] : w[1];
-		e->extra[1] = e->extra[3] = 0;
+		e->times.atime_sec = ia32 ? h[0] : w[0];
+		e->times.mtime_sec = ia32 ? h[1] : w[1];
+		e->times.atime_nsec = e->times.mtime_nsec = 0;
 		return;
 	}
 	if (sc == KN_SC_UTIMENSAT || (!ia32 && sc != KN_SC_UTIMENSAT_TIME32)) {
-		e->extra[0] = w[0];
-		e->extra[1] = w[1];
-		e->extra[2] = w[2];
-		e->extra[3] = w[3];
+		e->times.atime_sec = w[0];
+		e->times.atime_nsec = w[1];
+		e->times.mtime_sec = w[2];
+		e->times.mtime_nsec = w[3];
 	} else {
-		e->extra[0] = h[0];
-		e->extra[1] = h[1];
-		e->extra[2] = h[2];
-		e->extra[3] = h[3];
+		e->times.atime_sec = h[0];
+		e->times.atime_nsec = h[1];
+		e->times.mtime_sec = h[2];
+		e->times.mtime_nsec = h[3];
 	}
 	if (sc != KN_SC_UTIMENSAT && sc != KN_SC_UTIMENSAT_TIME32) {
 		/* microseconds */
-		e->extra[1] *= 1000;
-		e->extra[3] *= 1000;
+		e->times.atime_nsec *= 1000;
+		e->times.mtime_nsec *= 1000;
 	}
 }
 
@@ -386,9 +386,9 @@ static __always_inline int times_exit(struct kn_args *st, long ret)
 		if (nm->len[1] > 1)
 			times_decode(e, nm->s[1], KN_SC_UTIMENSAT, 0);
 		else
-			e->extra[1] = e->extra[3] = KN_UTIME_NOW;
+			e->times.atime_nsec = e->times.mtime_nsec = KN_UTIME_NOW;
 	} else if (!times) {
-		e->extra[1] = e->extra[3] = KN_UTIME_NOW;
+		e->times.atime_nsec = e->times.mtime_nsec = KN_UTIME_NOW;
 	} else {
 		if (bpf_probe_read_user(now, size, times))
 			e->args[5] |= KN_TIMES_UNCONFIRMED;
@@ -494,7 +494,7 @@ int kn_enter_ioctl(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-/* extra[0]: the flags before (extra[3] 1 when known), [1]: after, [2]: the
+/* iflags: the flags before (before_known 1 when known), after, the
  * request. */
 static __always_inline int ioctl_exit(struct kn_args *st, long ret)
 {
@@ -510,11 +510,11 @@ static __always_inline int ioctl_exit(struct kn_args *st, long ret)
 	if (e) {
 		f = fd_file((long)(int)st->args[0]);
 		sys_put_file(e, &e->str[0], f);
-		e->extra[1] = f ? BPF_CORE_READ(f, f_inode, i_flags) : 0;
-		e->extra[2] = (u32)st->args[1];
+		e->iflags.after = f ? BPF_CORE_READ(f, f_inode, i_flags) : 0;
+		e->iflags.cmd = (u32)st->args[1];
 		if (before) {
-			e->extra[0] = *before;
-			e->extra[3] = 1;
+			e->iflags.before = *before;
+			e->iflags.before_known = 1;
 		}
 		sys_emit(e);
 	}
@@ -529,7 +529,7 @@ SYS_EXIT(ioctl, KN_SC_IOCTL, 3, KN_FILE_FLAGS, ioctl_exit)
 
 /*
  * Attribute changes. str[0..1]: the file (base + name, or the fd's file in
- * str[0]); extra[0..1]: mode, or uid and gid; str[2]: the attribute name.
+ * str[0]); chmod.mode, or chown.uid and gid; str[2]: the attribute name.
  */
 /* str[0]: the file of the call's fd argument (args[0]), as the entry saw
  * it (used_file) */
@@ -563,32 +563,32 @@ static __always_inline int attr_exit(struct kn_args *st, long ret)
 	switch (st->sc) {
 	case KN_SC_CHMOD:
 		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
-		e->extra[0] = st->args[1];
+		e->chmod.mode = st->args[1];
 		break;
 	case KN_SC_FCHMOD:
 		attr_put_fd(e, st);
-		e->extra[0] = st->args[1];
+		e->chmod.mode = st->args[1];
 		break;
 	case KN_SC_FCHMODAT:
 	case KN_SC_FCHMODAT2:
 		sys_put_at(e, 0, (long)st->args[0], (const char *)st->args[1]);
-		e->extra[0] = st->args[2];
+		e->chmod.mode = st->args[2];
 		break;
 	case KN_SC_CHOWN:
 	case KN_SC_LCHOWN:
 		sys_put_at(e, 0, KN_AT_FDCWD, (const char *)st->args[0]);
-		e->extra[0] = st->args[1];
-		e->extra[1] = st->args[2];
+		e->chown.uid = st->args[1];
+		e->chown.gid = st->args[2];
 		break;
 	case KN_SC_FCHOWN:
 		attr_put_fd(e, st);
-		e->extra[0] = st->args[1];
-		e->extra[1] = st->args[2];
+		e->chown.uid = st->args[1];
+		e->chown.gid = st->args[2];
 		break;
 	case KN_SC_FCHOWNAT:
 		sys_put_at(e, 0, (long)st->args[0], (const char *)st->args[1]);
-		e->extra[0] = st->args[2];
-		e->extra[1] = st->args[3];
+		e->chown.uid = st->args[2];
+		e->chown.gid = st->args[3];
 		break;
 	/* the attribute's name, as for paths: read at the entry (slot 1),
 	 * checked now */
@@ -644,7 +644,7 @@ static __always_inline int mount_exit(struct kn_args *st, long ret)
 			sys_put_str(e, &e->str[2], nm->s[1], 0);
 		if (nm->base[1])
 			sys_put_str(e, &e->str[3], nm->s[1] + KN_MOUNT_STR, 0);
-		e->extra[0] = st->args[3]; /* flags */
+		e->mount.flags = st->args[3]; /* flags */
 		sys_emit(e);
 		return 0;
 	}
@@ -652,7 +652,7 @@ static __always_inline int mount_exit(struct kn_args *st, long ret)
 		sys_put_str(e, &e->str[2], (const char *)st->args[0], 1); /* source */
 	if (st->args[2])
 		sys_put_str(e, &e->str[3], (const char *)st->args[2], 1); /* fs type */
-	e->extra[0] = st->args[3]; /* flags */
+	e->mount.flags = st->args[3]; /* flags */
 	sys_emit(e);
 	return 0;
 }
@@ -932,7 +932,7 @@ __noinline int sockw_emit(u32 sc, u64 fds, u64 buf, u64 kept, long ret)
 	e->sc = sc;
 	e->args[0] = fd;
 	if (kept ? f != now : in_ia32_syscall())
-		e->extra[2] = KN_SOCK_UNCONFIRMED;
+		e->sent.unconfirmed = KN_SOCK_UNCONFIRMED;
 	sock_fill(&e->sock, sk);
 	if (sc == KN_SC_WRITE) {
 		sys_put_data(e, (const void *)buf, ret, 1);
@@ -958,12 +958,12 @@ __noinline int sockw_emit(u32 sc, u64 fds, u64 buf, u64 kept, long ret)
 		struct file *src = fd_file(in);
 		struct inode *ino = src ? BPF_CORE_READ(src, f_inode) : NULL;
 
-		/* an anonymous pipe has no path: its inode number (extra[0],
-		 * extra[1] 1), as /proc/PID/fd names it */
+		/* an anonymous pipe has no path: its inode number (sent.pipe_ino,
+		 * from_pipe 1), as /proc/PID/fd names it */
 		if (ino && (BPF_CORE_READ(ino, i_mode) & KN_S_IFMT) == 0010000 &&
 		    (BPF_CORE_READ(src, f_path.mnt, mnt_flags) & KN_MNT_INTERNAL)) {
-			e->extra[0] = BPF_CORE_READ(ino, i_ino);
-			e->extra[1] = 1;
+			e->sent.pipe_ino = BPF_CORE_READ(ino, i_ino);
+			e->sent.from_pipe = 1;
 		} else {
 			sys_put_file(e, &e->str[0], src);
 		}

@@ -108,7 +108,7 @@ int kn_fdin_finit_module(struct trace_event_raw_sys_enter *ctx)
 
 /* ---- bpf_prog_load -------------------------------------------------- */
 
-/* extra[0]: id, [1]: type, [2]: tag; str[0]: name, [1]: attach function,
+/* prog.id, type, tag; str[0]: name, [1]: attach function,
  * [2]: ksym. A failed load: type and name from the caller's attributes. */
 static __always_inline int bpf_exit(struct kn_args *st, long ret)
 {
@@ -127,9 +127,9 @@ static __always_inline int bpf_exit(struct kn_args *st, long ret)
 	if (prog) {
 		struct bpf_prog_aux *aux = BPF_CORE_READ(prog, aux);
 
-		e->extra[0] = BPF_CORE_READ(aux, id);
-		e->extra[1] = BPF_CORE_READ(prog, type);
-		bpf_probe_read_kernel(&e->extra[2], 8, &prog->tag);
+		e->prog.id = BPF_CORE_READ(aux, id);
+		e->prog.type = BPF_CORE_READ(prog, type);
+		bpf_probe_read_kernel(&e->prog.tag, 8, &prog->tag);
 		sys_put_str(e, &e->str[0], aux->name, 0);
 		sys_put_str(e, &e->str[1], BPF_CORE_READ(aux, attach_func_name), 0);
 		sys_put_str(e, &e->str[2], aux->ksym.name, 0);
@@ -137,7 +137,7 @@ static __always_inline int bpf_exit(struct kn_args *st, long ret)
 		union bpf_attr attr = {};
 
 		bpf_probe_read_user(&attr, sizeof(attr.prog_name) + 64, (void *)st->args[1]);
-		e->extra[1] = attr.prog_type;
+		e->prog.type = attr.prog_type;
 		sys_put_str(e, &e->str[0], (char *)st->args[1] + __builtin_offsetof(union bpf_attr, prog_name), 1);
 	}
 	sys_emit(e);
@@ -148,7 +148,7 @@ SYS_EXIT(bpf, KN_SC_BPF, 3, KN_BPF_PROG_LOAD, bpf_exit)
 
 /* ---- bpf_socket_filter ---------------------------------------------- */
 
-/* extra[0]: classic filter length (instructions), [1]: eBPF program id;
+/* filter.len: classic filter length (instructions), prog_id: eBPF program id;
  * data: the classic filter's instructions. */
 static __always_inline int setsockopt_exit(struct kn_args *st, long ret)
 {
@@ -166,7 +166,7 @@ static __always_inline int setsockopt_exit(struct kn_args *st, long ret)
 		struct sock_fprog fp = {};
 
 		bpf_probe_read_user(&fp, sizeof(fp), (void *)st->args[3]);
-		e->extra[0] = fp.len;
+		e->filter.len = fp.len;
 		sys_put_data(e, fp.filter, (u64)fp.len * 8, 1);
 	} else {
 		int pfd = -1;
@@ -177,7 +177,7 @@ static __always_inline int setsockopt_exit(struct kn_args *st, long ret)
 		pf = fd_file(pfd);
 		prog = pf ? BPF_CORE_READ(pf, private_data) : NULL;
 		if (prog)
-			e->extra[1] = BPF_CORE_READ(prog, aux, id);
+			e->filter.prog_id = BPF_CORE_READ(prog, aux, id);
 	}
 	sys_emit(e);
 	return 0;

@@ -38,9 +38,9 @@ static __always_inline int mmap_exit(struct kn_args *st, long ret)
 		struct inode *ino = BPF_CORE_READ(f, f_inode);
 		u32 nsec = 0;
 
-		e->extra[0] = BPF_CORE_READ(ino, i_size);
-		inode_ctime(ino, &e->extra[1], &nsec);
-		e->extra[2] = nsec;
+		e->mapped.size = BPF_CORE_READ(ino, i_size);
+		inode_ctime(ino, &e->mapped.ctime_sec, &nsec);
+		e->mapped.ctime_nsec = nsec;
 	}
 	sys_emit(e);
 	return 0;

@@ -97,9 +97,9 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 	/* the socket's peer where the kernel set it (connected, or in
 	 * progress); else the address asked for (peer_given) */
 	if ((ret != 0 && ret != -KN_EINPROGRESS) || !e->sock.dst.port)
-		e->extra[2] = peer_given(&e->sock.dst, &kaddr, kept, (void *)st->args[1]);
+		e->flow.unconfirmed = peer_given(&e->sock.dst, &kaddr, kept, (void *)st->args[1]);
 	if (fl)
-		e->extra[2] |= KN_SOCK_UNCONFIRMED;
+		e->flow.unconfirmed |= KN_SOCK_UNCONFIRMED;
 	if (ret == -KN_EINPROGRESS && e->sock.type == KN_SOCK_STREAM) {
 		u64 key = (u64)sk;
 		u16 state;
@@ -120,12 +120,12 @@ static __always_inline int connect_exit(struct kn_args *st, long ret)
 		addr_from_sock(&e->sock.src, sk, 0);
 		if (state == KN_TCP_ESTABLISHED)
 			addr_from_sock(&e->sock.dst, sk, 1);
-		e->extra[0] = state == KN_TCP_ESTABLISHED;
-		e->extra[1] = 1;
+		e->flow.connected = state == KN_TCP_ESTABLISHED;
+		e->flow.non_blocking = 1;
 		sys_emit(e);
 		return 0;
 	}
-	e->extra[0] = ret == 0; /* connected */
+	e->flow.connected = ret == 0; /* connected */
 	sys_emit(e);
 	return 0;
 }
@@ -165,8 +165,8 @@ int BPF_PROG(kn_inet_sock_set_state, const struct sock *sk, const int oldstate, 
 	 * is deleted only after the copy into the ring buffer. */
 	if (!connect_claim(key, p->hdr.ktime))
 		return 0;
-	p->extra[0] = newstate == KN_TCP_ESTABLISHED;
-	p->extra[1] = 1; /* outcome of a non-blocking connect */
+	p->flow.connected = newstate == KN_TCP_ESTABLISHED;
+	p->flow.non_blocking = 1; /* outcome of a non-blocking connect */
 	p->hdr.size = sizeof(*p);
 	kn_emit(p, sizeof(*p), KN_CONNECT);
 	bpf_map_delete_elem(&kn_pending_connect, &key);
@@ -191,7 +191,7 @@ static __always_inline int accept_exit(struct kn_args *st, long ret)
 		return 0;
 	sock_fill(&e->sock, sk);
 	if (fl)
-		e->extra[2] = KN_SOCK_UNCONFIRMED;
+		e->flow.unconfirmed = KN_SOCK_UNCONFIRMED;
 	sys_emit(e);
 	return 0;
 }
@@ -246,9 +246,9 @@ static __always_inline int send_exit(struct kn_args *st, long ret)
 		return 0;
 	sock_fill(&e->sock, sk);
 	if (!e->sock.dst.port && (kept || uaddr))
-		e->extra[2] = peer_given(&e->sock.dst, &kaddr, kept, uaddr);
+		e->sent.unconfirmed = peer_given(&e->sock.dst, &kaddr, kept, uaddr);
 	if (fl)
-		e->extra[2] |= KN_SOCK_UNCONFIRMED;
+		e->sent.unconfirmed |= KN_SOCK_UNCONFIRMED;
 	if (buf)
 		sys_put_data(e, buf, ret, 1);
 	sys_emit(e);

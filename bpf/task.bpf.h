@@ -76,9 +76,9 @@ static __always_inline int target_take(struct kn_sys *e)
 	if (!o)
 		return 0;
 	if (e) {
-		e->extra[0] = o->task.tgid | ((u64)o->task.pid << 32);
-		e->extra[1] = o->task.start_boottime;
-		e->extra[2] = KN_TARGET_TASK;
+		e->target.ids = o->task.tgid | ((u64)o->task.pid << 32);
+		e->target.start = o->task.start_boottime;
+		e->target.kind = KN_TARGET_TASK;
 		/* the whole task section: name, ids, namespaces, flags */
 		sys_put_data(e, &o->task, sizeof(o->task), 0);
 	}
@@ -129,8 +129,8 @@ static __always_inline int kill_exit(struct kn_args *st, long ret)
 		return 0;
 	}
 	if (!target_take(e) && st->sc == KN_SC_PIDFD_SEND_SIGNAL) {
-		e->extra[0] = (u64)pidfd_pid(st->args[0]) << 32;
-		e->extra[2] = e->extra[0] ? KN_TARGET_PID : KN_TARGET_GIVEN;
+		e->target.ids = (u64)pidfd_pid(st->args[0]) << 32;
+		e->target.kind = e->target.ids ? KN_TARGET_PID : KN_TARGET_GIVEN;
 	}
 	sys_emit(e);
 	return 0;
@@ -149,7 +149,7 @@ SYS_EXIT(rt_tgsigqueueinfo, KN_SC_RT_TGSIGQUEUEINFO, 3, KN_KILL, kill_exit)
 #define KN_MEM_WRITE 2
 
 /* process_vm_readv/writev(pid, ...): the task the object tier kept (the
- * kernel's ptrace access check), else the pid given. extra[3]: access. */
+ * kernel's ptrace access check), else the pid given. target.access: access. */
 static __always_inline int process_vm_exit(struct kn_args *st, long ret)
 {
 	struct kn_sys *e = sys_begin(KN_PROCESS_MEMORY, st, ret);
@@ -158,11 +158,11 @@ static __always_inline int process_vm_exit(struct kn_args *st, long ret)
 		target_take(NULL);
 		return 0;
 	}
-	/* not kept: the pid given, in the caller's PID namespace (extra[1]:
+	/* not kept: the pid given, in the caller's PID namespace (target.start:
 	 * its level; userland resolves only a pid of the first) */
 	if (!target_take(e))
-		e->extra[1] = BPF_CORE_READ(kn_current(), thread_pid, level);
-	e->extra[3] = st->sc == KN_SC_PROCESS_VM_WRITEV ? KN_MEM_WRITE : KN_MEM_READ;
+		e->target.start = BPF_CORE_READ(kn_current(), thread_pid, level);
+	e->target.access = st->sc == KN_SC_PROCESS_VM_WRITEV ? KN_MEM_WRITE : KN_MEM_READ;
 	sys_emit(e);
 	return 0;
 }
@@ -262,7 +262,7 @@ SYS_EXIT(memfd_create, KN_SC_MEMFD_CREATE, 2, KN_MEMFD_CREATE, memfd_create_exit
  * request, opcode, user_data, ...) later (also in distribution 5.10s),
  * (request, ...) from 6.0. Userland reads the shape from the kernel's BTF:
  * kn_uring_shape is KN_URING_REQ_FIRST, or the index of the opcode argument
- * (the user data follows it). extra[0]: opcode, extra[1]: user data.
+ * (the user data follows it). uring.opcode, uring.user_data.
  */
 #define KN_URING_REQ_FIRST 0
 const volatile int kn_uring_shape = KN_URING_REQ_FIRST;
@@ -281,8 +281,8 @@ static __always_inline void uring_emit(u64 opcode, u64 user_data)
 	e = sys_begin(KN_IO_URING_SQE, NULL, 0);
 	if (!e)
 		return;
-	e->extra[0] = opcode & 0xff;
-	e->extra[1] = user_data;
+	e->uring.opcode = opcode & 0xff;
+	e->uring.user_data = user_data;
 	sys_emit(e);
 }
 
@@ -395,9 +395,9 @@ __noinline int uring_net(u64 reqp, u32 op, int res)
 
 			if (bpf_core_type_exists(struct io_connect))
 				addr_from_user(&e->sock.dst, BPF_CORE_READ(c, addr));
-			e->extra[2] = KN_DST_UNCONFIRMED;
+			e->flow.unconfirmed = KN_DST_UNCONFIRMED;
 		}
-		e->extra[0] = res == 0;
+		e->flow.connected = res == 0;
 		sys_emit(e);
 		return 0;
 	}
@@ -436,7 +436,7 @@ int kn_io_uring_complete(u64 *ctx)
 			if (!e)
 				return 0;
 			sys_put_file(e, &e->str[0], f);
-			e->extra[0] = file_mode(f);
+			e->create.mode = file_mode(f);
 			sys_emit(e);
 		} else if (kn_enabled(KN_PROCESS_MEMORY)) {
 			proc_mem_open(&a, res, f);

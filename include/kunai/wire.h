@@ -195,16 +195,16 @@ enum kn_family {
  * was not read at the entry. */
 #define KN_NAME_UNCONFIRMED 0x8
 
-/* connect and send_data records, extra[2]: the peer address given could
+/* connect, accept and send_data records (flow.unconfirmed,
+ * sent.unconfirmed): the peer address given could
  * not be confirmed (KN_DST_UNCONFIRMED); the fd named another socket at
  * the call's entry than at its exit, or was read at the exit only (a
  * 32-bit call): the kernel used one of the two (KN_SOCK_UNCONFIRMED). */
 #define KN_DST_UNCONFIRMED 0x1
 #define KN_SOCK_UNCONFIRMED 0x2
 
-/* kill and ptrace records: the target as the kernel found it, in
- * extra[2]; extra[0] = tgid | pid << 32 (global ids), extra[1] = the
- * target process's start time (KN_TARGET_TASK only). */
+/* kill, ptrace and process_memory records: the target as the kernel
+ * found it (kn_sys.target). */
 enum kn_target_kind {
 	KN_TARGET_GIVEN = 0, /* not found: the pid the caller gave */
 	KN_TARGET_TASK, /* the task the kernel signalled or traced */
@@ -331,7 +331,70 @@ struct kn_sys {
 	struct kn_str str[KN_SYS_STRS];
 	struct kn_str data; /* payload: DNS answer, sent bytes, BPF filter... */
 	struct kn_sock sock;
-	u64 extra[4];
+	/* What else each type carries: one view per type, by name (extra is
+	 * the raw words, for code common to several types). */
+	union {
+		u64 extra[4];
+		struct {
+			u64 mode; /* the new file's (type and permissions) */
+		} create; /* file_create */
+		struct {
+			u64 size; /* the new length */
+		} truncate; /* file_truncate */
+		struct {
+			u64 mode; /* as given */
+		} chmod; /* chmod */
+		struct {
+			u64 uid, gid; /* as given (-1: left as it is) */
+		} chown; /* chown */
+		struct {
+			u64 flags; /* linkat's */
+		} link; /* file_link */
+		struct {
+			/* as set; nsec UTIME_NOW or UTIME_OMIT as given */
+			u64 atime_sec, atime_nsec, mtime_sec, mtime_nsec;
+		} times; /* file_times */
+		struct {
+			/* the inode's flags before (when before_known) and
+			 * after; the ioctl's command */
+			u64 before, after, cmd, before_known;
+		} iflags; /* file_flags */
+		struct {
+			u64 flags; /* MS_* as given */
+		} mount; /* mount */
+		struct {
+			/* connect: done (a non-blocking one: its outcome),
+			 * started non-blocking; KN_*_UNCONFIRMED */
+			u64 connected, non_blocking, unconfirmed;
+		} flow; /* connect, accept */
+		struct {
+			/* sendfile, splice from a pipe: its inode, from_pipe 1;
+			 * KN_*_UNCONFIRMED */
+			u64 pipe_ino, from_pipe, unconfirmed;
+		} sent; /* send_data */
+		struct {
+			u64 id, type, tag; /* tag: the kernel's 8 bytes */
+		} prog; /* bpf_prog_load */
+		struct {
+			/* a classic filter's length (instructions), else the
+			 * eBPF program's id */
+			u64 len, prog_id;
+		} filter; /* bpf_socket_filter */
+		struct {
+			/* the file's size and change time */
+			u64 size, ctime_sec, ctime_nsec;
+		} mapped; /* mmap_exec */
+		struct {
+			/* kind (enum kn_target_kind); ids: tgid | pid << 32
+			 * (global); start: the target's start time (a task),
+			 * else the caller's PID namespace level (a pid given
+			 * to process_vm_*); access: 1 read, 2 write (process_memory) */
+			u64 ids, start, kind, access;
+		} target; /* kill, ptrace, process_memory */
+		struct {
+			u64 opcode, user_data;
+		} uring; /* io_uring_sqe */
+	};
 };
 
 #define KN_DATA_MAX 4096 /* payload bytes kept per event */

@@ -24,8 +24,6 @@ void decoder_init(struct decoder *e, struct host *h, struct proctable *pt)
 	e->dns = calloc(1, sizeof(*e->dns));
 	if (!e->dns || resolved_init(&e->resolved))
 		abort();
-	for (int i = 0; i < TASK_CACHE; i++)
-		ev_init(&e->tasks[i].ev);
 }
 
 void decoder_free(struct decoder *e)
@@ -38,7 +36,7 @@ void decoder_free(struct decoder *e)
 	free(e->dns);
 	resolved_free(&e->resolved);
 	for (int i = 0; i < TASK_CACHE; i++)
-		ev_free(&e->tasks[i].ev);
+		ev_shared_put(e->tasks[i].sec);
 }
 
 int item_get(const void *rec, size_t size, size_t fixed, const struct kn_str *ks, struct item *it)
@@ -94,16 +92,17 @@ void write_task(struct decoder *e, struct event *ev, const char *key, const stru
 
 	for (int i = 0; i < TASK_CACHE; i++) {
 		c = &e->tasks[i];
-		if (c->at == now && c->ev.nlen > 1 && !memcmp(&c->t, t, sizeof(*t))) {
-			ev_graft(ev, key, &c->ev);
+		if (c->at == now && c->sec && !memcmp(&c->t, t, sizeof(*t))) {
+			ev_attach(ev, key, c->sec);
 			return;
 		}
 	}
 	c = &e->tasks[e->tasks_next++ % TASK_CACHE];
 	c->t = *t;
 	c->at = now;
-	render_task(e, &c->ev, t);
-	ev_graft(ev, key, &c->ev);
+	c->sec = ev_shared_fresh(c->sec);
+	render_task(e, &c->sec->ev, t);
+	ev_attach(ev, key, c->sec);
 }
 
 void write_info(struct decoder *e, struct event *ev, uint32_t id, const char *name, uint64_t ktime,
@@ -115,7 +114,7 @@ void write_info(struct decoder *e, struct event *ev, uint32_t id, const char *na
 	ev->name = name;
 	ev->ktime = ktime;
 	ev_obj_begin(ev, "info");
-	ev_graft(ev, "host", &e->host->section);
+	ev_attach(ev, "host", e->host->section);
 	ev_obj_begin(ev, "event");
 	ev_str(ev, "source", "kunai");
 	ev_u64(ev, "id", id);
@@ -175,8 +174,8 @@ void write_digests(struct event *ev, const struct hashes *h)
 	ev_str(ev, "sha512", h ? h->sha512 : "?");
 }
 
-void write_file_hashed(struct decoder *e, struct event *ev, const char *key, const char *path, size_t len, uint32_t flags,
-		       const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns)
+void write_file_hashed(struct decoder *e, struct event *ev, const char *key, const char *path, size_t len,
+		       uint32_t flags, const struct kn_task *t, int by_exe, uint64_t ksize, int64_t kctime_ns)
 {
 	bool hashed = e->hash_files && !(flags & KN_PATH_ERROR) && e->nreqs < 2;
 	struct file_req *r;

@@ -28,7 +28,7 @@
 struct task_section {
 	struct kn_task t;
 	time_t at;
-	struct event ev;
+	struct ev_shared *sec; /* NULL till first used */
 };
 
 /* Events one record can give: one per DNS question and CNAME followed. */

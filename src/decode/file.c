@@ -55,8 +55,7 @@ static void write_inode_flags(struct event *ev, const char *key, uint32_t f)
 
 /* The absolute path of str[i] (base) + str[i + 1] (name); for an fd
  * syscall str[i] alone is the path. */
-int sys_path(struct decoder *enc, const struct kn_sys *x, size_t size, int i, struct strbuf *out,
-		    uint32_t *flags)
+int sys_path(struct decoder *enc, const struct kn_sys *x, size_t size, int i, struct strbuf *out, uint32_t *flags)
 {
 	struct item base, name;
 
@@ -126,21 +125,21 @@ int decode_file(struct decoder *enc, const struct kn_sys *x, size_t size, struct
 			bool by_open = x->sc != KN_SC_TRUNCATE && x->sc != KN_SC_FTRUNCATE &&
 				       x->sc != KN_SC_TRUNCATE64 && x->sc != KN_SC_FTRUNCATE64;
 
-			ev_u64(ev, "size", x->extra[0]);
+			ev_u64(ev, "size", x->truncate.size);
 			ev_str(ev, "how",
-				 by_open						? "open"
-				 : x->sc == KN_SC_TRUNCATE || x->sc == KN_SC_TRUNCATE64 ? "truncate"
-											: "ftruncate");
+			       by_open						      ? "open"
+			       : x->sc == KN_SC_TRUNCATE || x->sc == KN_SC_TRUNCATE64 ? "truncate"
+										      : "ftruncate");
 			ev_bool(ev, "success", by_open || x->ret == 0);
 		}
 		if (h->type == KN_CHMOD) {
-			snprintf(buf, sizeof(buf), "%05llo", (unsigned long long)(x->extra[0] & 07777));
+			snprintf(buf, sizeof(buf), "%05llo", (unsigned long long)(x->chmod.mode & 07777));
 			ev_str(ev, "mode", buf);
 			ev_bool(ev, "success", x->ret == 0);
 		}
 		if (h->type == KN_CHOWN) {
-			ev_i64(ev, "uid", (int32_t)x->extra[0]);
-			ev_i64(ev, "gid", (int32_t)x->extra[1]);
+			ev_i64(ev, "uid", (int32_t)x->chown.uid);
+			ev_i64(ev, "gid", (int32_t)x->chown.gid);
 			ev_bool(ev, "success", x->ret == 0);
 		}
 		if (h->type == KN_SETXATTR) {
@@ -191,8 +190,8 @@ int decode_file(struct decoder *enc, const struct kn_sys *x, size_t size, struct
 		if (sys_path(enc, x, size, 0, p, &fl))
 			return -1;
 		write_path(ev, "path", p, fl);
-		write_file_time(ev, "atime", (int64_t)x->extra[0], (int64_t)x->extra[1]);
-		write_file_time(ev, "mtime", (int64_t)x->extra[2], (int64_t)x->extra[3]);
+		write_file_time(ev, "atime", (int64_t)x->times.atime_sec, (int64_t)x->times.atime_nsec);
+		write_file_time(ev, "mtime", (int64_t)x->times.mtime_sec, (int64_t)x->times.mtime_nsec);
 		/* the caller's memory changed since the entry's copy, or was
 		 * not read then */
 		if (x->args[5] & 1)
@@ -204,16 +203,16 @@ int decode_file(struct decoder *enc, const struct kn_sys *x, size_t size, struct
 		if (sys_path(enc, x, size, 0, p, &fl))
 			return -1;
 		write_path(ev, "path", p, fl);
-		write_inode_flags(ev, "flags", (uint32_t)x->extra[1]);
+		write_inode_flags(ev, "flags", (uint32_t)x->iflags.after);
 		/* the inode's flags before the call, when its entry was seen */
-		if (x->extra[3]) {
-			write_inode_flags(ev, "set", (uint32_t)(x->extra[1] & ~x->extra[0]));
-			write_inode_flags(ev, "cleared", (uint32_t)(x->extra[0] & ~x->extra[1]));
+		if (x->iflags.before_known) {
+			write_inode_flags(ev, "set", (uint32_t)(x->iflags.after & ~x->iflags.before));
+			write_inode_flags(ev, "cleared", (uint32_t)(x->iflags.before & ~x->iflags.after));
 		} else {
 			ev_null(ev, "set");
 			ev_null(ev, "cleared");
 		}
-		ev_str(ev, "how", x->extra[2] == 0x401c5820 ? "FS_IOC_FSSETXATTR" : "FS_IOC_SETFLAGS");
+		ev_str(ev, "how", x->iflags.cmd == 0x401c5820 ? "FS_IOC_FSSETXATTR" : "FS_IOC_SETFLAGS");
 		ev_bool(ev, "success", x->ret == 0);
 		break;
 	case KN_MOUNT:
@@ -223,7 +222,7 @@ int decode_file(struct decoder *enc, const struct kn_sys *x, size_t size, struct
 		ev_strn(ev, "dev_name", it.s, it.len);
 		write_path(ev, "path", p, fl);
 		ev_strn(ev, "type", it2.s, it2.len);
-		ev_hex(ev, "flags", x->extra[0]);
+		ev_hex(ev, "flags", x->mount.flags);
 		ev_bool(ev, "success", x->ret == 0);
 		break;
 	default: return 1;

@@ -72,12 +72,12 @@ int decode_kernel(struct decoder *enc, const struct kn_sys *x, size_t size, stru
 		if (item_get(x, size, sizeof(*x), &x->str[0], &it) || item_get(x, size, sizeof(*x), &x->str[1], &it2) ||
 		    item_get(x, size, sizeof(*x), &x->str[2], &ks))
 			return -1;
-		ev_u64(ev, "id", x->extra[0]);
+		ev_u64(ev, "id", x->prog.id);
 		ev_obj_begin(ev, "prog_type");
-		ev_u64(ev, "id", x->extra[1]);
-		ev_str(ev, "name", bpf_prog_type_name(x->extra[1]));
+		ev_u64(ev, "id", x->prog.type);
+		ev_str(ev, "name", bpf_prog_type_name(x->prog.type));
 		ev_obj_end(ev);
-		snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)__builtin_bswap64(x->extra[2]));
+		snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)__builtin_bswap64(x->prog.tag));
 		/* (none for a program the kernel refused) */
 		ev_str(ev, "tag", x->ret >= 0 ? buf : "?");
 		ev_strn(ev, "attached_func", it2.s, it2.len);
@@ -87,7 +87,7 @@ int decode_kernel(struct decoder *enc, const struct kn_sys *x, size_t size, stru
 		if (x->ret < 0)
 			err = "not loaded";
 		else
-			err = bpf_prog_insns_by_id((uint32_t)x->extra[0], &insns, &ilen, &verified);
+			err = bpf_prog_insns_by_id((uint32_t)x->prog.id, &insns, &ilen, &verified);
 		write_hashes(ev, insns, ilen, err);
 		ev_u64(ev, "size", ilen);
 		ev_obj_end(ev);
@@ -106,9 +106,9 @@ int decode_kernel(struct decoder *enc, const struct kn_sys *x, size_t size, stru
 
 		write_socket(ev, &x->sock);
 		ev_obj_begin(ev, "filter");
-		if (x->extra[1]) {
-			err = bpf_prog_insns_by_id((uint32_t)x->extra[1], &insns, &ilen, NULL);
-			ev_u64(ev, "prog_id", x->extra[1]);
+		if (x->filter.prog_id) {
+			err = bpf_prog_insns_by_id((uint32_t)x->filter.prog_id, &insns, &ilen, NULL);
+			ev_u64(ev, "prog_id", x->filter.prog_id);
 			write_hashes(ev, insns, ilen, err);
 			ev_u64(ev, "len", ilen / 8);
 			ev_u64(ev, "size", err ? 0 : ilen);
@@ -118,7 +118,7 @@ int decode_kernel(struct decoder *enc, const struct kn_sys *x, size_t size, stru
 			else if (data.flags & KN_TRUNCATED)
 				err = "filter longer than the kernel side keeps";
 			write_hashes(ev, (const unsigned char *)data.s, data.len, err);
-			ev_u64(ev, "len", x->extra[0]);
+			ev_u64(ev, "len", x->filter.len);
 			/* the bytes hashed */
 			ev_u64(ev, "size", err ? 0 : data.len);
 		}

@@ -14,8 +14,8 @@ int decode_memory(struct decoder *enc, const struct kn_sys *x, size_t size, stru
 	case KN_MMAP_EXEC:
 		if (item_get(x, size, sizeof(*x), &x->str[0], &it))
 			return -1;
-		write_file_hashed(enc, ev, "mapped", it.s, it.len, it.flags, &h->task, 0, x->extra[0],
-				  (int64_t)x->extra[1] * 1000000000LL + (int64_t)x->extra[2]);
+		write_file_hashed(enc, ev, "mapped", it.s, it.len, it.flags, &h->task, 0, x->mapped.size,
+				  (int64_t)x->mapped.ctime_sec * 1000000000LL + (int64_t)x->mapped.ctime_nsec);
 		ev_hex(ev, "addr", x->ret);
 		break;
 	case KN_MPROTECT_EXEC:

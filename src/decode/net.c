@@ -181,8 +181,8 @@ static void write_unconfirmed(struct event *ev, uint64_t what)
 
 /* One question's event (or a CNAME target's): the answers the name owns,
  * in packet order; the addresses among them kept for dst.hostname. */
-static void write_dns_question(struct decoder *enc, struct event *ev, const struct dns_msg *m, const struct dns_event *de,
-			       uint32_t tgid)
+static void write_dns_question(struct decoder *enc, struct event *ev, const struct dns_msg *m,
+			       const struct dns_event *de, uint32_t tgid)
 {
 	ev_str(ev, "query", de->query);
 	ev_str(ev, "query_type", dns_type_name(de->qtype));
@@ -214,25 +214,25 @@ int decode_net(struct decoder *enc, const struct kn_sys *x, size_t size, struct 
 	switch (h->type) {
 	case KN_CONNECT:
 		write_flow(enc, ev, &x->sock, 0, x->hdr.task.tgid);
-		ev_bool(ev, "connected", x->extra[0] != 0);
-		if (!x->extra[0] && x->ret < 0)
+		ev_bool(ev, "connected", x->flow.connected != 0);
+		if (!x->flow.connected && x->ret < 0)
 			ev_i64(ev, "error", x->ret);
-		if (x->extra[1])
+		if (x->flow.non_blocking)
 			ev_bool(ev, "non_blocking", true);
-		write_unconfirmed(ev, x->extra[2]);
+		write_unconfirmed(ev, x->flow.unconfirmed);
 		break;
 	case KN_ACCEPT:
 		write_flow(enc, ev, &x->sock, 1, x->hdr.task.tgid);
-		write_unconfirmed(ev, x->extra[2]);
+		write_unconfirmed(ev, x->flow.unconfirmed);
 		break;
 	case KN_SEND_DATA:
 		write_flow(enc, ev, &x->sock, 0, x->hdr.task.tgid);
 		if (x->sc == KN_SC_SENDFILE || x->sc == KN_SC_SPLICE) {
 			/* moved from a file or pipe: no bytes seen, their source */
 			ev_null(ev, "data_entropy");
-			if (x->extra[1] == 1) {
+			if (x->sent.from_pipe == 1) {
 				/* an anonymous pipe, as /proc/PID/fd names it */
-				snprintf(buf, sizeof(buf), "pipe:[%llu]", (unsigned long long)x->extra[0]);
+				snprintf(buf, sizeof(buf), "pipe:[%llu]", (unsigned long long)x->sent.pipe_ino);
 				ev_str(ev, "source", buf);
 			} else {
 				if (sys_path(enc, x, size, 0, p, &fl))
@@ -246,7 +246,7 @@ int decode_net(struct decoder *enc, const struct kn_sys *x, size_t size, struct 
 			ev_double(ev, "data_entropy", shannon_entropy((const unsigned char *)data.s, data.len));
 		}
 		ev_u64(ev, "data_size", (uint64_t)x->ret);
-		write_unconfirmed(ev, x->extra[2]);
+		write_unconfirmed(ev, x->sent.unconfirmed);
 		break;
 	case KN_DNS_QUERY: {
 		char cid[40];

@@ -21,18 +21,18 @@ static void write_target(struct decoder *enc, struct event *ev, const struct kn_
 	bool seen = false;
 
 	if (given > 0 || x->sc != KN_SC_KILL) {
-		if (x->extra[2] == KN_TARGET_TASK) {
-			pid = (int32_t)(x->extra[0] >> 32);
-			p = proctable_find(enc->pt, (uint32_t)x->extra[0], proc_start_norm(x->extra[1]));
-		} else if (x->extra[2] == KN_TARGET_PID) {
-			pid = (int32_t)(x->extra[0] >> 32);
+		if (x->target.kind == KN_TARGET_TASK) {
+			pid = (int32_t)(x->target.ids >> 32);
+			p = proctable_find(enc->pt, (uint32_t)x->target.ids, proc_start_norm(x->target.start));
+		} else if (x->target.kind == KN_TARGET_PID) {
+			pid = (int32_t)(x->target.ids >> 32);
 			p = proctable_get(enc->pt, (uint32_t)pid);
 		} else if (given_tgid > 0) {
 			p = proctable_get(enc->pt, (uint32_t)given_tgid);
 		}
 	}
 	/* the task as the kernel's hook saw it */
-	if (x->extra[2] == KN_TARGET_TASK && !item_get(x, size, sizeof(*x), &x->data, &it) && it.len == sizeof(t)) {
+	if (x->target.kind == KN_TARGET_TASK && !item_get(x, size, sizeof(*x), &x->data, &it) && it.len == sizeof(t)) {
 		memcpy(&t, it.s, sizeof(t));
 		seen = true;
 	}
@@ -63,7 +63,6 @@ static void write_target(struct decoder *enc, struct event *ev, const struct kn_
 	}
 	ev_obj_end(ev);
 }
-
 
 int decode_task(struct decoder *enc, const struct kn_sys *x, size_t size, struct event *ev)
 {
@@ -114,7 +113,7 @@ int decode_task(struct decoder *enc, const struct kn_sys *x, size_t size, struct
 		static const char *const access[] = {"none", "read", "write", "read_write"};
 
 		ev_str(ev, "how", by_vm ? sc_name(x->sc) : "proc_mem");
-		ev_str(ev, "access", access[x->extra[3] & 3]);
+		ev_str(ev, "access", access[x->target.access & 3]);
 		if (!by_vm) {
 			/* the file opened: /proc/PID/mem as the caller's procfs names it */
 			if (sys_path(enc, x, size, 0, p, &fl))
@@ -123,7 +122,7 @@ int decode_task(struct decoder *enc, const struct kn_sys *x, size_t size, struct
 			write_target(enc, ev, x, size, 0, 0);
 		} else {
 			/* a pid given in a child PID namespace names no process of ours */
-			bool ours = x->extra[2] != KN_TARGET_GIVEN || x->extra[1] == 0;
+			bool ours = x->target.kind != KN_TARGET_GIVEN || x->target.start == 0;
 
 			write_target(enc, ev, x, size, (int32_t)x->args[0], ours ? (int32_t)x->args[0] : 0);
 			if (x->ret >= 0)
@@ -141,8 +140,8 @@ int decode_task(struct decoder *enc, const struct kn_sys *x, size_t size, struct
 		break;
 	case KN_IO_URING_SQE:
 		ev_obj_begin(ev, "op");
-		ev_u64(ev, "code", x->extra[0]);
-		ev_str(ev, "name", uring_op_name(x->extra[0]));
+		ev_u64(ev, "code", x->uring.opcode);
+		ev_str(ev, "name", uring_op_name(x->uring.opcode));
 		ev_obj_end(ev);
 		break;
 	default: return 1;

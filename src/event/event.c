@@ -14,8 +14,16 @@ void ev_init(struct event *ev)
 	ev_reset(ev);
 }
 
+static void release_held(struct event *ev)
+{
+	for (int i = 0; i < ev->nheld; i++)
+		ev_shared_put(ev->held[i]);
+	ev->nheld = 0;
+}
+
 void ev_free(struct event *ev)
 {
+	release_held(ev);
 	free(ev->n);
 	ev->n = NULL;
 	ev->nlen = ev->ncap = 0;
@@ -44,6 +52,7 @@ static uint32_t node_new(struct event *ev, enum ev_kind kind, const char *key)
 
 void ev_reset(struct event *ev)
 {
+	release_held(ev);
 	ev->type = 0;
 	ev->id = 0;
 	ev->name = NULL;
@@ -248,6 +257,17 @@ uint32_t ev_graft(struct event *ev, const char *key, const struct event *src)
 			}
 			if (n->raw_len)
 				n->raw_off += boff;
+			if (n->shared) {
+				/* a section in the section: held here too, or
+				 * left out (sections hold none: cannot happen) */
+				if (ev->nheld < EV_HELD_MAX) {
+					n->v.ref->refs++;
+					ev->held[ev->nheld++] = n->v.ref;
+				} else {
+					n->shared = 0;
+					n->kind = EV_NULL;
+				}
+			}
 		}
 		ev->nlen += src->nlen - 1;
 	}
@@ -264,9 +284,41 @@ uint32_t ev_graft(struct event *ev, const char *key, const struct event *src)
 	return at;
 }
 
-const struct ev_node *ev_node(const struct event *ev, uint32_t node)
+struct ev_shared *ev_shared_fresh(struct ev_shared *old)
 {
-	return node < ev->nlen ? &ev->n[node] : NULL;
+	if (old && old->refs == 1) {
+		ev_reset(&old->ev);
+		return old;
+	}
+	ev_shared_put(old);
+	old = malloc(sizeof(*old));
+	if (!old)
+		abort();
+	old->refs = 1;
+	ev_init(&old->ev);
+	return old;
+}
+
+void ev_shared_put(struct ev_shared *sh)
+{
+	if (sh && --sh->refs == 0) {
+		ev_free(&sh->ev);
+		free(sh);
+	}
+}
+
+uint32_t ev_attach(struct event *ev, const char *key, struct ev_shared *sh)
+{
+	uint32_t i;
+
+	if (ev->nheld == EV_HELD_MAX)
+		return ev_graft(ev, key, &sh->ev);
+	i = member(ev, EV_OBJ, key);
+	ev->n[i].shared = 1;
+	ev->n[i].v.ref = sh;
+	sh->refs++;
+	ev->held[ev->nheld++] = sh;
+	return i;
 }
 
 const char *ev_key(const struct event *ev, const struct ev_node *n, size_t *len)
@@ -285,91 +337,110 @@ const char *ev_sv(const struct event *ev, const struct ev_node *n, size_t *len)
 	return ev->b.buf + n->v.s.off; /* NUL-terminated (ev_set_strn) */
 }
 
-/* The member of container c named by the len bytes of name. */
-static uint32_t child_named(const struct event *ev, uint32_t c, const char *name, size_t len)
+/* Into an attached section: its root. */
+static void enter(struct ev_at *at)
 {
-	if (ev->n[c].kind != EV_OBJ)
-		return EV_NONE;
-	for (uint32_t k = ev->n[c].v.c.first; k; k = ev->n[k].next) {
+	if (at->n->shared) {
+		at->ev = &at->n->v.ref->ev;
+		at->n = &at->ev->n[0];
+	}
+}
+
+/* The member of the object at named by the len bytes of name. */
+static bool child_named(struct ev_at *at, const char *name, size_t len)
+{
+	const struct event *ev = at->ev;
+
+	enter(at);
+	ev = at->ev;
+	if (at->n->kind != EV_OBJ)
+		return false;
+	for (uint32_t k = at->n->v.c.first; k; k = ev->n[k].next) {
 		size_t kl;
 		const char *key = ev_key(ev, &ev->n[k], &kl);
 
-		if (key && kl == len && !memcmp(key, name, len))
-			return k;
+		if (key && kl == len && !memcmp(key, name, len)) {
+			at->n = &ev->n[k];
+			return true;
+		}
 	}
-	return EV_NONE;
+	return false;
 }
 
-static uint32_t child_at(const struct event *ev, uint32_t c, unsigned long idx)
+static bool child_at(struct ev_at *at, unsigned long idx)
 {
-	if (ev->n[c].kind != EV_ARR)
-		return EV_NONE;
-	for (uint32_t k = ev->n[c].v.c.first; k; k = ev->n[k].next) {
-		if (idx-- == 0)
-			return k;
+	const struct event *ev = at->ev;
+
+	if (at->n->kind != EV_ARR)
+		return false;
+	for (uint32_t k = at->n->v.c.first; k; k = ev->n[k].next) {
+		if (idx-- == 0) {
+			at->n = &ev->n[k];
+			return true;
+		}
 	}
-	return EV_NONE;
+	return false;
 }
 
-uint32_t ev_get(const struct event *ev, const char *path)
+bool ev_find(const struct event *ev, const char *path, struct ev_at *at)
 {
-	uint32_t at = 0;
 	const char *p = path;
 
 	if (!ev->nlen)
-		return EV_NONE;
+		return false;
+	at->ev = ev;
+	at->n = &ev->n[0];
 	if (*p == '.')
 		p++;
+	if (!*p)
+		return false;
 	while (*p) {
 		size_t len = strcspn(p, ".[");
 
 		if (len) {
-			at = child_named(ev, at, p, len);
-			if (at == EV_NONE)
-				return EV_NONE;
+			if (!child_named(at, p, len))
+				return false;
 			p += len;
 		}
 		while (*p == '[') {
 			char *end;
 			unsigned long idx = strtoul(p + 1, &end, 10);
 
-			if (end == p + 1 || *end != ']')
-				return EV_NONE;
-			at = child_at(ev, at, idx);
-			if (at == EV_NONE)
-				return EV_NONE;
+			if (end == p + 1 || *end != ']' || !child_at(at, idx))
+				return false;
 			p = end + 1;
 		}
 		if (*p == '.')
 			p++;
 		else if (*p)
-			return EV_NONE;
+			return false;
 	}
-	return at == 0 ? EV_NONE : at;
+	enter(at);
+	return true;
 }
 
 const char *ev_get_str(const struct event *ev, const char *path)
 {
-	const struct ev_node *n = ev_node(ev, ev_get(ev, path));
+	struct ev_at at;
 	const char *s;
 	size_t len;
 
-	if (!n || n->kind != EV_STR)
+	if (!ev_find(ev, path, &at) || at.n->kind != EV_STR)
 		return NULL;
-	s = ev_sv(ev, n, &len);
+	s = ev_sv(at.ev, at.n, &len);
 	return memchr(s, 0, len) ? NULL : s;
 }
 
 bool ev_get_u64(const struct event *ev, const char *path, uint64_t *out)
 {
-	const struct ev_node *n = ev_node(ev, ev_get(ev, path));
+	struct ev_at at;
 
-	if (!n)
+	if (!ev_find(ev, path, &at))
 		return false;
-	if (n->kind == EV_U64 || n->kind == EV_HEX)
-		*out = n->v.u;
-	else if (n->kind == EV_I64 && n->v.i >= 0)
-		*out = (uint64_t)n->v.i;
+	if (at.n->kind == EV_U64 || at.n->kind == EV_HEX)
+		*out = at.n->v.u;
+	else if (at.n->kind == EV_I64 && at.n->v.i >= 0)
+		*out = (uint64_t)at.n->v.i;
 	else
 		return false;
 	return true;
@@ -403,5 +474,6 @@ void ev_put(struct event *ev)
 		free(ev);
 		return;
 	}
+	release_held(ev); /* sections are not kept alive by the pool */
 	pool[npool++] = ev;
 }

@@ -36,11 +36,15 @@ enum ev_kind {
 
 #define EV_DEPTH_MAX 16
 #define EV_NONE 0 /* no node (the root is node 0 and never a member) */
+#define EV_HELD_MAX 6 /* sections one event holds; more are copied */
+
+struct ev_shared;
 
 struct ev_node {
 	uint8_t kind; /* enum ev_kind */
 	uint8_t key_copied; /* the key is in the bytes, at key_off */
-	uint16_t _pad;
+	uint8_t shared; /* EV_OBJ: v.ref's root (ev_attach) */
+	uint8_t _pad;
 	uint32_t next; /* the parent's next member, EV_NONE after the last */
 	union {
 		const char *key; /* NULL in an array */
@@ -59,6 +63,7 @@ struct ev_node {
 		struct {
 			uint32_t first, last; /* EV_OBJ, EV_ARR: members */
 		} c;
+		struct ev_shared *ref; /* shared: a section held */
 	} v;
 	uint32_t raw_off, raw_len; /* EV_OBJ: its JSON, rendered (raw_len 0: none) */
 };
@@ -73,6 +78,16 @@ struct event {
 	struct strbuf b; /* string bytes, keys copied, rendered subtrees */
 	uint32_t open[EV_DEPTH_MAX]; /* containers being built */
 	int depth;
+	struct ev_shared *held[EV_HELD_MAX]; /* sections attached */
+	int nheld;
+};
+
+/* A section many events carry (info.host, a task section): built once,
+ * rendered (json_event_render), attached to events by reference. The
+ * loop's thread alone uses them. */
+struct ev_shared {
+	unsigned refs;
+	struct event ev;
 };
 
 void ev_init(struct event *ev);
@@ -105,15 +120,28 @@ uint32_t ev_graft(struct event *ev, const char *key, const struct event *src);
 /* Bytes kept in the event (a rendered subtree): their offset. */
 uint32_t ev_bytes(struct event *ev, const void *s, size_t len);
 
+/* A fresh section, held once by the caller: old itself emptied when no
+ * event holds it any more, else old let go of and a new one made. */
+struct ev_shared *ev_shared_fresh(struct ev_shared *old);
+void ev_shared_put(struct ev_shared *sh);
+/* sh's root object as the member key, held by reference (copied when the
+ * event holds EV_HELD_MAX already). */
+uint32_t ev_attach(struct event *ev, const char *key, struct ev_shared *sh);
+
 /* Change a value in place (an enrichment completing the event). */
 void ev_set_strn(struct event *ev, uint32_t node, const void *s, size_t len);
 void ev_set_str(struct event *ev, uint32_t node, const char *s); /* NULL: null */
 void ev_set_u64(struct event *ev, uint32_t node, uint64_t v);
 
-/* The node at path, dot-separated keys with an optional leading dot and
- * [N] for an array's members; EV_NONE when there is none. */
-uint32_t ev_get(const struct event *ev, const char *path);
-const struct ev_node *ev_node(const struct event *ev, uint32_t node);
+/* A member found by path: the node and the event whose bytes it is in
+ * (a section's, for what is under an attached section). */
+struct ev_at {
+	const struct event *ev;
+	const struct ev_node *n;
+};
+/* The member at path, dot-separated keys with an optional leading dot
+ * and [N] for an array's members; false when there is none. */
+bool ev_find(const struct event *ev, const char *path, struct ev_at *at);
 /* A member's key (NULL in an array) and its length. */
 const char *ev_key(const struct event *ev, const struct ev_node *n, size_t *len);
 /* A string's bytes, len of them, then a NUL; valid till the event changes. */

@@ -58,7 +58,7 @@ void host_init(struct host *h)
 	struct utsname u;
 
 	memset(h, 0, sizeof(*h));
-	ev_init(&h->section);
+	h->section = ev_shared_fresh(NULL);
 	if (!uname(&u))
 		snprintf(h->name, sizeof(h->name), "%s", u.nodename);
 	host_read_line("/sys/class/dmi/id/product_uuid", buf, sizeof(buf));
@@ -78,16 +78,19 @@ void host_init(struct host *h)
 
 void host_free(struct host *h)
 {
-	ev_free(&h->section);
+	ev_shared_put(h->section);
+	h->section = NULL;
 }
 
 void host_refresh(struct host *h)
 {
 	struct ifaddrs *ifa, *i;
-	struct event *e = &h->section;
+	struct event *e;
 
-	/* info.host, the same in every event till the next refresh */
-	ev_reset(e);
+	/* info.host, the same in every event till the next refresh (events
+	 * still holding the last one keep it) */
+	h->section = ev_shared_fresh(h->section);
+	e = &h->section->ev;
 	ev_str(e, "uuid", h->uuid);
 	ev_str(e, "name", h->name);
 	ev_arr_begin(e, "ips");

@@ -14,7 +14,7 @@ struct host {
 	char uuid[KN_UUID_STR];
 	char boot_id[KN_UUID_STR];
 	uint32_t boot_key;
-	struct event section; /* info.host, rendered (grafted into events) */
+	struct ev_shared *section; /* info.host, rendered, attached to events */
 	int64_t boot_to_real; /* ns: CLOCK_REALTIME - CLOCK_BOOTTIME */
 };
 

@@ -337,6 +337,10 @@ static void put_node(const struct event *ev, uint32_t i, struct strbuf *o)
 	case EV_ARR: {
 		bool obj = n->kind == EV_OBJ;
 
+		if (n->shared) {
+			put_node(&n->v.ref->ev, 0, o);
+			return;
+		}
 		if (n->raw_len) {
 			strbuf_add(o, ev->b.buf + n->raw_off, n->raw_len);
 			return;

@@ -46,10 +46,11 @@ static void test_build_and_serialize(void **state)
 	ev_key_copy(ev, n, "o\"ut", 4);
 	ev_obj_end(ev);
 	ev_str(ev, "after", "y");
-	assert_string_equal(line_of(ev, &out),
-			    "{\"data\":{\"cmd\":\"a\\\"b\\n\\udcff\",\"u\":18446744073709551615,\"i\":-42,\"h\":\"0x12\","
-			    "\"d\":0.5,\"b\":true,\"z\":null,\"nul\":null,\"list\":[\"x\",2],\"empty\":{},"
-			    "\"o\\\"ut\":3},\"after\":\"y\"}");
+	assert_string_equal(
+		line_of(ev, &out),
+		"{\"data\":{\"cmd\":\"a\\\"b\\n\\udcff\",\"u\":18446744073709551615,\"i\":-42,\"h\":\"0x12\","
+		"\"d\":0.5,\"b\":true,\"z\":null,\"nul\":null,\"list\":[\"x\",2],\"empty\":{},"
+		"\"o\\\"ut\":3},\"after\":\"y\"}");
 	ev_put(ev);
 	strbuf_free(&out);
 }
@@ -59,7 +60,7 @@ static void test_paths(void **state)
 	struct event *ev = ev_new();
 	uint64_t v;
 	size_t len;
-	const struct ev_node *n;
+	struct ev_at at;
 
 	(void)state;
 	ev_obj_begin(ev, "data");
@@ -84,9 +85,9 @@ static void test_paths(void **state)
 	assert_null(ev_get_str(ev, ""));
 	/* bytes with a NUL: no C string, the bytes all the same */
 	assert_null(ev_get_str(ev, "data.bin"));
-	n = ev_node(ev, ev_get(ev, "data.bin"));
-	assert_non_null(n);
-	assert_memory_equal(ev_sv(ev, n, &len), "a\0b", 3);
+	assert_true(ev_find(ev, "data.bin", &at));
+	assert_ptr_equal(at.ev, ev);
+	assert_memory_equal(ev_sv(at.ev, at.n, &len), "a\0b", 3);
 	assert_int_equal(len, 3);
 	assert_false(ev_get_u64(ev, "data.neg", &v));
 	assert_false(ev_get_u64(ev, "data.exe.path", &v));
@@ -117,8 +118,9 @@ static void test_graft(void **state)
 	ev_obj_end(a);
 	ev_graft(b, "host", &src);
 	ev_free(&src); /* the events have their own copies */
-	assert_string_equal(line_of(a, &out), "{\"first\":\"x\",\"info\":{\"host\":{\"name\":\"host\\\"1\",\"ips\":[\"10.0.0.1\"],"
-					      "\"n\":7},\"after\":1}}");
+	assert_string_equal(line_of(a, &out),
+			    "{\"first\":\"x\",\"info\":{\"host\":{\"name\":\"host\\\"1\",\"ips\":[\"10.0.0.1\"],"
+			    "\"n\":7},\"after\":1}}");
 	assert_string_equal(ev_get_str(a, "info.host.ips[0]"), "10.0.0.1");
 	assert_string_equal(ev_get_str(a, "info.host.name"), "host\"1");
 	assert_true(ev_get_u64(a, "info.after", &v));
@@ -128,6 +130,65 @@ static void test_graft(void **state)
 	assert_string_equal(line_of(b, &out), "{\"host\":{\"name\":\"host\\\"1\",\"ips\":[\"10.0.0.1\"],\"n\":7}}");
 	ev_put(a);
 	ev_put(b);
+	strbuf_free(&out);
+}
+
+/* A section attached by reference: written as rendered, reached by path
+ * into it, kept alive by the events that hold it when its maker moves on
+ * to a fresh one, freed with the last. */
+static void test_attach(void **state)
+{
+	struct ev_shared *sh = ev_shared_fresh(NULL), *old;
+	struct event *a = ev_new(), *b = ev_new();
+	struct strbuf out;
+	struct ev_at at;
+
+	(void)state;
+	strbuf_init(&out);
+	ev_str(&sh->ev, "name", "h1");
+	ev_obj_begin(&sh->ev, "ns");
+	ev_u64(&sh->ev, "mnt", 9);
+	ev_obj_end(&sh->ev);
+	json_event_render(&sh->ev);
+	ev_obj_begin(a, "info");
+	ev_attach(a, "host", sh);
+	ev_obj_end(a);
+	ev_attach(b, "task", sh);
+	ev_attach(b, "parent", sh);
+	assert_int_equal(sh->refs, 4);
+	assert_true(ev_find(a, "info.host.ns.mnt", &at));
+	assert_ptr_equal(at.ev, &sh->ev);
+	assert_int_equal(at.n->v.u, 9);
+	assert_true(ev_find(a, "info.host", &at));
+	assert_int_equal(at.n->kind, EV_OBJ);
+	assert_false(ev_find(a, "info.host.nope", &at));
+	/* the maker moves on: a new section, the old one held by a and b */
+	old = sh;
+	sh = ev_shared_fresh(sh);
+	assert_ptr_not_equal(sh, old);
+	ev_str(&sh->ev, "name", "h2");
+	json_event_render(&sh->ev);
+	assert_string_equal(line_of(a, &out), "{\"info\":{\"host\":{\"name\":\"h1\",\"ns\":{\"mnt\":9}}}}");
+	assert_string_equal(
+		line_of(b, &out),
+		"{\"task\":{\"name\":\"h1\",\"ns\":{\"mnt\":9}},\"parent\":{\"name\":\"h1\",\"ns\":{\"mnt\":9}}}");
+	assert_int_equal(old->refs, 3);
+	ev_put(a);
+	assert_int_equal(old->refs, 2);
+	/* b given back to the pool and taken again: emptied, holds nothing */
+	ev_put(b);
+	b = ev_new();
+	assert_false(ev_find(b, "task", &at));
+	/* held by nobody but its maker: made fresh in place */
+	assert_ptr_equal(ev_shared_fresh(sh), sh);
+	assert_string_equal(line_of(&sh->ev, &out), "{}");
+	/* more sections than an event holds: copied */
+	for (int i = 0; i < EV_HELD_MAX + 2; i++)
+		ev_attach(b, "s", sh);
+	assert_int_equal(sh->refs, 1 + EV_HELD_MAX);
+	ev_put(b);
+	assert_int_equal(sh->refs, 1);
+	ev_shared_put(sh);
 	strbuf_free(&out);
 }
 
@@ -155,7 +216,11 @@ static void test_set_in_place(void **state)
 	ev_put(ev);
 	ev = ev_new();
 	assert_string_equal(line_of(ev, &out), "{}");
-	assert_int_equal(ev_get(ev, "exe"), EV_NONE);
+	{
+		struct ev_at at;
+
+		assert_false(ev_find(ev, "exe", &at));
+	}
 	ev_put(ev);
 	strbuf_free(&out);
 }
@@ -166,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_build_and_serialize),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_graft),
+		cmocka_unit_test(test_attach),
 		cmocka_unit_test(test_set_in_place),
 	};
 

@@ -183,7 +183,7 @@ static void test_task_section(void **state)
 	(void)state;
 	memset(&h, 0, sizeof(h));
 	h.boot_key = 0x11223344;
-	ev_init(&h.section);
+	h.section = ev_shared_fresh(NULL);
 	assert_int_equal(proctable_init(&pt, 16, 64), 0);
 	decoder_init(&e, &h, &pt);
 	strcpy(t.comm, "x\"y");
@@ -199,15 +199,15 @@ static void test_task_section(void **state)
 	assert_non_null(strstr(a.buf, "{\"task\":{\"name\":\"x\\\"y\",\"pid\":7,\"tgid\":7,"));
 	assert_non_null(strstr(a.buf, "\"uid\":3999999,\"user\":\"?\",\"gid\":3999998,\"group\":\"?\""));
 	assert_non_null(strstr(a.buf, "\"flags\":\"0x400000\",\"zombie\":false}}"));
-	/* grafted from the cache, reached by path like any member */
+	/* attached from the cache, reached by path like any member */
 	assert_string_equal(ev_get_str(&ev, ".task.name"), "x\"y");
 	assert_true(ev_get_u64(&ev, "task.namespaces.mnt", &v));
 	assert_int_equal(v, 5);
 	assert_true(ev_get_u64(&ev, "task.flags", &v));
 	assert_int_equal(v, 0x400000);
 	assert_string_equal(ev_get_str(&ev, "task.group"), "?");
-	assert_int_equal(ev_get(&ev, "task.nope"), EV_NONE);
-	assert_int_equal(ev_get(&ev, "task.name.x"), EV_NONE);
+	assert_null(ev_get_str(&ev, "task.nope"));
+	assert_null(ev_get_str(&ev, "task.name.x"));
 	/* another task: its own section */
 	t.pid = 8;
 	strbuf_reset(&b);
@@ -220,7 +220,7 @@ static void test_task_section(void **state)
 	proctable_free(&pt);
 	strbuf_free(&a);
 	strbuf_free(&b);
-	ev_free(&h.section);
+	ev_shared_put(h.section);
 }
 
 static void test_entropy(void **state)
