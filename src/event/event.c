@@ -30,7 +30,7 @@ void ev_free(struct event *ev)
 	strbuf_free(&ev->b);
 }
 
-static uint32_t node_new(struct event *ev, enum ev_kind kind, const char *key)
+static uint32_t node_new(struct event *ev, enum ev_kind kind, const char *key, size_t klen)
 {
 	struct ev_node *n;
 
@@ -47,6 +47,9 @@ static uint32_t node_new(struct event *ev, enum ev_kind kind, const char *key)
 	memset(n, 0, sizeof(*n));
 	n->kind = (uint8_t)kind;
 	n->key = key;
+	if (klen > UINT8_MAX)
+		abort(); /* static keys are the catalogue's short names: a bug */
+	n->klen = (uint8_t)klen;
 	return ev->nlen++;
 }
 
@@ -59,7 +62,7 @@ void ev_reset(struct event *ev)
 	ev->ktime = 0;
 	ev->nlen = 0;
 	strbuf_reset(&ev->b);
-	node_new(ev, EV_OBJ, NULL);
+	node_new(ev, EV_OBJ, NULL, 0);
 	ev->open[0] = 0;
 	ev->depth = 1;
 }
@@ -70,9 +73,9 @@ size_t ev_footprint(const struct event *ev)
 }
 
 /* A new member of the open container. */
-static uint32_t member(struct event *ev, enum ev_kind kind, const char *key)
+uint32_t ev_member(struct event *ev, enum ev_kind kind, const char *key, size_t klen)
 {
-	uint32_t i = node_new(ev, kind, key);
+	uint32_t i = node_new(ev, kind, key, klen);
 	struct ev_node *parent = &ev->n[ev->open[ev->depth - 1]];
 
 	if (parent->v.c.last)
@@ -93,93 +96,14 @@ uint32_t ev_bytes(struct event *ev, const void *s, size_t len)
 	return off;
 }
 
-static uint32_t open_container(struct event *ev, enum ev_kind kind, const char *key)
+uint32_t ev_open(struct event *ev, enum ev_kind kind, const char *key, size_t klen)
 {
-	uint32_t i = member(ev, kind, key);
+	uint32_t i = ev_member(ev, kind, key, klen);
 
 	if (ev->depth >= EV_DEPTH_MAX)
 		abort(); /* the decoders' shapes are fixed: a bug */
 	ev->open[ev->depth++] = i;
 	return i;
-}
-
-uint32_t ev_obj_begin(struct event *ev, const char *key)
-{
-	return open_container(ev, EV_OBJ, key);
-}
-
-uint32_t ev_arr_begin(struct event *ev, const char *key)
-{
-	return open_container(ev, EV_ARR, key);
-}
-
-void ev_obj_end(struct event *ev)
-{
-	if (ev->depth > 1)
-		ev->depth--;
-}
-
-void ev_arr_end(struct event *ev)
-{
-	ev_obj_end(ev);
-}
-
-uint32_t ev_strn(struct event *ev, const char *key, const void *s, size_t len)
-{
-	uint32_t i = member(ev, EV_STR, key);
-
-	ev_set_strn(ev, i, s, len);
-	return i;
-}
-
-uint32_t ev_str(struct event *ev, const char *key, const char *s)
-{
-	return s ? ev_strn(ev, key, s, strlen(s)) : ev_null(ev, key);
-}
-
-uint32_t ev_u64(struct event *ev, const char *key, uint64_t v)
-{
-	uint32_t i = member(ev, EV_U64, key);
-
-	ev->n[i].v.u = v;
-	return i;
-}
-
-uint32_t ev_i64(struct event *ev, const char *key, int64_t v)
-{
-	uint32_t i = member(ev, EV_I64, key);
-
-	ev->n[i].v.i = v;
-	return i;
-}
-
-uint32_t ev_hex(struct event *ev, const char *key, uint64_t v)
-{
-	uint32_t i = member(ev, EV_HEX, key);
-
-	ev->n[i].v.u = v;
-	return i;
-}
-
-uint32_t ev_double(struct event *ev, const char *key, double v)
-{
-	uint32_t i = member(ev, EV_DOUBLE, key);
-
-	ev->n[i].v.d = v;
-	return i;
-}
-
-uint32_t ev_bool(struct event *ev, const char *key, bool v)
-{
-	uint32_t i = member(ev, EV_BOOL, key);
-
-	ev->n[i].v.b = v;
-	return i;
-}
-
-uint32_t ev_null(struct event *ev, const char *key)
-{
-	return member(ev, EV_NULL, key);
 }
 
 void ev_key_copy(struct event *ev, uint32_t node, const char *key, size_t len)
@@ -225,7 +149,7 @@ uint32_t ev_graft(struct event *ev, const char *key, const struct event *src)
 	const struct ev_node *root = &src->n[0];
 
 	/* src's nodes after ours: indexes and offsets moved by base, boff */
-	at = member(ev, EV_OBJ, key);
+	at = ev_member(ev, EV_OBJ, key, ev_klen(key));
 	boff = ev_bytes(ev, src->b.buf ? src->b.buf : "", src->b.len);
 	base = ev->nlen - 1; /* src's node k is ours base + k, k >= 1 */
 	if (src->nlen > 1) {
@@ -313,7 +237,7 @@ uint32_t ev_attach(struct event *ev, const char *key, struct ev_shared *sh)
 
 	if (ev->nheld == EV_HELD_MAX)
 		return ev_graft(ev, key, &sh->ev);
-	i = member(ev, EV_OBJ, key);
+	i = ev_member(ev, EV_OBJ, key, ev_klen(key));
 	ev->n[i].shared = 1;
 	ev->n[i].v.ref = sh;
 	sh->refs++;
@@ -327,7 +251,7 @@ const char *ev_key(const struct event *ev, const struct ev_node *n, size_t *len)
 		*len = n->key_len;
 		return ev->b.buf + n->key_off;
 	}
-	*len = n->key ? strlen(n->key) : 0;
+	*len = n->klen;
 	return n->key;
 }
 

@@ -44,7 +44,7 @@ struct ev_node {
 	uint8_t kind; /* enum ev_kind */
 	uint8_t key_copied; /* the key is in the bytes, at key_off */
 	uint8_t shared; /* EV_OBJ: v.ref's root (ev_attach) */
-	uint8_t _pad;
+	uint8_t klen; /* a static key's length */
 	uint32_t next; /* the parent's next member, EV_NONE after the last */
 	union {
 		const char *key; /* NULL in an array */
@@ -98,20 +98,83 @@ void ev_reset(struct event *ev);
 size_t ev_footprint(const struct event *ev);
 
 /* Members of the container being built (key NULL inside an array); each
- * returns its node. */
-uint32_t ev_obj_begin(struct event *ev, const char *key);
-void ev_obj_end(struct event *ev);
-uint32_t ev_arr_begin(struct event *ev, const char *key);
-void ev_arr_end(struct event *ev);
-uint32_t ev_strn(struct event *ev, const char *key, const void *s, size_t len);
+ * returns its node. A static key's length is taken where the key is a
+ * literal, at compile time (ev_klen inlined). */
+uint32_t ev_member(struct event *ev, enum ev_kind kind, const char *key, size_t klen);
+static inline size_t ev_klen(const char *key)
+{
+	return key ? __builtin_strlen(key) : 0;
+}
+uint32_t ev_open(struct event *ev, enum ev_kind kind, const char *key, size_t klen);
+static inline uint32_t ev_obj_begin(struct event *ev, const char *key)
+{
+	return ev_open(ev, EV_OBJ, key, ev_klen(key));
+}
+static inline uint32_t ev_arr_begin(struct event *ev, const char *key)
+{
+	return ev_open(ev, EV_ARR, key, ev_klen(key));
+}
+static inline void ev_obj_end(struct event *ev)
+{
+	if (ev->depth > 1)
+		ev->depth--;
+}
+static inline void ev_arr_end(struct event *ev)
+{
+	ev_obj_end(ev);
+}
+void ev_set_strn(struct event *ev, uint32_t node, const void *s, size_t len);
+static inline uint32_t ev_strn(struct event *ev, const char *key, const void *s, size_t len)
+{
+	uint32_t i = ev_member(ev, EV_STR, key, ev_klen(key));
+
+	ev_set_strn(ev, i, s, len);
+	return i;
+}
+static inline uint32_t ev_null(struct event *ev, const char *key)
+{
+	return ev_member(ev, EV_NULL, key, ev_klen(key));
+}
 /* NULL s: a null */
-uint32_t ev_str(struct event *ev, const char *key, const char *s);
-uint32_t ev_u64(struct event *ev, const char *key, uint64_t v);
-uint32_t ev_i64(struct event *ev, const char *key, int64_t v);
-uint32_t ev_hex(struct event *ev, const char *key, uint64_t v);
-uint32_t ev_double(struct event *ev, const char *key, double v);
-uint32_t ev_bool(struct event *ev, const char *key, bool v);
-uint32_t ev_null(struct event *ev, const char *key);
+static inline uint32_t ev_str(struct event *ev, const char *key, const char *s)
+{
+	return s ? ev_strn(ev, key, s, __builtin_strlen(s)) : ev_null(ev, key);
+}
+static inline uint32_t ev_u64(struct event *ev, const char *key, uint64_t v)
+{
+	uint32_t i = ev_member(ev, EV_U64, key, ev_klen(key));
+
+	ev->n[i].v.u = v;
+	return i;
+}
+static inline uint32_t ev_i64(struct event *ev, const char *key, int64_t v)
+{
+	uint32_t i = ev_member(ev, EV_I64, key, ev_klen(key));
+
+	ev->n[i].v.i = v;
+	return i;
+}
+static inline uint32_t ev_hex(struct event *ev, const char *key, uint64_t v)
+{
+	uint32_t i = ev_member(ev, EV_HEX, key, ev_klen(key));
+
+	ev->n[i].v.u = v;
+	return i;
+}
+static inline uint32_t ev_double(struct event *ev, const char *key, double v)
+{
+	uint32_t i = ev_member(ev, EV_DOUBLE, key, ev_klen(key));
+
+	ev->n[i].v.d = v;
+	return i;
+}
+static inline uint32_t ev_bool(struct event *ev, const char *key, bool v)
+{
+	uint32_t i = ev_member(ev, EV_BOOL, key, ev_klen(key));
+
+	ev->n[i].v.b = v;
+	return i;
+}
 /* Give node a key that is not static (copied into the event). */
 void ev_key_copy(struct event *ev, uint32_t node, const char *key, size_t len);
 /* A copy of src's root object as the member key (its rendered JSON too). */
@@ -128,8 +191,8 @@ void ev_shared_put(struct ev_shared *sh);
  * event holds EV_HELD_MAX already). */
 uint32_t ev_attach(struct event *ev, const char *key, struct ev_shared *sh);
 
-/* Change a value in place (an enrichment completing the event). */
-void ev_set_strn(struct event *ev, uint32_t node, const void *s, size_t len);
+/* Change a value in place (an enrichment completing the event); and
+ * ev_set_strn above. */
 void ev_set_str(struct event *ev, uint32_t node, const char *s); /* NULL: null */
 void ev_set_u64(struct event *ev, uint32_t node, uint64_t v);
 

@@ -354,7 +354,7 @@ static void put_node(const struct event *ev, uint32_t i, struct strbuf *o)
 			} else if (obj) {
 				/* a static key: a name of the catalogue, plain */
 				const char *key = ev->n[k].key ? ev->n[k].key : "";
-				size_t kl = strlen(key);
+				size_t kl = ev->n[k].klen;
 
 				strbuf_grow(o, kl + 3);
 				o->buf[o->len++] = '"';
