@@ -14,7 +14,7 @@
 /* One ring buffer for every event; its size is set by userland before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 * 1024 * 1024);
+	__uint(max_entries, KN_RING_BYTES);
 } kn_events SEC(".maps");
 
 /* Failed ring buffer writes, per CPU and per enum kn_type. */
@@ -156,12 +156,19 @@ static __always_inline void kn_loss_count(u32 type)
 	kn_loss_add(type, 1);
 }
 
-/* Emit a record of `size` bytes; a failed write is counted, never silent. */
+/* Emit a record of `size` bytes; a failed write is counted, never silent.
+ * Userland is woken once KN_WAKEUP_BYTES wait (an eighth of the ring);
+ * below that it takes them at its next poll, KN_POLL_MS at most later:
+ * a storm costs a wake-up per batch, not one per record. */
 static __always_inline void kn_emit(void *rec, u64 size, u32 type)
 {
+	u64 flags;
+
 	if (size > KN_SCRATCH_SIZE)
 		size = KN_SCRATCH_SIZE;
-	if (bpf_ringbuf_output(&kn_events, rec, size, 0))
+	flags = bpf_ringbuf_query(&kn_events, BPF_RB_AVAIL_DATA) + size >= KN_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
+											  : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&kn_events, rec, size, flags))
 		kn_loss_count(type);
 }
 

@@ -282,6 +282,15 @@ static void drain(struct sensor *s)
 	loss_check(s);
 }
 
+static bool polled_ring(const struct epoll_event *evs, int n, int rbfd)
+{
+	for (int i = 0; i < n; i++) {
+		if (evs[i].data.fd == rbfd)
+			return true;
+	}
+	return false;
+}
+
 static int event_loop(struct sensor *s, int sfd, int tfd)
 {
 	struct epoll_event ev, evs[8];
@@ -308,14 +317,21 @@ static int event_loop(struct sensor *s, int sfd, int tfd)
 		epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	}
 	for (;;) {
-		/* Outputs holding lines back are retried every few ms. */
-		int n = epoll_wait(ep, evs, 8, sinks_flush(&s->sinks) ? 10 : -1);
+		/* Outputs holding lines back are retried every few ms; records
+		 * are taken every KN_POLL_MS, woken or not (the kernel side
+		 * wakes the loop only for a full batch). */
+		int n = epoll_wait(ep, evs, 8, sinks_flush(&s->sinks) ? 10 : KN_POLL_MS);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -errno;
 			goto out;
+		}
+		if (n == 0 || !polled_ring(evs, n, rbfd)) {
+			s->dec.batch++;
+			s->batch_left = BATCH_MAX;
+			ring_buffer__consume(s->rb);
 		}
 		for (int i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
