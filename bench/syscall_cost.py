@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Per-syscall cost of the sensor: ns per call of a syscall it does not
-watch (getppid), of a watched read (pread) and of open+close, without and
-with the sensor (default configuration), in the same run. Prints the
-ratios (with / without; 1.00 = free).
+watch (getppid), of a watched read (pread), of open+close, and of the
+first read of a file by a process (firstread: open, read, close of files
+read once each, none under /etc), without and with the sensor (default
+configuration), in the same run. Prints the ratios (with / without; 1.00 =
+free).
 
     sudo python3 bench/syscall_cost.py --kunai build/kunai
 """
@@ -13,10 +15,12 @@ import subprocess
 
 import benchlib
 
-MODES = [("getppid", 2000000), ("pread", 1000000), ("openclose", 300000)]
+MODES = [("getppid", 2000000), ("pread", 1000000), ("openclose", 300000), ("firstread", 20000)]
+FIRSTREAD_FILES = 20000
 
 
 def run(driver, mode, n, f):
+    # (each process reads each file once: every read is a first one)
     return float(subprocess.run([driver, mode, str(n), f], capture_output=True, check=True, timeout=300).stdout)
 
 
@@ -31,6 +35,9 @@ def main():
         f = os.path.join(work, "data")
         with open(f, "wb") as fh:
             fh.write(b"x" * 4096)
+        for i in range(FIRSTREAD_FILES):
+            with open("%s.%d" % (f, i), "wb") as fh:
+                fh.write(b"x")
         for mode, n in MODES:
             run(driver, mode, n // 10, f)
         ratios = {m: [] for m, _ in MODES}

@@ -1058,7 +1058,9 @@ static __always_inline int rw_file(struct file *f, long fd, int write, u32 sc, i
 	 * (no free node): report anyway, a repeat rather than a loss */
 	if (bpf_map_update_elem(&kn_rw_seen, &k, &one, BPF_NOEXIST) == -KN_EEXIST)
 		return 0;
-	e = sys_begin(write ? KN_WRITE : KN_READ, NULL, 0);
+	/* the path first: what it is decides whether it is sent at all (a
+	 * read of a file not watched, with read off: the tasks are not read) */
+	e = sys_begin_bare(write ? KN_WRITE : KN_READ, NULL, 0);
 	if (!e)
 		return 0;
 	e->sc = sc;
@@ -1067,8 +1069,10 @@ static __always_inline int rw_file(struct file *f, long fd, int write, u32 sc, i
 	if (is_config_path(e))
 		e->hdr.type = write ? KN_WRITE_CONFIG : KN_READ_CONFIG;
 	type = e->hdr.type;
-	if (kn_enabled(type))
-		sys_emit(e);
+	if (!kn_enabled(type))
+		return 0;
+	sys_tasks_fill(e);
+	sys_emit(e);
 	return 0;
 }
 

@@ -379,15 +379,16 @@ static __always_inline int is_inet(struct sock *sk)
 	return f == KN_AF_INET || f == KN_AF_INET6;
 }
 
-/* Begin a kn_sys record for the current task. NULL when no scratch. */
-static __always_inline struct kn_sys *sys_begin(u32 type, struct kn_args *st, long ret)
+/* Begin a kn_sys record whose tasks are filled only if it is sent
+ * (sys_tasks_fill): one kept to decide what it is. */
+static __always_inline struct kn_sys *sys_begin_bare(u32 type, struct kn_args *st, long ret)
 {
-	struct task_struct *task = kn_current();
 	struct kn_sys *e = kn_scratch_get();
 
 	if (!e)
 		return NULL;
-	header_fill(&e->hdr, type, task);
+	e->hdr.type = type;
+	e->hdr.ktime = bpf_ktime_get_boot_ns();
 	e->ret = ret;
 	e->sc = st ? st->sc : 0;
 	e->_pad = 0;
@@ -406,6 +407,25 @@ static __always_inline struct kn_sys *sys_begin(u32 type, struct kn_args *st, lo
 	__builtin_memset(&e->sock, 0, sizeof(e->sock));
 	__builtin_memset(e->extra, 0, sizeof(e->extra));
 	e->hdr.size = sizeof(*e);
+	return e;
+}
+
+/* The current task and its parent into a record begun bare. */
+static __always_inline void sys_tasks_fill(struct kn_sys *e)
+{
+	struct task_struct *task = kn_current();
+
+	task_fill(&e->hdr.task, task);
+	task_fill(&e->hdr.parent, BPF_CORE_READ(task, real_parent));
+}
+
+/* Begin a kn_sys record for the current task. NULL when no scratch. */
+static __always_inline struct kn_sys *sys_begin(u32 type, struct kn_args *st, long ret)
+{
+	struct kn_sys *e = sys_begin_bare(type, st, ret);
+
+	if (e)
+		sys_tasks_fill(e);
 	return e;
 }
 
