@@ -178,6 +178,7 @@ $(BUILD)/bench/serialize: bench/serialize.c $(LIB_OBJS)
 
 bench: $(BUILD)/kunai $(BUILD)/bench/serialize
 	$(BUILD)/bench/serialize 20000
+	$(PYTHON) bench/replay.py --kunai $(BUILD)/kunai --serialize $(BUILD)/bench/serialize
 	$(PYTHON) bench/exec_storm.py --kunai $(BUILD)/kunai --execs 3000 --rounds 3
 	$(PYTHON) bench/syscall_cost.py --kunai $(BUILD)/kunai --rounds 3
 

@@ -8,6 +8,11 @@
  * second one core serializes.
  *
  *   build/bench/serialize [ROUNDS] [OUTPUT]    (default 20000, /dev/null)
+ *
+ * With --replay, the records a sensor saved (kunai run --record FILE)
+ * instead, REPEAT times over (bench/replay.py records a workload):
+ *
+ *   build/bench/serialize --replay FILE [REPEAT] [OUTPUT]   (default 20)
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,6 +27,7 @@
 #include "model/proctable.h"
 #include "output/sink.h"
 #include "sensor/host.h"
+#include "util/records.h"
 
 #define EVENTS_PER_ROUND 20
 
@@ -94,6 +100,99 @@ static size_t rec_sys(uint32_t type, uint32_t sc, uint32_t tgid, uint64_t t, con
 	return o;
 }
 
+/* One record as the loop takes it: decoded, each event written. */
+static void take(struct decoder *dec, const void *r, size_t size, struct sinks *sinks, struct strbuf *line,
+		 uint64_t *events, uint64_t *bytes)
+{
+	struct event *evs[DECODE_EVENTS_MAX];
+	int ne = decode_record(dec, r, size, evs);
+
+	for (int i = 0; i < ne; i++) {
+		strbuf_reset(line);
+		json_event(evs[i], line);
+		ev_put(evs[i]);
+		sinks_write(sinks, line->buf, line->len);
+		(*events)++;
+		*bytes += line->len + 1;
+	}
+}
+
+static double cpu_ns(const struct rusage *a, const struct rusage *b)
+{
+	return ((double)(b->ru_utime.tv_sec - a->ru_utime.tv_sec) + (double)(b->ru_stime.tv_sec - a->ru_stime.tv_sec)) *
+		       1e9 +
+	       ((double)(b->ru_utime.tv_usec - a->ru_utime.tv_usec) +
+		(double)(b->ru_stime.tv_usec - a->ru_stime.tv_usec)) *
+		       1e3;
+}
+
+static void report(uint64_t events, uint64_t bytes, double ns)
+{
+	printf("%llu events, %.0f bytes each: %.0f ns of CPU per event, %.0f events/s on one core\n",
+	       (unsigned long long)events, events ? (double)bytes / (double)events : 0.0,
+	       events ? ns / (double)events : 0.0, ns > 0 ? (double)events * 1e9 / ns : 0.0);
+}
+
+static int open_output(struct sinks *sinks, const char *out)
+{
+	char err[256];
+
+	sinks_init(sinks, 64 << 20);
+	if (strcmp(out, "/dev/null") ? sinks_add_file(sinks, out, err, sizeof(err)) != 0
+				     : sinks_add_fd(sinks, open(out, O_WRONLY | O_CLOEXEC), out) != 0) {
+		fprintf(stderr, "serialize: cannot write to %s\n", out);
+		return -1;
+	}
+	return 0;
+}
+
+/* The saved records, repeat times: the process model sees the same
+ * processes again each time, as after a pid wraps. */
+static int replay(const char *path, long repeat, const char *out)
+{
+	struct records_in in;
+	struct proctable pt;
+	struct decoder dec;
+	struct strbuf line;
+	struct sinks sinks;
+	struct rusage a, b;
+	struct host h;
+	uint64_t events = 0, bytes = 0, records = 0;
+	const void *r;
+	uint32_t size;
+	char why[512];
+
+	if (records_load(&in, path, why, sizeof(why))) {
+		fprintf(stderr, "serialize: %s\n", why);
+		return 2;
+	}
+	host_init(&h);
+	if (proctable_init(&pt, 1 << 12, 1 << 16) || open_output(&sinks, out))
+		return 1;
+	decoder_init(&dec, &h, &pt);
+	strbuf_init(&line);
+	getrusage(RUSAGE_SELF, &a);
+	for (long k = 0; k < repeat; k++) {
+		records_rewind(&in);
+		while ((r = records_next(&in, &size))) {
+			take(&dec, r, size, &sinks, &line, &events, &bytes);
+			records++;
+		}
+	}
+	sinks_flush(&sinks);
+	getrusage(RUSAGE_SELF, &b);
+	printf("%llu records of %s, %ld times: ", (unsigned long long)records / (repeat ? (unsigned long)repeat : 1),
+	       path, repeat);
+	report(events, bytes, cpu_ns(&a, &b));
+	sinks_close(&sinks);
+	decoder_free(&dec);
+	proctable_free(&pt);
+	host_free(&h);
+	strbuf_free(&line);
+	records_free(&in);
+	return events ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *libs[] = {
@@ -110,30 +209,29 @@ int main(int argc, char **argv)
 				      "/var/log/journal/a.journal",
 				      "/home/user/project/notes.txt",
 				      "/etc/hosts"};
-	long rounds = argc > 1 ? atol(argv[1]) : 20000;
+	long rounds;
 	const char *out = argc > 2 ? argv[2] : "/dev/null";
 	struct proctable pt;
 	struct decoder dec;
-	struct event *evs[DECODE_EVENTS_MAX];
 	struct strbuf line;
 	struct sinks sinks;
 	struct rusage a, b;
 	struct host h;
-	char err[256];
 	uint64_t t = 1000000000ULL, events = 0, bytes = 0;
-	double ns;
 
+	if (argc > 1 && !strcmp(argv[1], "--replay")) {
+		if (argc < 3) {
+			fprintf(stderr, "usage: serialize --replay FILE [REPEAT] [OUTPUT]\n");
+			return 2;
+		}
+		return replay(argv[2], argc > 3 ? atol(argv[3]) : 20, argc > 4 ? argv[4] : "/dev/null");
+	}
+	rounds = argc > 1 ? atol(argv[1]) : 20000;
 	host_init(&h);
-	if (proctable_init(&pt, 1 << 12, 1 << 16))
+	if (proctable_init(&pt, 1 << 12, 1 << 16) || open_output(&sinks, out))
 		return 1;
 	decoder_init(&dec, &h, &pt);
 	strbuf_init(&line);
-	sinks_init(&sinks, 64 << 20);
-	if (strcmp(out, "/dev/null") ? sinks_add_file(&sinks, out, err, sizeof(err)) != 0
-				     : sinks_add_fd(&sinks, open(out, O_WRONLY | O_CLOEXEC), out) != 0) {
-		fprintf(stderr, "serialize: cannot write to %s\n", out);
-		return 1;
-	}
 	getrusage(RUSAGE_SELF, &a);
 	for (long r = 0; r < rounds; r++) {
 		uint32_t tgid = 10000 + (uint32_t)(r % 20000);
@@ -176,27 +274,13 @@ int main(int argc, char **argv)
 			}
 			sizes[n++] = size;
 			t += 1000;
-			int ne = decode_record(&dec, rec, size, evs);
-
-			for (int i = 0; i < ne; i++) {
-				strbuf_reset(&line);
-				json_event(evs[i], &line);
-				ev_put(evs[i]);
-				sinks_write(&sinks, line.buf, line.len);
-				events++;
-				bytes += line.len + 1;
-			}
+			take(&dec, rec, size, &sinks, &line, &events, &bytes);
 		}
 		(void)sizes;
 	}
 	sinks_flush(&sinks);
 	getrusage(RUSAGE_SELF, &b);
-	ns = ((double)(b.ru_utime.tv_sec - a.ru_utime.tv_sec) + (double)(b.ru_stime.tv_sec - a.ru_stime.tv_sec)) * 1e9 +
-	     ((double)(b.ru_utime.tv_usec - a.ru_utime.tv_usec) + (double)(b.ru_stime.tv_usec - a.ru_stime.tv_usec)) *
-		     1e3;
-	printf("%llu events, %.0f bytes each: %.0f ns of CPU per event, %.0f events/s on one core\n",
-	       (unsigned long long)events, events ? (double)bytes / (double)events : 0.0,
-	       events ? ns / (double)events : 0.0, ns > 0 ? (double)events * 1e9 / ns : 0.0);
+	report(events, bytes, cpu_ns(&a, &b));
 	sinks_close(&sinks);
 	decoder_free(&dec);
 	strbuf_free(&line);

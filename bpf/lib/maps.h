@@ -156,18 +156,21 @@ static __always_inline void kn_loss_count(u32 type)
 	kn_loss_add(type, 1);
 }
 
-/* Emit a record of `size` bytes; a failed write is counted, never silent.
- * Userland is woken once KN_WAKEUP_BYTES wait (an eighth of the ring);
- * below that it takes them at its next poll, KN_POLL_MS at most later:
- * a storm costs a wake-up per batch, not one per record. */
+/* Userland is woken once this many bytes wait (set by userland: the
+ * sensor, an eighth of the ring; 0, every record); below, it takes them at
+ * its next poll, KN_POLL_MS at most later: a storm costs a wake-up per
+ * batch, not one per record. */
+const volatile u64 kn_wakeup_bytes = 0;
+
+/* Emit a record of `size` bytes; a failed write is counted, never silent. */
 static __always_inline void kn_emit(void *rec, u64 size, u32 type)
 {
 	u64 flags;
 
 	if (size > KN_SCRATCH_SIZE)
 		size = KN_SCRATCH_SIZE;
-	flags = bpf_ringbuf_query(&kn_events, BPF_RB_AVAIL_DATA) + size >= KN_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
-											  : BPF_RB_NO_WAKEUP;
+	flags = bpf_ringbuf_query(&kn_events, BPF_RB_AVAIL_DATA) + size >= kn_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+											   : BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_output(&kn_events, rec, size, flags))
 		kn_loss_count(type);
 }

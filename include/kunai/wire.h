@@ -65,11 +65,11 @@ enum kn_type {
 	KN_TYPE_MAX,
 };
 
-/* The ring buffer of records (kn_events). The kernel side wakes userland
- * once KN_WAKEUP_BYTES wait; userland polls every KN_POLL_MS anyway, so a
- * lone record waits that long at most. */
+/* The ring buffer of records (kn_events), sized by userland (16 MiB by
+ * default). The sensor has the kernel side wake it once an eighth of it
+ * waits, and polls every KN_POLL_MS anyway: a lone record waits that long
+ * at most. */
 #define KN_RING_BYTES (16 * 1024 * 1024)
-#define KN_WAKEUP_BYTES (KN_RING_BYTES / 8)
 #define KN_POLL_MS 20
 
 /* Counters of the kernel side that lose no event (kn_counts). */

@@ -56,6 +56,9 @@ static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
 				 "                       bpf_get_current_task_btf): the fallbacks older\n"
 				 "                       kernels use, to test them or to work around a\n"
 				 "                       kernel's bug (also for check)\n"
+				 "      --record PATH    also save every kernel record as it came, for\n"
+				 "                       the userland benchmark to replay (bench/; created\n"
+				 "                       0600, replaced; holds what the events hold)\n"
 				 "  -v, --verbose        log more to standard error (twice: libbpf debug)\n"
 				 "  -h, --help           show this help\n"
 				 "  -V, --version        show the version\n"
@@ -139,6 +142,7 @@ int main(int argc, char **argv)
 		{"output-queue", required_argument, NULL, 'Q'},
 		{"hash-max-size", required_argument, NULL, 'H'},
 		{"no-helper", required_argument, NULL, 'P'},
+		{"record", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -187,6 +191,7 @@ int main(int argc, char **argv)
 			o.outputs[o.n_outputs++] = optarg;
 			break;
 		case 'N': o.no_stdout = true; break;
+		case 'r': o.record = optarg; break;
 		case 'R':
 			if (parse_u32(optarg, 1, 4096, &o.ringbuf_mb) || (o.ringbuf_mb & (o.ringbuf_mb - 1)))
 				return usage_error(

@@ -91,6 +91,9 @@ struct probes_opts {
 	uint32_t self_tgid; /* the sensor: skipped in the kernel */
 	uint32_t send_min;
 	uint32_t ringbuf_mb;
+	/* userland is woken when this many bytes of records wait (0: at
+	 * each record) */
+	uint64_t wakeup_bytes;
 	int verbose;
 	bool quiet; /* no notices on standard error (kunai check prints a table) */
 	int no_helpers; /* KN_HELPER_*: behave as if the kernel lacked them */

@@ -25,6 +25,7 @@
 #include "event/types.h"
 #include "model/procfs.h"
 #include "serialize/json.h"
+#include "util/records.h"
 #include "sensor/loss.h"
 #include "sensor/probes.h"
 
@@ -42,6 +43,7 @@ struct sensor {
 	struct files files;
 	struct loss loss;
 	struct strbuf line;
+	struct records_out records; /* --record */
 	int ncpus;
 	uint64_t read_total, read_at_report, report_ns;
 	uint64_t written;
@@ -100,6 +102,7 @@ static void handle_record(struct sensor *s, void *data, size_t size)
 	int n;
 
 	s->read_total++;
+	records_save(&s->records, data, (uint32_t)size);
 	if (size < sizeof(*h))
 		return;
 	bit = h->type < 64 ? 1ULL << h->type : 0;
@@ -245,6 +248,8 @@ static int probes_load(struct sensor *s)
 		.self_tgid = (uint32_t)getpid(),
 		.send_min = o->send_min,
 		.ringbuf_mb = o->ringbuf_mb,
+		/* woken per batch: the loop polls every KN_POLL_MS anyway */
+		.wakeup_bytes = ((uint64_t)o->ringbuf_mb << 20) / 8,
 		.verbose = o->verbose,
 		.no_helpers = o->no_helpers,
 	};
@@ -419,6 +424,10 @@ int sensor_run(const struct sensor_opts *o)
 			goto out;
 		}
 	}
+	if (o->record && records_open(&s.records, o->record, err, sizeof(err))) {
+		fprintf(stderr, "kunai: --record: %s\n", err);
+		goto out;
+	}
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
@@ -472,6 +481,10 @@ int sensor_run(const struct sensor_opts *o)
 			(unsigned long long)s.read_total, (unsigned long long)s.loss.lost_total,
 			(unsigned long long)s.dec.malformed);
 out:
+	if (records_close(&s.records) && rc == 0) {
+		fprintf(stderr, "kunai: --record: the records were not all written\n");
+		rc = 1;
+	}
 	probes_detach(&s.probes);
 	ring_buffer__free(s.rb);
 	probes_stop(&s.probes);

@@ -16,6 +16,7 @@ struct sensor_opts {
 	uint32_t queue_mb; /* MiB an output may hold back before dropping lines */
 	uint32_t hash_max_mb; /* files larger are not hashed; 0: no digests at all */
 	int no_helpers; /* KN_HELPER_*: set aside though the kernel has them */
+	const char *record; /* save the records there (util/records.h), or NULL */
 	int verbose;
 };
 

@@ -2,6 +2,7 @@
 """End-to-end suite: real probes on the running kernel, real actions, exact
 JSON fields. Needs root. Usage: run.py --kunai build/kunai"""
 import argparse
+import json
 import os
 import signal
 import stat
@@ -135,6 +136,20 @@ class Suite:
                            timeout=10)
         check_equal(r.returncode, 1, "exit code for a symbolic link")
         check_equal(os.path.getsize(target), 0, "size of the file behind the links")
+        # --record: a regular file of its own only, never through a link
+        # nor blocked on a FIFO planted at its path
+        fifo = self.path("records.fifo")
+        os.mkfifo(fifo)
+        r = subprocess.run([self.kunai, "run", "--no-stdout", "--output", self.path("rec-out.jsonl"),
+                            "--record", fifo], capture_output=True, timeout=10)
+        check_equal((r.returncode, r.stderr), (1, ("kunai: --record: %s: not a regular file\n" % fifo).encode()),
+                    "a FIFO as --record")
+        r = subprocess.run([self.kunai, "run", "--no-stdout", "--output", self.path("rec-out.jsonl"),
+                            "--record", self.path("symlink.jsonl")], capture_output=True, timeout=10)
+        check_equal(r.returncode, 1, "exit code for --record through a symbolic link")
+        check_equal(r.stderr, ("kunai: --record: %s: Too many levels of symbolic links\n" %
+                               self.path("symlink.jsonl")).encode(), "stderr for --record through a symbolic link")
+        check_equal(os.path.getsize(target), 0, "size of the file behind the link")
 
     def test_cli_list_events(self):
         for argv in ([self.kunai, "--list-events"], [self.kunai, "config", "--list-events"]):
@@ -698,6 +713,37 @@ class Suite:
         assert '"name":"start"' in old and "rotate_marker" not in old, "the rotated file"
         check_equal(s.proc.poll(), None, "sensor still running after SIGHUP")
 
+    def test_record(self, records, out, marker_ran):
+        """--record saves every record the sensor read, as it came: a private
+        file, the header of this build's layout, then length and bytes; as
+        many execve records as the output has execve events, the exec of a
+        test's marker among them with its argv."""
+        check_equal(stat.S_IMODE(os.stat(records).st_mode), 0o600, "mode of the records")
+        with open(records, "rb") as f:
+            data = f.read()
+        head = data[:64]
+        assert head.startswith(b"KUNAI-RECORDS 2 ") and head.endswith(b"\n"), head
+        at, types, marker = 64, {}, 0
+        while at < len(data):
+            assert at + 8 <= len(data), "a cut length at %d" % at
+            n = int.from_bytes(data[at:at + 4], "little")
+            rec = data[at + 8:at + 8 + n]
+            check_equal(len(rec), n, "bytes of the record at %d" % at)
+            rtype, size = int.from_bytes(rec[0:4], "little"), int.from_bytes(rec[4:8], "little")
+            check_equal(size, n, "the record's own size at %d" % at)
+            types[rtype] = types.get(rtype, 0) + 1
+            if rtype == 0 and b"rotate_marker\0" in rec:
+                marker += 1
+            at += 8 + (n + 7) // 8 * 8
+        check_equal(at, len(data), "end of the last record")
+        with open(out) as f:
+            events = [json.loads(l) for l in f]
+        written = sum(1 for e in events if e["info"]["event"]["name"] in ("execve", "execve_script"))
+        check_equal(types.get(0, 0) + types.get(1, 0), written, "execve records against execve events written")
+        if marker_ran:  # (test_sighup_reopens execs it)
+            check_equal(marker, 1, "records of the marker's exec")
+        assert len(types) >= 5, types
+
     def test_check(self):
         """kunai check loads every probe, does the action behind each event
         itself and reports a table: every event this kernel can support
@@ -957,7 +1003,10 @@ def main():
             if "--no-helper" in sargs and "bpf_task_pt_regs" in sargs[sargs.index("--no-helper") + 1]:
                 psuite.task_pt_regs = False
             suites.append(psuite)
-            sensor = Sensor(kunai, pwork, sargs, name="pass%d" % n).start()
+            records = os.path.join(pwork, "records")
+            # (the first pass's sensor also saves the records it reads)
+            sensor = Sensor(kunai, pwork, sargs + (["--record", records] if n == 0 else []),
+                            name="pass%d" % n).start()
             pcat = catalogue.Catalogue(psuite, all_events=all_events)
             for name in EXEC_TESTS:
                 if want(name):
@@ -972,6 +1021,8 @@ def main():
             if n == 0 and want("test_sighup_reopens"):
                 r.run("test_sighup_reopens", suite.test_sighup_reopens, sensor)
             check_equal(sensor.stop(), 0, "exit code of the sensor [%s]" % label)
+            if n == 0 and want("test_record"):
+                r.run("test_record", suite.test_record, records, sensor.out, want("test_sighup_reopens"))
         if want("test_check"):
             r.run("test_check", suite.test_check)
         if want("test_check_pid_namespace"):

@@ -10,6 +10,11 @@
 
 #include "event/event.h"
 #include "serialize/json.h"
+#include "util/records.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static const char *line_of(const struct event *ev, struct strbuf *out)
 {
@@ -225,6 +230,64 @@ static void test_set_in_place(void **state)
 	strbuf_free(&out);
 }
 
+/* Records saved and read back in order, each 8-byte aligned; a file of
+ * another layout refused; a cut last record ends the reading. */
+static void test_records(void **state)
+{
+	char path[] = "/tmp/kn-unit-records-XXXXXX", why[512];
+	unsigned char a[24] = {1, 2, 3}, b[5] = {9, 8, 7, 6, 5};
+	struct records_out out;
+	struct records_in in;
+	const unsigned char *r;
+	uint32_t size;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(records_open(&out, path, why, sizeof(why)), 0);
+	records_save(&out, a, sizeof(a));
+	records_save(&out, b, sizeof(b));
+	records_save(&out, a, 3);
+	assert_int_equal(records_close(&out), 0);
+	assert_int_equal(records_load(&in, path, why, sizeof(why)), 0);
+	for (int round = 0; round < 2; round++) {
+		r = records_next(&in, &size);
+		assert_non_null(r);
+		assert_int_equal((uintptr_t)r % 8, 0);
+		assert_int_equal(size, sizeof(a));
+		assert_memory_equal(r, a, sizeof(a));
+		r = records_next(&in, &size);
+		assert_int_equal(size, sizeof(b));
+		assert_int_equal((uintptr_t)r % 8, 0);
+		assert_memory_equal(r, b, sizeof(b));
+		r = records_next(&in, &size);
+		assert_int_equal(size, 3);
+		assert_null(records_next(&in, &size));
+		records_rewind(&in);
+	}
+	records_free(&in);
+	/* the last record cut short: the reading ends before it */
+	assert_int_equal(truncate(path, 64 + 8 + 24 + 8 + 8 + 8 + 1), 0);
+	assert_int_equal(records_load(&in, path, why, sizeof(why)), 0);
+	assert_non_null(records_next(&in, &size));
+	assert_non_null(records_next(&in, &size));
+	assert_null(records_next(&in, &size));
+	records_free(&in);
+	/* another layout's header */
+	f = fopen(path, "r+");
+	assert_non_null(f);
+	fputs("KUNAI-RECORDS 2 0", f);
+	fclose(f);
+	assert_int_equal(records_load(&in, path, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, ": not records of this build's layout (its header would be 'KUNAI-RECORDS 2 "));
+	unlink(path);
+	/* not a regular file */
+	assert_int_equal(records_open(&out, "/dev/null", why, sizeof(why)), -1);
+	assert_string_equal(why, "/dev/null: not a regular file");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_graft),
 		cmocka_unit_test(test_attach),
+		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_set_in_place),
 	};
 
