@@ -20,9 +20,9 @@ CFLAGS     ?= -O2 -g
 CFLAGS     += -ffile-prefix-map=$(CURDIR)=.
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
               -D_GNU_SOURCE -DKUNAI_VERSION=\"$(VERSION)\" -Iinclude -Isrc -I$(BUILD)
-LDLIBS     := -lbpf -lelf -lmagic -lz -lcrypto -lm -lpthread
+LDLIBS     := -lbpf -lelf -lmagic -lyaml -lz -lcrypto -lm -lpthread
 # libmagic's own compression libraries, for the static link
-STATIC_LDLIBS := -lbpf -lelf -lmagic -llzma -lbz2 -lz -lcrypto -lm -lpthread
+STATIC_LDLIBS := -lbpf -lelf -lmagic -lyaml -llzma -lbz2 -lz -lcrypto -lm -lpthread
 LLVM_STRIP ?= llvm-strip
 # The kernel's types come from a checked-in header (bpf/vmlinux/ARCH/), never
 # from the build machine's kernel: the same sources give the same binary on
@@ -47,7 +47,7 @@ all: $(BUILD)/kunai
 
 # Debian 12 packages needed to build, run and test; installs only what is missing.
 DEPS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libcmocka-dev libssl-dev pkg-config \
-        libmagic-dev libmagic-mgc liblzma-dev libbz2-dev \
+        libmagic-dev libmagic-mgc liblzma-dev libbz2-dev libyaml-dev \
         make gcc python3 iproute2 util-linux procps file
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \

@@ -4,15 +4,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check/check.h"
+#include "config/config.h"
 #include "event/types.h"
 #include "sensor/probes.h"
 #include "sensor/sensor.h"
 
-static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
+static const char usage_text[] = "Usage: kunai [run] [-c FILE] [OPTIONS]\n"
 				 "       kunai check [-v] [--no-helper NAMES] [--kernel-only]\n"
-				 "       kunai config --list-events\n"
+				 "       kunai config --list-events | --dump [-c FILE] | --validate FILE\n"
 				 "       kunai --help | --version\n"
 				 "\n"
 				 "Kunai is a security event sensor for Linux: eBPF probes report what\n"
@@ -34,8 +36,16 @@ static const char usage_text[] = "Usage: kunai [run] [OPTIONS]\n"
 				 "                       the object tier can be used), no probes loaded;\n"
 				 "                       needs root\n"
 				 "  config --list-events print every event: id, name, default on/off\n"
+				 "  config --dump        print the whole configuration, with comments: the\n"
+				 "                       defaults, or FILE's with the defaults filled in\n"
+				 "  config --validate FILE  check FILE as run would (exit 0 when good, 1\n"
+				 "                       with the file, line, key and reason when not)\n"
 				 "\n"
 				 "Options of run:\n"
+				 "  -c, --config FILE    the configuration (YAML, Kunai's keys and ours: see\n"
+				 "                       config --dump); default " CONFIG_DEFAULT_PATH "\n"
+				 "                       when it exists. It must be root's and writable by\n"
+				 "                       root alone. The options below override it\n"
 				 "  -o, --output PATH    also write events to PATH (created 0600, appended;\n"
 				 "                       may be given up to 7 times)\n"
 				 "      --no-stdout      do not write events to standard output\n"
@@ -128,6 +138,68 @@ static int list_events(void)
 	return 0;
 }
 
+/* The configuration run uses: path's (-c), else CONFIG_DEFAULT_PATH's
+ * when it exists, else the defaults. What it accepts but does not do is
+ * said on standard error. 0, or -1 (said). */
+static int config_for_run(struct kn_config *cfg, const char *path)
+{
+	char err[1024];
+
+	config_default(cfg);
+	if (!path && access(CONFIG_DEFAULT_PATH, F_OK) == 0)
+		path = CONFIG_DEFAULT_PATH;
+	if (!path)
+		return 0;
+	if (config_load(cfg, path, true, err, sizeof(err))) {
+		fprintf(stderr, "kunai: %s\n", err);
+		return -1;
+	}
+	for (int i = 0; i < cfg->n_notices; i++)
+		fprintf(stderr, "kunai: %s: %s\n", path, cfg->notices[i]);
+	return 0;
+}
+
+/* kunai config --list-events | --dump [-c FILE] | --validate FILE */
+static int config_command(int argc, char **argv)
+{
+	struct kn_config cfg;
+	char err[1024];
+
+	if (argc == 3 && !strcmp(argv[2], "--list-events"))
+		return list_events();
+	if (argc >= 3 && !strcmp(argv[2], "--dump")) {
+		char *text;
+
+		if (argc == 5 && (!strcmp(argv[3], "-c") || !strcmp(argv[3], "--config"))) {
+			config_default(&cfg);
+			if (config_load(&cfg, argv[4], true, err, sizeof(err))) {
+				fprintf(stderr, "kunai: %s\n", err);
+				return 1;
+			}
+		} else if (argc == 3) {
+			config_default(&cfg);
+		} else {
+			return usage_error("config --dump: expected nothing or -c FILE after it, got '%s'", argv[3]);
+		}
+		text = config_dump(&cfg);
+		fputs(text, stdout);
+		free(text);
+		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[2], "--validate")) {
+		config_default(&cfg);
+		if (config_load(&cfg, argv[3], true, err, sizeof(err))) {
+			fprintf(stderr, "kunai: %s\n", err);
+			return 1;
+		}
+		for (int i = 0; i < cfg.n_notices; i++)
+			fprintf(stderr, "kunai: %s: %s\n", argv[3], cfg.notices[i]);
+		return 0;
+	}
+	return usage_error("config: expected --list-events, --dump [-c FILE] or --validate FILE, got '%s'",
+			   argc > 2 ? argv[2] : "nothing");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -143,21 +215,24 @@ int main(int argc, char **argv)
 		{"hash-max-size", required_argument, NULL, 'H'},
 		{"no-helper", required_argument, NULL, 'P'},
 		{"record", required_argument, NULL, 'r'},
+		{"config", required_argument, NULL, 'c'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	struct sensor_opts o = {.ringbuf_mb = 16, .send_min = 512, .queue_mb = 16, .hash_max_mb = 256};
-	const char *include = NULL, *exclude = NULL;
+	struct sensor_opts o = {0};
+	const char *include = NULL, *exclude = NULL, *config = NULL, *cli_outputs[SINKS_MAX];
+	/* what the command line gives, over the configuration's */
+	uint32_t ringbuf_mb = 0, send_min = 0, queue_mb = 0, hash_max_mb = 0;
+	bool set_send_min = false, set_hash = false, no_stdout = false;
+	int n_cli_outputs = 0;
+	struct kn_config cfg;
 	char err[2048];
 	int c;
 
 	if (argc > 1 && argv[1][0] != '-') {
-		if (!strcmp(argv[1], "config")) {
-			if (argc == 3 && !strcmp(argv[2], "--list-events"))
-				return list_events();
-			return usage_error("config: expected --list-events, got '%s'", argc > 2 ? argv[2] : "nothing");
-		}
+		if (!strcmp(argv[1], "config"))
+			return config_command(argc, argv);
 		if (!strcmp(argv[1], "check")) {
 			int verbose = 0, no_helpers = 0, kernel_only = 0;
 
@@ -183,17 +258,18 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:vhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:c:vhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (o.n_outputs >= SINKS_MAX - 1)
+			if (n_cli_outputs >= SINKS_MAX - 1)
 				return usage_error("too many outputs (at most %s)", "7");
-			o.outputs[o.n_outputs++] = optarg;
+			cli_outputs[n_cli_outputs++] = optarg;
 			break;
-		case 'N': o.no_stdout = true; break;
+		case 'c': config = optarg; break;
+		case 'N': no_stdout = true; break;
 		case 'r': o.record = optarg; break;
 		case 'R':
-			if (parse_u32(optarg, 1, 4096, &o.ringbuf_mb) || (o.ringbuf_mb & (o.ringbuf_mb - 1)))
+			if (parse_u32(optarg, 1, 4096, &ringbuf_mb) || (ringbuf_mb & (ringbuf_mb - 1)))
 				return usage_error(
 					"--ringbuf-size: '%s' is not a power of two between 1 and 4096 (MiB)", optarg);
 			break;
@@ -202,17 +278,19 @@ int main(int argc, char **argv)
 		case 'E': exclude = optarg; break;
 		case 'L': return list_events();
 		case 'H':
-			if (parse_u32(optarg, 0, 65536, &o.hash_max_mb))
+			set_hash = true;
+			if (parse_u32(optarg, 0, 65536, &hash_max_mb))
 				return usage_error("--hash-max-size: '%s' is not a size between 0 and 65536 (MiB)",
 						   optarg);
 			break;
 		case 'Q':
-			if (parse_u32(optarg, 1, 4096, &o.queue_mb))
+			if (parse_u32(optarg, 1, 4096, &queue_mb))
 				return usage_error("--output-queue: '%s' is not a size between 1 and 4096 (MiB)",
 						   optarg);
 			break;
 		case 'S':
-			if (parse_u32(optarg, 0, 1u << 30, &o.send_min))
+			set_send_min = true;
+			if (parse_u32(optarg, 0, 1u << 30, &send_min))
 				return usage_error("--send-data-min: '%s' is not a number of bytes", optarg);
 			break;
 		case 'P':
@@ -228,9 +306,36 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (o.no_stdout && !o.n_outputs)
+	if (config_for_run(&cfg, config))
+		return 1;
+	/* the configuration, then the command line over it */
+	config_sha256(&cfg, o.config_sha256);
+	o.ringbuf_mb = ringbuf_mb ? ringbuf_mb : cfg.ring_buffer_mb;
+	o.send_min = set_send_min ? send_min : cfg.send_data_min_len;
+	o.queue_mb = queue_mb ? queue_mb : cfg.output_queue_mb;
+	o.hash_max_mb = set_hash ? hash_max_mb : cfg.hash_max_mb;
+	snprintf(o.host_uuid, sizeof(o.host_uuid), "%s", cfg.host_uuid);
+	if (!strcmp(cfg.output_path, "/dev/stdout")) {
+		o.no_stdout = no_stdout;
+	} else {
+		o.no_stdout = true;
+		if (!strcmp(cfg.output_path, "/dev/stderr"))
+			o.to_stderr = !no_stdout;
+		else
+			o.outputs[o.n_outputs++] = cfg.output_path;
+	}
+	for (int i = 0; i < cfg.n_output_paths; i++)
+		o.outputs[o.n_outputs++] = cfg.output_paths[i];
+	for (int i = 0; i < n_cli_outputs; i++) {
+		if (o.n_outputs >= SINKS_MAX - 1)
+			return usage_error("too many outputs (at most %s, the configuration's included)", "7");
+		o.outputs[o.n_outputs++] = cli_outputs[i];
+	}
+	if (o.no_stdout && !o.to_stderr && !o.n_outputs)
 		return usage_error("%s leaves no output: add --output PATH", "--no-stdout");
-	o.enabled = kn_types_default();
+	o.enabled = cfg.enabled;
+	if (cfg.watched_set)
+		o.watch = cfg.watched;
 	if ((include && kn_types_apply(&o.enabled, include, 1, err, sizeof(err))) ||
 	    (exclude && kn_types_apply(&o.enabled, exclude, 0, err, sizeof(err))))
 		return usage_error("%s", err);

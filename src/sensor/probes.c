@@ -767,21 +767,23 @@ static void watch_add(const char *path, bool prefix, void *ctx)
 }
 
 /* The watched paths into the kernel side's map (read_config,
- * write_config): the default patterns, expanded now. */
-static int watch_install(struct probes *p)
+ * write_config): the configuration's patterns, else the default ones,
+ * expanded now. */
+static int watch_install(struct probes *p, const char *const *patterns)
 {
-	struct watch_pat pats[32];
+	struct watch_pat pats[WATCH_PATTERNS_MAX];
 	struct bpf_map *m = probes_map(p, "kn_watch");
+	const char *const *list = patterns ? patterns : watch_default;
 	int n = 0, skipped;
 	char err[128];
 
 	if (!m)
 		return -ENOENT;
-	for (int i = 0; watch_default[i] && n < (int)(sizeof(pats) / sizeof(pats[0])); i++) {
-		if (watch_compile(watch_default[i], &pats[n], err, sizeof(err)) == 0)
+	for (int i = 0; list[i] && n < WATCH_PATTERNS_MAX; i++) {
+		if (watch_compile(list[i], &pats[n], err, sizeof(err)) == 0)
 			n++;
 		else
-			fprintf(stderr, "kunai: watched path %s left out: %s\n", watch_default[i], err);
+			fprintf(stderr, "kunai: watched path %s left out: %s\n", list[i], err);
 	}
 	watch_paths(pats, n, watch_add, m, &skipped);
 	if (skipped)
@@ -1025,7 +1027,7 @@ int probes_start(struct probes *p, const struct probes_opts *o)
 		fprintf(stderr, "kunai: setting up the syscall families failed: %s\n", strerror(-err));
 		return -1;
 	}
-	err = watch_install(p);
+	err = watch_install(p, o->watch);
 	if (err) {
 		fprintf(stderr, "kunai: setting up the watched paths failed: %s\n", strerror(-err));
 		return -1;

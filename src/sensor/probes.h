@@ -94,6 +94,8 @@ struct probes_opts {
 	/* userland is woken when this many bytes of records wait (0: at
 	 * each record) */
 	uint64_t wakeup_bytes;
+	/* watched path patterns (NULL-terminated; NULL: watch_default) */
+	const char *const *watch;
 	int verbose;
 	bool quiet; /* no notices on standard error (kunai check prints a table) */
 	int no_helpers; /* KN_HELPER_*: behave as if the kernel lacked them */

@@ -250,6 +250,7 @@ static int probes_load(struct sensor *s)
 		.ringbuf_mb = o->ringbuf_mb,
 		/* woken per batch: the loop polls every KN_POLL_MS anyway */
 		.wakeup_bytes = ((uint64_t)o->ringbuf_mb << 20) / 8,
+		.watch = o->watch,
 		.verbose = o->verbose,
 		.no_helpers = o->no_helpers,
 	};
@@ -418,6 +419,8 @@ int sensor_run(const struct sensor_opts *o)
 	sinks_init(&s.sinks, (size_t)o->queue_mb << 20);
 	if (!o->no_stdout)
 		sinks_add_fd(&s.sinks, STDOUT_FILENO, "stdout");
+	if (o->to_stderr)
+		sinks_add_fd(&s.sinks, STDERR_FILENO, "stderr");
 	for (int i = 0; i < o->n_outputs; i++) {
 		if (sinks_add_file(&s.sinks, o->outputs[i], err, sizeof(err))) {
 			fprintf(stderr, "kunai: %s\n", err);
@@ -447,6 +450,11 @@ int sensor_run(const struct sensor_opts *o)
 		goto out;
 	}
 	host_init(&s.host);
+	if (o->host_uuid[0]) {
+		/* the configuration's */
+		snprintf(s.host.uuid, sizeof(s.host.uuid), "%s", o->host_uuid);
+		host_refresh(&s.host);
+	}
 	decoder_init(&s.dec, &s.host, &s.pt);
 	s.dec.hash_files = o->hash_max_mb > 0;
 	if (files_init(&s.files, s.dec.hash_files, (uint64_t)o->hash_max_mb << 20)) {
@@ -466,6 +474,7 @@ int sensor_run(const struct sensor_opts *o)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = 0;
 	si.exe = exe;
+	si.config_sha256 = o->config_sha256[0] ? o->config_sha256 : NULL;
 	/* the start line waits for its binary's digests as an execve does,
 	 * on the hasher's threads */
 	files_submit(&s.files, decode_start(&s.dec, &si), s.dec.reqs, s.dec.nreqs, emit_event, &s);

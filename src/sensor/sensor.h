@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model/guuid.h"
 #include "output/sink.h"
 
 struct sensor_opts {
@@ -17,6 +18,10 @@ struct sensor_opts {
 	uint32_t hash_max_mb; /* files larger are not hashed; 0: no digests at all */
 	int no_helpers; /* KN_HELPER_*: set aside though the kernel has them */
 	const char *record; /* save the records there (util/records.h), or NULL */
+	bool to_stderr; /* events to standard error (output.path: stderr) */
+	char host_uuid[KN_UUID_STR]; /* info.host.uuid given by the configuration, or "" */
+	char config_sha256[65]; /* of the configuration (config_sha256) */
+	const char *const *watch; /* watched path patterns (NULL-terminated), NULL: the defaults */
 	int verbose;
 };
 

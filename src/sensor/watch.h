@@ -17,6 +17,7 @@
 #include "kunai/wire.h"
 
 #define WATCH_PART 64 /* bytes of a pattern's head or tail, with the NUL */
+#define WATCH_PATTERNS_MAX 32
 
 /* A pattern: a literal head; for a wildcard one, then one path component
  * and a literal tail. A last part ending in '/' matches what is under it,

@@ -18,8 +18,8 @@
  * RECORDS_HEADER bytes, the last a newline. */
 static int header(char *out, size_t len)
 {
-	int n = snprintf(out, len, "KUNAI-RECORDS 2 %zu %zu %zu %zu %d", sizeof(struct kn_header), sizeof(struct kn_sys),
-			 sizeof(struct kn_exec), sizeof(struct kn_exit), (int)KN_TYPE_MAX);
+	int n = snprintf(out, len, "KUNAI-RECORDS 2 %zu %zu %zu %zu %d", sizeof(struct kn_header),
+			 sizeof(struct kn_sys), sizeof(struct kn_exec), sizeof(struct kn_exit), (int)KN_TYPE_MAX);
 
 	if (n < 0 || (size_t)n >= RECORDS_HEADER || len <= RECORDS_HEADER)
 		return -1;
@@ -48,8 +48,7 @@ int records_open(struct records_out *r, const char *path, char *why, size_t whyl
 		close(fd);
 		return -1;
 	}
-	if (ftruncate(fd, 0) || fchmod(fd, 0600) || fcntl(fd, F_SETFL, 0) ||
-	    !(r->f = fdopen(fd, "w"))) {
+	if (ftruncate(fd, 0) || fchmod(fd, 0600) || fcntl(fd, F_SETFL, 0) || !(r->f = fdopen(fd, "w"))) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
@@ -129,7 +128,8 @@ int records_load(struct records_in *r, const char *path, char *why, size_t whyle
 
 		while (n > 0 && h[n - 1] == ' ')
 			n--;
-		snprintf(why, whylen, "%s: not records of this build's layout (its header would be '%.*s')", path, n, h);
+		snprintf(why, whylen, "%s: not records of this build's layout (its header would be '%.*s')", path, n,
+			 h);
 		records_free(r);
 		return -1;
 	}
