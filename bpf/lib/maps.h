@@ -162,15 +162,129 @@ static __always_inline void kn_loss_count(u32 type)
  * batch, not one per record. */
 const volatile u64 kn_wakeup_bytes = 0;
 
+static __always_inline u64 kn_wakeup_flag(u64 size)
+{
+	return bpf_ringbuf_query(&kn_events, BPF_RB_AVAIL_DATA) + size >= kn_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+											  : BPF_RB_NO_WAKEUP;
+}
+
+/* Throttling of file events (wire.h KN_THROTTLED_TYPES): the limit of all
+ * processes per CPU per second, a process's being two thirds of it; 0 (the
+ * default): none. Set by userland. */
+const volatile u64 kn_max_eps_fs = 0;
+
+struct kn_window {
+	u64 second; /* the window: seconds since boot */
+	u64 count; /* file events in it */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct kn_window);
+} kn_thr_all SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, u32);
+	__type(value, struct kn_window);
+} kn_thr_proc SEC(".maps");
+
+/* Records throttled, per CPU and per enum kn_type: reported in event_loss. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, KN_TYPE_MAX);
+	__type(key, u32);
+	__type(value, u64);
+} kn_throttled SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct kn_error);
+} kn_error_buf SEC(".maps");
+
+/* The window of w, restarted when its second is over. */
+static __always_inline void kn_window_at(struct kn_window *w, u64 sec)
+{
+	if (w->second != sec) {
+		w->second = sec;
+		w->count = 0;
+	}
+}
+
+/* Whether the file record rec (of type) is to be dropped: counted, and
+ * the first past a limit in its window said by an error record that takes
+ * rec's header (its task, its time). */
+static __always_inline int kn_throttle(const struct kn_header *rec, u32 type)
+{
+	u64 sec, plim = kn_max_eps_fs * 2 / 3;
+	u32 zero = 0, tgid, code = 0;
+	struct kn_window *all, *proc;
+	struct kn_error *x;
+	u64 *n;
+
+	if (!kn_max_eps_fs || !((KN_THROTTLED_TYPES >> (type & 63)) & 1))
+		return 0;
+	all = bpf_map_lookup_elem(&kn_thr_all, &zero);
+	if (!all)
+		return 0;
+	sec = bpf_ktime_get_boot_ns() / 1000000000ULL;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	proc = bpf_map_lookup_elem(&kn_thr_proc, &tgid);
+	if (!proc) {
+		struct kn_window fresh = {sec, 0};
+
+		bpf_map_update_elem(&kn_thr_proc, &tgid, &fresh, BPF_ANY);
+		proc = bpf_map_lookup_elem(&kn_thr_proc, &tgid);
+		if (!proc)
+			return 0;
+	}
+	kn_window_at(all, sec);
+	kn_window_at(proc, sec);
+	all->count++;
+	proc->count++;
+	if (proc->count > plim)
+		code = proc->count == plim + 1 ? KN_ERR_THROTTLE_TASK : 3;
+	else if (all->count > kn_max_eps_fs)
+		code = all->count == kn_max_eps_fs + 1 ? KN_ERR_THROTTLE_GLOBAL : 3;
+	if (!code)
+		return 0;
+	n = bpf_map_lookup_elem(&kn_throttled, &type);
+	if (n)
+		*n += 1;
+	if (code == 3)
+		return 1;
+	x = bpf_map_lookup_elem(&kn_error_buf, &zero);
+	if (!x) {
+		kn_loss_count(type); /* (its error record: counted with it) */
+		return 1;
+	}
+	x->hdr = *rec; /* (8-byte words: records are aligned) */
+	x->hdr.type = KN_REC_ERROR;
+	x->hdr.size = sizeof(*x);
+	x->code = code;
+	x->type = type;
+	if (bpf_ringbuf_output(&kn_events, x, sizeof(*x), kn_wakeup_flag(sizeof(*x))))
+		kn_loss_count(type);
+	return 1;
+}
+
 /* Emit a record of `size` bytes; a failed write is counted, never silent. */
 static __always_inline void kn_emit(void *rec, u64 size, u32 type)
 {
 	u64 flags;
 
+	if (kn_throttle((const struct kn_header *)rec, type))
+		return;
+	flags = kn_wakeup_flag(size);
 	if (size > KN_SCRATCH_SIZE)
 		size = KN_SCRATCH_SIZE;
-	flags = bpf_ringbuf_query(&kn_events, BPF_RB_AVAIL_DATA) + size >= kn_wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-											   : BPF_RB_NO_WAKEUP;
+	/* the bound where 5.10's verifier sees it: in the register passed */
+	barrier_var(size);
 	if (bpf_ringbuf_output(&kn_events, rec, size, flags))
 		kn_loss_count(type);
 }

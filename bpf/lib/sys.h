@@ -699,6 +699,11 @@ static __always_inline void sys_put_data(struct kn_sys *e, const void *p, u64 le
 		len = KN_DATA_MAX;
 		e->data.flags = KN_TRUNCATED;
 	}
+	/* (changes nothing: the bound in the register the helper is given,
+	 * where older verifiers lose the comparison's through a spill; the
+	 * barrier keeps the compiler from dropping it as known) */
+	barrier_var(len);
+	len &= 2 * KN_DATA_MAX - 1;
 	if (len && (user ? bpf_probe_read_user((char *)e + o, len, p) : bpf_probe_read_kernel((char *)e + o, len, p))) {
 		e->data.flags |= KN_PATH_ERROR;
 		len = 0;

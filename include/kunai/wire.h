@@ -72,6 +72,25 @@ enum kn_type {
 #define KN_RING_BYTES (16 * 1024 * 1024)
 #define KN_POLL_MS 20
 
+/* File events throttled (kn_max_eps_fs, Kunai's max_eps_fs): per CPU and
+ * per 1-second window, a process past two thirds of the limit, or all
+ * processes past the limit, have their file events dropped, each counted
+ * per type (kn_throttled); the first one dropped past a limit in a window
+ * is said by an error record instead (struct kn_error). The types: */
+#define KN_THROTTLED_TYPES                                                                                       \
+	((1ULL << KN_READ) | (1ULL << KN_WRITE) | (1ULL << KN_FILE_RENAME) | (1ULL << KN_FILE_UNLINK) |          \
+	 (1ULL << KN_WRITE_CLOSE) | (1ULL << KN_FILE_CREATE) | (1ULL << KN_CHMOD) | (1ULL << KN_CHOWN) |         \
+	 (1ULL << KN_SETXATTR) | (1ULL << KN_FILE_TRUNCATE) | (1ULL << KN_FILE_LINK) | (1ULL << KN_FILE_TIMES) | \
+	 (1ULL << KN_FILE_FLAGS))
+
+/* The error record's type (outside enum kn_type: not an event one turns
+ * off) and its codes, Kunai's. */
+#define KN_REC_ERROR 0x100
+enum kn_error_code {
+	KN_ERR_THROTTLE_TASK = 1, /* a process's limit reached */
+	KN_ERR_THROTTLE_GLOBAL = 2, /* the limit of all processes reached */
+};
+
 /* Counters of the kernel side that lose no event (kn_counts). */
 enum kn_count {
 	KN_COUNT_NAMES_NOT_KEPT = 0, /* names read at entry that found no room: unconfirmed */
@@ -289,6 +308,13 @@ struct kn_exec {
 	u32 root_dev;
 	u64 root_ino;
 	/* tail: exe, filename, cwd, argv */
+};
+
+/* error: hdr is the record's that was dropped (its task, its time). */
+struct kn_error {
+	struct kn_header hdr;
+	u32 code; /* enum kn_error_code */
+	u32 type; /* the enum kn_type dropped */
 };
 
 /* clone: sched_process_fork; hdr.task is the child, hdr.parent the parent. */

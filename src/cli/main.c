@@ -54,6 +54,10 @@ static const char usage_text[] = "Usage: kunai [run] [-c FILE] [OPTIONS]\n"
 				 "      --include NAMES  turn these events on (comma-separated names, or all)\n"
 				 "      --exclude NAMES  turn these events off (applied after --include)\n"
 				 "      --list-events    print every event with its id and default, and exit\n"
+				 "      --max-eps-fs N   drop file events past N per CPU per second (a\n"
+				 "                       process: past two thirds of N), each counted in\n"
+				 "                       event_loss, an error event when a limit is\n"
+				 "                       reached; 0: no throttling (the default)\n"
 				 "      --send-data-min N  send_data: smallest send reported, in bytes\n"
 				 "                       (default 512)\n"
 				 "      --hash-max-size N  largest executable hashed, in MiB (default 256);\n"
@@ -216,6 +220,7 @@ int main(int argc, char **argv)
 		{"no-helper", required_argument, NULL, 'P'},
 		{"record", required_argument, NULL, 'r'},
 		{"config", required_argument, NULL, 'c'},
+		{"max-eps-fs", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -223,8 +228,8 @@ int main(int argc, char **argv)
 	struct sensor_opts o = {0};
 	const char *include = NULL, *exclude = NULL, *config = NULL, *cli_outputs[SINKS_MAX];
 	/* what the command line gives, over the configuration's */
-	uint32_t ringbuf_mb = 0, send_min = 0, queue_mb = 0, hash_max_mb = 0;
-	bool set_send_min = false, set_hash = false, no_stdout = false;
+	uint32_t ringbuf_mb = 0, send_min = 0, queue_mb = 0, hash_max_mb = 0, max_eps = 0;
+	bool set_send_min = false, set_hash = false, set_eps = false, no_stdout = false;
 	int n_cli_outputs = 0;
 	struct kn_config cfg;
 	char err[2048];
@@ -266,6 +271,11 @@ int main(int argc, char **argv)
 			cli_outputs[n_cli_outputs++] = optarg;
 			break;
 		case 'c': config = optarg; break;
+		case 'M':
+			set_eps = true;
+			if (parse_u32(optarg, 0, 1u << 30, &max_eps))
+				return usage_error("--max-eps-fs: '%s' is not a number of events per second", optarg);
+			break;
 		case 'N': no_stdout = true; break;
 		case 'r': o.record = optarg; break;
 		case 'R':
@@ -314,6 +324,7 @@ int main(int argc, char **argv)
 	o.send_min = set_send_min ? send_min : cfg.send_data_min_len;
 	o.queue_mb = queue_mb ? queue_mb : cfg.output_queue_mb;
 	o.hash_max_mb = set_hash ? hash_max_mb : cfg.hash_max_mb;
+	o.max_eps_fs = set_eps ? max_eps : cfg.max_eps_fs > 0 ? (uint64_t)cfg.max_eps_fs : 0;
 	snprintf(o.host_uuid, sizeof(o.host_uuid), "%s", cfg.host_uuid);
 	if (!strcmp(cfg.output_path, "/dev/stdout")) {
 		o.no_stdout = no_stdout;

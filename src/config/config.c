@@ -157,11 +157,10 @@ bad:
 /* A duration as Kunai's humantime reads them: "15m", "1h 30m", "2days". */
 static int get_duration(struct walk *w, const yaml_node_t *n, char *out, size_t len)
 {
-	static const char *const units[] = {"nsec", "ns",    "usec",  "us",	"msec",	  "ms",	    "seconds", "second",
-					    "secs", "sec",   "s",     "minutes", "minute", "mins",   "min",	   "m",
-					    "hours", "hour", "hrs",   "hr",	"h",	  "days",   "day",	   "d",
-					    "weeks", "week", "w",     "months",	"month",  "M",	    "years",   "year",
-					    "y"};
+	static const char *const units[] = {
+		"nsec",	   "ns",     "usec",  "us",   "msec", "ms",	"seconds", "second", "secs",  "sec",  "s",
+		"minutes", "minute", "mins",  "min",  "m",    "hours",	"hour",	   "hrs",    "hr",    "h",    "days",
+		"day",	   "d",	     "weeks", "week", "w",    "months", "month",   "M",	     "years", "year", "y"};
 	const char *p = n->type == YAML_SCALAR_NODE ? scalar(n) : "";
 	int parts = 0;
 
@@ -300,7 +299,6 @@ static int k_max_eps_fs(struct walk *w, const yaml_node_t *v)
 	if (get_uint(w, v, INT64_MAX, &x))
 		return -1;
 	w->c->max_eps_fs = (int64_t)x;
-	notice(w, "max_eps_fs: file events are not throttled yet: every one is reported");
 	return 0;
 }
 
@@ -337,8 +335,9 @@ static int k_harden(struct walk *w, const yaml_node_t *v)
 	if (get_bool(w, v, &w->c->harden))
 		return -1;
 	if (w->c->harden)
-		return fail(w, v, "hardening (refusing signals and ptrace aimed at the sensor) is not supported yet: "
-				  "set it to false");
+		return fail(w, v,
+			    "hardening (refusing signals and ptrace aimed at the sensor) is not supported yet: "
+			    "set it to false");
 	return 0;
 }
 
@@ -439,8 +438,8 @@ static int k_queue(struct walk *w, const yaml_node_t *v)
 static int k_output(struct walk *w, const yaml_node_t *v)
 {
 	static const struct key keys[] = {
-		{"path", k_out_path},	       {"rotate_size", k_rotate_size}, {"rotate_interval", k_rotate_interval},
-		{"max_size", k_max_size},      {"buffered", k_buffered},       {"paths", k_out_paths},
+		{"path", k_out_path},	  {"rotate_size", k_rotate_size}, {"rotate_interval", k_rotate_interval},
+		{"max_size", k_max_size}, {"buffered", k_buffered},	  {"paths", k_out_paths},
 		{"queue_size", k_queue},
 	};
 	uint64_t seen = 0;
@@ -492,8 +491,10 @@ static int k_show_pos(struct walk *w, const yaml_node_t *v)
 static int k_scanner(struct walk *w, const yaml_node_t *v)
 {
 	static const struct key keys[] = {
-		{"rules", k_rules},	   {"iocs", k_iocs},
-		{"yara", k_yara},	   {"min_severity", k_min_sev},
+		{"rules", k_rules},
+		{"iocs", k_iocs},
+		{"yara", k_yara},
+		{"min_severity", k_min_sev},
 		{"show_positive_file_scan", k_show_pos},
 	};
 	uint64_t seen = 0;
@@ -763,7 +764,9 @@ char *config_dump(const struct kn_config *c)
 		strbuf_adds(&o, "# host_uuid: 00000000-0000-0000-0000-000000000000\n");
 	strbuf_adds(&o, "# Kunai's perf buffer size, in events: accepted, no effect (see ring_buffer_size)\n");
 	strbuf_addf(&o, "max_buffered_events: %u\n", c->max_buffered_events);
-	strbuf_adds(&o, "# file events per second before throttling: accepted, not done yet (null: none)\n");
+	strbuf_adds(&o, "# file events per CPU per second before they are dropped (a process: two thirds\n"
+			"# of it), each counted in event_loss, an error event when a limit is reached;\n"
+			"# null: none (Kunai's default is 2048)\n");
 	if (c->max_eps_fs < 0)
 		strbuf_adds(&o, "max_eps_fs: null\n");
 	else

@@ -82,11 +82,11 @@ struct sensor_drops {
 	uint64_t names_not_kept; /* syscall names the kernel side had no room to read at entry */
 };
 /* event_loss: `read` events read and `lost` lost in the kernel since the
- * last report, per type in delta; lines outputs dropped in drops; what the
+ * last report, per type in delta; file events throttled per type; lines outputs dropped in drops; what the
  * sensor could not do since the last report in sd (sensor_dropped). */
 struct event *decode_loss(struct decoder *d, uint64_t read, uint64_t lost, double eps,
-			  const uint64_t delta[KN_TYPE_MAX], const struct output_drop *drops, int ndrops,
-			  const struct sensor_drops *sd);
+			  const uint64_t delta[KN_TYPE_MAX], const uint64_t throttled[KN_TYPE_MAX],
+			  const struct output_drop *drops, int ndrops, const struct sensor_drops *sd);
 /* The sensor itself as a task (for the events userland makes). */
 void task_self(struct kn_task *t);
 

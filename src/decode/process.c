@@ -146,6 +146,28 @@ static int decode_exit(struct decoder *e, const void *rec, size_t size, struct e
 	return 0;
 }
 
+/* error: the kernel side throttled file events; the task whose event
+ * went past the limit first. */
+static int decode_error(struct decoder *e, const void *rec, size_t size, struct event *ev)
+{
+	const struct kn_error *x = rec;
+	const struct kn_header *h = &x->hdr;
+
+	if (size < sizeof(*x) || (x->code != KN_ERR_THROTTLE_TASK && x->code != KN_ERR_THROTTLE_GLOBAL))
+		return -1;
+	ev->type = KN_TYPE_MAX;
+	ev_obj_begin(ev, "data");
+	write_proc_fields(e, ev, proctable_get(e->pt, h->task.tgid), h->task.tgid);
+	ev_u64(ev, "code", x->code);
+	/* Kunai's words */
+	ev_str(ev, "message",
+	       x->code == KN_ERR_THROTTLE_TASK ? "throttle filesystem events, per task limit reached"
+					       : "throttle filesystem events, global limit reached");
+	ev_obj_end(ev);
+	write_info(e, ev, KN_ID_ERROR, "error", h->ktime, &h->task, &h->parent);
+	return 0;
+}
+
 int decode_record(struct decoder *e, const void *rec, size_t size, struct event **out)
 {
 	const struct kn_header *h = rec;
@@ -153,6 +175,16 @@ int decode_record(struct decoder *e, const void *rec, size_t size, struct event 
 	int rc;
 
 	e->nreqs = 0;
+	if (size >= sizeof(*h) && h->size == size && h->type == KN_REC_ERROR) {
+		ev = ev_new();
+		if (decode_error(e, rec, size, ev)) {
+			ev_put(ev);
+			e->malformed++;
+			return -1;
+		}
+		out[0] = ev;
+		return 1;
+	}
 	if (size < sizeof(*h) || h->size != size || !kn_type_info(h->type)) {
 		e->malformed++;
 		return -1;
@@ -293,8 +325,8 @@ struct event *decode_start(struct decoder *e, const struct start_info *si)
 }
 
 struct event *decode_loss(struct decoder *e, uint64_t read, uint64_t lost, double eps,
-			  const uint64_t delta[KN_TYPE_MAX], const struct output_drop *drops, int ndrops,
-			  const struct sensor_drops *sd)
+			  const uint64_t delta[KN_TYPE_MAX], const uint64_t throttled[KN_TYPE_MAX],
+			  const struct output_drop *drops, int ndrops, const struct sensor_drops *sd)
 {
 	struct kn_task self, parent;
 	struct event *ev = ev_new();
@@ -312,6 +344,15 @@ struct event *decode_loss(struct decoder *e, uint64_t read, uint64_t lost, doubl
 
 		if (ti && delta[t])
 			ev_u64(ev, ti->name, delta[t]);
+	}
+	ev_obj_end(ev);
+	/* dropped by throttling (max_eps_fs), each error event said when */
+	ev_obj_begin(ev, "throttled_by_type");
+	for (uint32_t t = 0; t < KN_TYPE_MAX; t++) {
+		const struct kn_type_info *ti = kn_type_info(t);
+
+		if (ti && throttled[t])
+			ev_u64(ev, ti->name, throttled[t]);
 	}
 	ev_obj_end(ev);
 	ev_obj_begin(ev, "output_dropped");

@@ -802,6 +802,7 @@ static int probes_configure(struct probes *p, const struct probes_opts *o, int n
 	err = err ?: rodata_set(p->obj, "kn_enabled_mask", &mask, sizeof(mask));
 	err = err ?: rodata_set(p->obj, "kn_send_min", &o->send_min, sizeof(o->send_min));
 	err = err ?: rodata_set(p->obj, "kn_wakeup_bytes", &o->wakeup_bytes, sizeof(o->wakeup_bytes));
+	err = err ?: rodata_set(p->obj, "kn_max_eps_fs", &o->max_eps_fs, sizeof(o->max_eps_fs));
 	err = err ?: rodata_set(p->obj, "kn_uring_shape", &p->feat.uring_shape, sizeof(int));
 	{
 		uint8_t btf = p->feat.current_task_btf, regs = p->feat.task_pt_regs;

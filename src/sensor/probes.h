@@ -94,6 +94,7 @@ struct probes_opts {
 	/* userland is woken when this many bytes of records wait (0: at
 	 * each record) */
 	uint64_t wakeup_bytes;
+	uint64_t max_eps_fs; /* file events throttled past it (per CPU, per second); 0: none */
 	/* watched path patterns (NULL-terminated; NULL: watch_default) */
 	const char *const *watch;
 	int verbose;

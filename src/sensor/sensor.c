@@ -42,6 +42,7 @@ struct sensor {
 	struct decoder dec;
 	struct files files;
 	struct loss loss;
+	struct loss throttled; /* file events dropped by throttling (kn_throttled) */
 	struct strbuf line;
 	struct records_out records; /* --record */
 	int ncpus;
@@ -105,7 +106,8 @@ static void handle_record(struct sensor *s, void *data, size_t size)
 	records_save(&s->records, data, (uint32_t)size);
 	if (size < sizeof(*h))
 		return;
-	bit = h->type < 64 ? 1ULL << h->type : 0;
+	/* (an error record is always reported) */
+	bit = h->type < 64 ? 1ULL << h->type : h->type == KN_REC_ERROR ? ~0ULL : 0;
 	/* The lifecycle (types up to KN_CLONE) always goes through the
 	 * decoder, which keeps the process model, even when not reported. */
 	if (!(s->opts->enabled & bit) && h->type > KN_CLONE)
@@ -136,23 +138,35 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static void loss_check(struct sensor *s)
+/* The kernel's running totals per type of a per-CPU counter map. */
+static void percpu_totals(struct sensor *s, const char *map, uint64_t totals[KN_TYPE_MAX])
 {
-	uint64_t totals[KN_TYPE_MAX] = {0}, delta[KN_TYPE_MAX], lost, now, read, dropped = 0;
-	struct output_drop drops[SINKS_MAX];
-	struct sensor_drops sd;
 	uint64_t *vals = calloc((size_t)s->ncpus, sizeof(uint64_t));
-	int fd = bpf_map__fd(probes_map(&s->probes, "kn_loss"));
-	double secs;
+	struct bpf_map *m = probes_map(&s->probes, map);
 
-	if (!vals)
+	memset(totals, 0, KN_TYPE_MAX * sizeof(totals[0]));
+	if (!vals || !m) {
+		free(vals);
 		return;
+	}
 	for (uint32_t t = 0; t < KN_TYPE_MAX; t++) {
-		if (!bpf_map_lookup_elem(fd, &t, vals))
+		if (!bpf_map_lookup_elem(bpf_map__fd(m), &t, vals))
 			totals[t] = loss_sum_percpu(vals, s->ncpus);
 	}
 	free(vals);
+}
+
+static void loss_check(struct sensor *s)
+{
+	uint64_t totals[KN_TYPE_MAX], delta[KN_TYPE_MAX], tdelta[KN_TYPE_MAX], lost, throttled, now, read, dropped = 0;
+	struct output_drop drops[SINKS_MAX];
+	struct sensor_drops sd;
+	double secs;
+
+	percpu_totals(s, "kn_loss", totals);
 	lost = loss_update(&s->loss, totals, delta);
+	percpu_totals(s, "kn_throttled", totals);
+	throttled = loss_update(&s->throttled, totals, tdelta);
 	if (delta[KN_WRITE_CLOSE])
 		s->wc_sweep_due = true;
 	for (int i = 0; i < s->sinks.n; i++) {
@@ -178,7 +192,7 @@ static void loss_check(struct sensor *s)
 	sd.proc_refused = s->pt.refused - s->drops_reported.proc_refused;
 	sd.hash_full = s->files.overflow - s->drops_reported.hash_full;
 	sd.hash_late = s->files.timed_out - s->drops_reported.hash_late;
-	if (!lost && !dropped && !sd.malformed && !sd.proc_refused && !sd.hash_full && !sd.hash_late &&
+	if (!lost && !throttled && !dropped && !sd.malformed && !sd.proc_refused && !sd.hash_full && !sd.hash_late &&
 	    !sd.names_not_kept)
 		return;
 	s->drops_reported.names_not_kept = s->names_total;
@@ -189,8 +203,8 @@ static void loss_check(struct sensor *s)
 	now = clock_ns(CLOCK_BOOTTIME);
 	read = s->read_total - s->read_at_report;
 	secs = (double)(now - s->report_ns) / 1e9;
-	emit_event(s, decode_loss(&s->dec, read, lost, secs > 0 ? (double)(read + lost) / secs : 0, delta, drops,
-				  s->sinks.n, &sd));
+	emit_event(s, decode_loss(&s->dec, read, lost, secs > 0 ? (double)(read + lost) / secs : 0, delta, tdelta,
+				  drops, s->sinks.n, &sd));
 	s->read_at_report = s->read_total;
 	s->report_ns = now;
 }
@@ -251,6 +265,7 @@ static int probes_load(struct sensor *s)
 		/* woken per batch: the loop polls every KN_POLL_MS anyway */
 		.wakeup_bytes = ((uint64_t)o->ringbuf_mb << 20) / 8,
 		.watch = o->watch,
+		.max_eps_fs = o->max_eps_fs,
 		.verbose = o->verbose,
 		.no_helpers = o->no_helpers,
 	};

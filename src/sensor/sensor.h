@@ -22,6 +22,7 @@ struct sensor_opts {
 	char host_uuid[KN_UUID_STR]; /* info.host.uuid given by the configuration, or "" */
 	char config_sha256[65]; /* of the configuration (config_sha256) */
 	const char *const *watch; /* watched path patterns (NULL-terminated), NULL: the defaults */
+	uint64_t max_eps_fs; /* file events per CPU per second before throttling; 0: none */
 	int verbose;
 };
 
