@@ -146,6 +146,19 @@ static int open_output(struct sinks *sinks, const char *out)
 	return 0;
 }
 
+/* What both runs take records through: the host, the process model, the
+ * output, the decoder, a line. */
+static int setup(struct host *h, struct proctable *pt, struct sinks *sinks, const char *out, struct decoder *dec,
+		 struct strbuf *line)
+{
+	host_init(h);
+	if (proctable_init(pt, 1 << 12, 1 << 16) || open_output(sinks, out))
+		return -1;
+	decoder_init(dec, h, pt);
+	strbuf_init(line);
+	return 0;
+}
+
 /* The saved records, repeat times: the process model sees the same
  * processes again each time, as after a pid wraps. */
 static int replay(const char *path, long repeat, const char *out)
@@ -166,11 +179,8 @@ static int replay(const char *path, long repeat, const char *out)
 		fprintf(stderr, "serialize: %s\n", why);
 		return 2;
 	}
-	host_init(&h);
-	if (proctable_init(&pt, 1 << 12, 1 << 16) || open_output(&sinks, out))
+	if (setup(&h, &pt, &sinks, out, &dec, &line))
 		return 1;
-	decoder_init(&dec, &h, &pt);
-	strbuf_init(&line);
 	getrusage(RUSAGE_SELF, &a);
 	for (long k = 0; k < repeat; k++) {
 		records_rewind(&in);
@@ -227,11 +237,8 @@ int main(int argc, char **argv)
 		return replay(argv[2], argc > 3 ? atol(argv[3]) : 20, argc > 4 ? argv[4] : "/dev/null");
 	}
 	rounds = argc > 1 ? atol(argv[1]) : 20000;
-	host_init(&h);
-	if (proctable_init(&pt, 1 << 12, 1 << 16) || open_output(&sinks, out))
+	if (setup(&h, &pt, &sinks, out, &dec, &line))
 		return 1;
-	decoder_init(&dec, &h, &pt);
-	strbuf_init(&line);
 	getrusage(RUSAGE_SELF, &a);
 	for (long r = 0; r < rounds; r++) {
 		uint32_t tgid = 10000 + (uint32_t)(r % 20000);

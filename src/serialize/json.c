@@ -128,20 +128,11 @@ void json_init(struct json *j, struct strbuf *out)
 	j->first[0] = true;
 }
 
-static void json_member(struct json *j, const char *key)
+/* "key": with key escaped when it is not plain */
+static void put_key(struct strbuf *o, const char *key, size_t kl)
 {
-	struct strbuf *o = j->out;
-	size_t kl;
-
-	if (!j->first[j->depth])
-		strbuf_addc(o, ',');
-	j->first[j->depth] = false;
-	if (!key)
-		return;
-	kl = strlen(key);
 	for (size_t i = 0; i < kl; i++) {
 		if (!plain[(unsigned char)key[i]]) {
-			/* a key from outside (an output's name): escaped */
 			json_escape(o, key, kl);
 			strbuf_addc(o, ':');
 			return;
@@ -156,6 +147,15 @@ static void json_member(struct json *j, const char *key)
 	o->buf[o->len] = 0;
 }
 
+static void json_member(struct json *j, const char *key)
+{
+	if (!j->first[j->depth])
+		strbuf_addc(j->out, ',');
+	j->first[j->depth] = false;
+	if (key)
+		put_key(j->out, key, strlen(key));
+}
+
 /* v in decimal into the end of buf; the first digit's position. */
 static char *u64_digits(char *end, uint64_t v)
 {
@@ -164,6 +164,49 @@ static char *u64_digits(char *end, uint64_t v)
 		v /= 10;
 	} while (v);
 	return end;
+}
+
+/* The values, as JSON. */
+static void put_u64(struct strbuf *o, uint64_t v)
+{
+	char buf[24], *p = u64_digits(buf + sizeof(buf), v);
+
+	strbuf_add(o, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+static void put_i64(struct strbuf *o, int64_t v)
+{
+	char buf[24], *p = u64_digits(buf + sizeof(buf), v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(o, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* "0x" and the lowercase hex digits, quoted */
+static void put_hex(struct strbuf *o, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[24];
+	int n = sizeof(buf);
+
+	buf[--n] = '"';
+	do {
+		buf[--n] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[--n] = 'x';
+	buf[--n] = '0';
+	buf[--n] = '"';
+	strbuf_add(o, buf + n, sizeof(buf) - (size_t)n);
+}
+
+static void put_double(struct strbuf *o, double v)
+{
+	if (v != v || v > 1e308 || v < -1e308)
+		strbuf_adds(o, "null");
+	else
+		strbuf_addf(o, "%.6g", v);
 }
 
 static void json_open(struct json *j, const char *key, char c)
@@ -219,47 +262,26 @@ void json_str(struct json *j, const char *key, const char *s)
 
 void json_u64(struct json *j, const char *key, uint64_t v)
 {
-	char buf[24], *p = u64_digits(buf + sizeof(buf), v);
-
 	json_member(j, key);
-	strbuf_add(j->out, p, (size_t)(buf + sizeof(buf) - p));
+	put_u64(j->out, v);
 }
 
 void json_hex(struct json *j, const char *key, uint64_t v)
 {
-	static const char digits[] = "0123456789abcdef";
-	char buf[20];
-	int n = sizeof(buf);
-
-	do {
-		buf[--n] = digits[v & 15];
-		v >>= 4;
-	} while (v);
-	buf[--n] = 'x';
-	buf[--n] = '0';
-	buf[--n] = '"';
 	json_member(j, key);
-	strbuf_add(j->out, buf + n, sizeof(buf) - n);
-	strbuf_add(j->out, "\"", 1);
+	put_hex(j->out, v);
 }
 
 void json_i64(struct json *j, const char *key, int64_t v)
 {
-	char buf[24], *p = u64_digits(buf + sizeof(buf), v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
-
-	if (v < 0)
-		*--p = '-';
 	json_member(j, key);
-	strbuf_add(j->out, p, (size_t)(buf + sizeof(buf) - p));
+	put_i64(j->out, v);
 }
 
 void json_double(struct json *j, const char *key, double v)
 {
 	json_member(j, key);
-	if (v != v || v > 1e308 || v < -1e308)
-		strbuf_adds(j->out, "null");
-	else
-		strbuf_addf(j->out, "%.6g", v);
+	put_double(j->out, v);
 }
 
 void json_bool(struct json *j, const char *key, bool v)
@@ -274,64 +296,15 @@ void json_null(struct json *j, const char *key)
 	strbuf_adds(j->out, "null");
 }
 
-/* "key": with key escaped when it is not plain */
-static void put_key(struct strbuf *o, const char *key, size_t kl)
-{
-	for (size_t i = 0; i < kl; i++) {
-		if (!plain[(unsigned char)key[i]]) {
-			json_escape(o, key, kl);
-			strbuf_addc(o, ':');
-			return;
-		}
-	}
-	strbuf_grow(o, kl + 3);
-	o->buf[o->len++] = '"';
-	memcpy(o->buf + o->len, key, kl);
-	o->len += kl;
-	o->buf[o->len++] = '"';
-	o->buf[o->len++] = ':';
-	o->buf[o->len] = 0;
-}
-
 static void put_node(const struct event *ev, uint32_t i, struct strbuf *o)
 {
 	const struct ev_node *n = &ev->n[i];
-	char buf[24], *p;
-
 	switch (n->kind) {
 	case EV_BOOL: strbuf_adds(o, n->v.b ? "true" : "false"); return;
-	case EV_U64:
-		p = u64_digits(buf + sizeof(buf), n->v.u);
-		strbuf_add(o, p, (size_t)(buf + sizeof(buf) - p));
-		return;
-	case EV_I64:
-		p = u64_digits(buf + sizeof(buf), n->v.i < 0 ? 0 - (uint64_t)n->v.i : (uint64_t)n->v.i);
-		if (n->v.i < 0)
-			*--p = '-';
-		strbuf_add(o, p, (size_t)(buf + sizeof(buf) - p));
-		return;
-	case EV_HEX: {
-		static const char digits[] = "0123456789abcdef";
-		uint64_t v = n->v.u;
-		int k = sizeof(buf);
-
-		buf[--k] = '"';
-		do {
-			buf[--k] = digits[v & 15];
-			v >>= 4;
-		} while (v);
-		buf[--k] = 'x';
-		buf[--k] = '0';
-		buf[--k] = '"';
-		strbuf_add(o, buf + k, sizeof(buf) - (size_t)k);
-		return;
-	}
-	case EV_DOUBLE:
-		if (n->v.d != n->v.d || n->v.d > 1e308 || n->v.d < -1e308)
-			strbuf_adds(o, "null");
-		else
-			strbuf_addf(o, "%.6g", n->v.d);
-		return;
+	case EV_U64: put_u64(o, n->v.u); return;
+	case EV_I64: put_i64(o, n->v.i); return;
+	case EV_HEX: put_hex(o, n->v.u); return;
+	case EV_DOUBLE: put_double(o, n->v.d); return;
 	case EV_STR: json_escape(o, ev->b.buf + n->v.s.off, n->v.s.len); return;
 	case EV_OBJ:
 	case EV_ARR: {
