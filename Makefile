@@ -152,10 +152,14 @@ test-vm: vm-deps $(BUILD)/kunai $(BUILD)/static/kunai
 build-anywhere: $(BUILD)/kunai
 	tests/build-anywhere.sh
 
-# (resident memory under ASan grows with its quarantine: that test is for the real build)
+# (resident memory under ASan grows with its quarantine: that test is for
+# the real build; so are three of the kernel side's behaviours alone, the
+# same in both builds: a map under 90000 reads, the ids of a PID
+# namespace, throttling)
 e2e-asan: $(BUILD)/asan/kunai
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 $(PYTHON) tests/e2e/run.py --kunai $(BUILD)/asan/kunai \
-		--skip test_memory_flat
+		--skip test_memory_flat --skip test_write_close_not_evicted --skip test_check_pid_namespace \
+		--skip test_throttle
 
 unit-asan: $(ASAN_BINS)
 	@set -e; for t in $(ASAN_BINS); do echo "== $$t"; $$t; done

@@ -12,9 +12,13 @@
 # on every kernel checks that each event fires there, and on 5.10 loading
 # every probe takes 40 s under emulation.
 # Debian's 6.x kernels allow fentry: there the object tier must be used.
+# On 6.12, test_check (the table), test_throttle and test_config_file are
+# left to 6.1, whose verifier and helpers are the same as far as they go
+# (the suite's time).
 cd "$(dirname "$0")/../.." || exit 1
 echo "kernel $(uname -r)"
 case "$(uname -r)" in
+6.12.*) obj="--require-object-tier --skip test_check --skip test_throttle --skip test_config_file" ;;
 6.*) obj=--require-object-tier ;;
 *) obj="--skip test_check" ;;
 esac
