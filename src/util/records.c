@@ -48,6 +48,18 @@ int records_open(struct records_out *r, const char *path, char *why, size_t whyl
 		close(fd);
 		return -1;
 	}
+	/* as the outputs (output/sink.c): another user's file, or a second
+	 * name of another file, is not ours to replace */
+	if (st.st_uid != geteuid() || st.st_nlink != 1) {
+		if (st.st_uid != geteuid())
+			snprintf(why, whylen, "%s: owned by uid %u, not by this user: refusing it", path,
+				 (unsigned)st.st_uid);
+		else
+			snprintf(why, whylen, "%s: has %lu names (hard links): refusing it", path,
+				 (unsigned long)st.st_nlink);
+		close(fd);
+		return -1;
+	}
 	if (ftruncate(fd, 0) || fchmod(fd, 0600) || fcntl(fd, F_SETFL, 0) || !(r->f = fdopen(fd, "w"))) {
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		close(fd);

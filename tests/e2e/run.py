@@ -152,6 +152,16 @@ class Suite:
         check_equal(r.stderr, ("kunai: --record: %s: Too many levels of symbolic links\n" %
                                self.path("symlink.jsonl")).encode(), "stderr for --record through a symbolic link")
         check_equal(os.path.getsize(target), 0, "size of the file behind the link")
+        with open(target, "w") as f:
+            f.write("keep")
+        r = subprocess.run([self.kunai, "run", "--no-stdout", "--output", self.path("rec-out.jsonl"),
+                            "--record", self.path("linked.jsonl")], capture_output=True, timeout=10)
+        check_equal((r.returncode, r.stderr.decode()),
+                    (1, "kunai: --record: %s: has 2 names (hard links): refusing it\n" % self.path("linked.jsonl")),
+                    "--record at a second name of another file")
+        with open(target) as f:
+            check_equal(f.read(), "keep", "the file behind the hard link")
+        open(target, "w").close()  # (its names end in .jsonl: test_schema reads them)
 
     def test_cli_list_events(self):
         for argv in ([self.kunai, "--list-events"], [self.kunai, "config", "--list-events"]):
