@@ -44,6 +44,11 @@ static const unsigned char plain[256] = {
 	[0x5d ... 0x7e] = 1,
 };
 
+/* Bytes with a two-character escape: the letter after the backslash. */
+static const char esc[256] = {
+	['"'] = '"', ['\\'] = '\\', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['\b'] = 'b', ['\f'] = 'f',
+};
+
 void json_escape(struct strbuf *out, const void *data, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -68,33 +73,10 @@ void json_escape(struct strbuf *out, const void *data, size_t len)
 				break;
 		}
 		c = s[i];
-		switch (c) {
-		case '"':
-			strbuf_add(out, "\\\"", 2);
-			i++;
-			continue;
-		case '\\':
-			strbuf_add(out, "\\\\", 2);
-			i++;
-			continue;
-		case '\n':
-			strbuf_add(out, "\\n", 2);
-			i++;
-			continue;
-		case '\r':
-			strbuf_add(out, "\\r", 2);
-			i++;
-			continue;
-		case '\t':
-			strbuf_add(out, "\\t", 2);
-			i++;
-			continue;
-		case '\b':
-			strbuf_add(out, "\\b", 2);
-			i++;
-			continue;
-		case '\f':
-			strbuf_add(out, "\\f", 2);
+		if (esc[c]) {
+			char e[2] = {'\\', esc[c]};
+
+			strbuf_add(out, e, 2);
 			i++;
 			continue;
 		}
